@@ -1,0 +1,251 @@
+"""Structure-aware chunking: passages that know their heading path and never split a sentence."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+# Heading markers, outermost first. The rank orders them; a heading pops every open heading of
+# the same or a deeper rank.
+_HEADINGS: list[tuple[int, re.Pattern[str]]] = [
+    (0, re.compile(r"^(PHẦN|Phần)\s+(THỨ\s+|thứ\s+)?([IVXLC]+|\d+|[^\W\d_]+)\b[.:]?", re.U)),
+    (1, re.compile(r"^(CHƯƠNG|Chương)\s+([IVXLC]+|\d+)\b[.:]?", re.U)),
+    (2, re.compile(r"^(MỤC|Mục)\s+(\d+|[IVXLC]+)\b[.:]?", re.U)),
+    (3, re.compile(r"^(ĐIỀU|Điều)\s+(\d+)\s*[.:]?", re.U)),
+    (4, re.compile(r"^([IVXLC]+)[.)]\s+", re.U)),
+    (5, re.compile(r"^(\d{1,2})[.)]\s+", re.U)),
+    (6, re.compile(r"^(\d{1,2}\.\d{1,2})\.?\s+", re.U)),
+    (7, re.compile(r"^([a-zđ])\)\s+", re.U)),
+]
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*[A-ZĐÀ-Ỹ0-9])", re.U)
+_CLAUSE_END = re.compile(r"(?<=[,:;])\s+")
+HEADING_MAX_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage before it is stored."""
+
+    id: int
+    ordinal: int
+    heading_path: tuple[str, ...]
+    text: str
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class _Block:
+    text: str
+    path: tuple[str, ...]
+    start: int
+    end: int
+    is_heading: bool = False
+
+
+@dataclass
+class _Buffer:
+    blocks: list[_Block] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(len(b.text) + 1 for b in self.blocks)
+
+    @property
+    def prefix(self) -> tuple[str, ...]:
+        return _common_prefix([b.path for b in self.blocks])
+
+
+def passage_id(doc_key: str, heading_path: tuple[str, ...], text: str, occurrence: int) -> int:
+    """A 63-bit id that stays the same when the same document is ingested again."""
+    raw = "\x1f".join([doc_key, " › ".join(heading_path), text, str(occurrence)])
+    return int.from_bytes(hashlib.sha256(raw.encode()).digest()[:8], "big") & (2**63 - 1)
+
+
+def heading_match(line: str) -> tuple[int, str] | None:
+    """The rank and marker of a heading line ("II", "Điều 3", "a"), or None."""
+    for rank, pattern in _HEADINGS:
+        m = pattern.match(line)
+        if m:
+            if rank == 4 and not _roman_ok(m.group(1)):
+                continue
+            return rank, m.group(0).strip().rstrip(".:)").strip()
+    return None
+
+
+def _roman_ok(token: str) -> bool:
+    # "C." or "L." alone at a line start are far more often initials than Roman numerals.
+    return bool(re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", token)) and token != ""
+
+
+def _label(line: str, marker_rank: int) -> str:
+    """Heading path component: the whole short heading, or only its marker for a long item."""
+    m = _HEADINGS_BY_RANK[marker_rank].match(line)
+    assert m is not None
+    marker = m.group(0).strip()
+    rest = line[m.end() :].strip()
+    if len(line) <= HEADING_MAX_CHARS and not rest.endswith((".", ";", ":")) or not rest:
+        if rest and rest.isupper():
+            rest = rest[0] + rest[1:].lower()
+        return f"{marker} {rest}".strip() if rest else marker
+    return marker
+
+
+_HEADINGS_BY_RANK = dict(_HEADINGS)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences at . ! ? … ; followed by a capital or digit."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if p]
+
+
+def chunk_text(
+    text: str,
+    *,
+    doc_key: str,
+    title: str | None = None,
+    target_chars: int = 900,
+    max_chars: int = 1600,
+) -> list[Chunk]:
+    """Cut a document's text into passages along its structure.
+
+    ``title`` becomes the root of every heading path (e.g. "Hướng dẫn 12-HD/BTCTW").
+    """
+    root: tuple[str, ...] = (title,) if title else ()
+    blocks = _blocks(text, root)
+    min_chars = target_chars // 3
+    groups: list[list[_Block]] = []
+    buffer = _Buffer()
+    for block in blocks:
+        if buffer.blocks:
+            heading_only = all(b.is_heading for b in buffer.blocks)
+            same_path = block.path == buffer.blocks[-1].path
+            new_prefix = _common_prefix([buffer.prefix, block.path])
+            mergeable = heading_only or (
+                buffer.size < min_chars and len(new_prefix) > len(root)
+            )
+            fits = buffer.size + len(block.text) <= target_chars
+            if not ((same_path or mergeable) and (fits or heading_only)):
+                groups.append(buffer.blocks)
+                buffer = _Buffer()
+        buffer.blocks.append(block)
+    if buffer.blocks:
+        groups.append(buffer.blocks)
+
+    chunks: list[Chunk] = []
+    seen: dict[tuple[tuple[str, ...], str], int] = {}
+    for group in groups:
+        path = _common_prefix([b.path for b in group])
+        for piece_text, start, end in _split_group(group, max_chars):
+            key = (path, piece_text)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            chunks.append(
+                Chunk(
+                    id=passage_id(doc_key, path, piece_text, occurrence),
+                    ordinal=len(chunks),
+                    heading_path=path,
+                    text=piece_text,
+                    char_start=start,
+                    char_end=end,
+                )
+            )
+    return chunks
+
+
+def _blocks(text: str, root: tuple[str, ...]) -> list[_Block]:
+    """Paragraph blocks with the heading path in force at each."""
+    stack: list[tuple[int, str]] = []
+    blocks: list[_Block] = []
+    offset = 0
+    for line in text.split("\n"):
+        start = offset
+        offset += len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start += len(line) - len(line.lstrip())
+        match = heading_match(stripped)
+        if match:
+            rank, _marker = match
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            stack.append((rank, _label(stripped, rank)))
+        path = root + tuple(label for _, label in stack)
+        is_heading = bool(match) and len(stripped) <= HEADING_MAX_CHARS and not stripped.endswith(
+            (".", ";")
+        )
+        blocks.append(_Block(stripped, path, start, start + len(stripped), is_heading))
+    return blocks
+
+
+def _split_group(group: list[_Block], max_chars: int) -> list[tuple[str, int, int]]:
+    """Join a group's blocks; if too long, cut at sentence (then clause) boundaries."""
+    text = "\n".join(b.text for b in group)
+    start, end = group[0].start, group[-1].end
+    if len(text) <= max_chars:
+        return [(text, start, end)]
+    units: list[str] = []
+    for block in group:
+        sentences = split_sentences(block.text)
+        for i, sentence in enumerate(sentences):
+            last = i == len(sentences) - 1
+            pieces = [sentence] if len(sentence) <= max_chars else _split_long(sentence, max_chars)
+            for j, piece in enumerate(pieces):
+                sep = "\n" if last and j == len(pieces) - 1 else " "
+                units.append(piece + sep)
+    pieces_out: list[tuple[str, int, int]] = []
+    current = ""
+    for unit in units:
+        if current and len(current) + len(unit) > max_chars:
+            pieces_out.append((current.strip(), 0, 0))
+            current = ""
+        current += unit
+    if current.strip():
+        pieces_out.append((current.strip(), 0, 0))
+    # Offsets: locate each piece's first characters within the group's span.
+    located: list[tuple[str, int, int]] = []
+    cursor = 0
+    for piece, _, _ in pieces_out:
+        head = piece[:40]
+        pos = text.find(head, cursor)
+        pos = cursor if pos < 0 else pos
+        located.append((piece, start + pos, start + pos + len(piece)))
+        cursor = pos + 1
+    return located
+
+
+def _split_long(sentence: str, max_chars: int) -> list[str]:
+    """A single sentence longer than the limit: cut at clause punctuation, then at spaces."""
+    out: list[str] = []
+    current = ""
+    for clause in _CLAUSE_END.split(sentence):
+        while len(clause) > max_chars:
+            cut = clause.rfind(" ", 0, max_chars)
+            cut = cut if cut > 0 else max_chars
+            if current:
+                out.append(current.strip())
+                current = ""
+            out.append(clause[:cut].strip())
+            clause = clause[cut:].strip()
+        if current and len(current) + len(clause) + 1 > max_chars:
+            out.append(current.strip())
+            current = ""
+        current += clause + " "
+    if current.strip():
+        out.append(current.strip())
+    return out
+
+
+def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    if not paths:
+        return ()
+    prefix = paths[0]
+    for path in paths[1:]:
+        n = 0
+        while n < len(prefix) and n < len(path) and prefix[n] == path[n]:
+            n += 1
+        prefix = prefix[:n]
+    return prefix

@@ -1,0 +1,227 @@
+"""Describe a document from its text: type, canonical number, date, issuer, title, citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from knowledge.numbers import TYPE_CODES, find_numbers
+from knowledge.text import fold
+
+ARTICLE_TYPE = "Bài viết"
+HEADER_LINES = 30
+
+# Folded type heading → display name. Longest first so "nghi quyet chi bo" wins over "nghi quyet".
+_TYPE_HEADINGS: dict[str, str] = {
+    "chi thi": "Chỉ thị",
+    "nghi quyet": "Nghị quyết",
+    "ket luan": "Kết luận",
+    "huong dan": "Hướng dẫn",
+    "chuong trinh": "Chương trình",
+    "quy dinh": "Quy định",
+    "quyet dinh": "Quyết định",
+    "ke hoach": "Kế hoạch",
+    "thong bao": "Thông báo",
+    "bao cao": "Báo cáo",
+    "bien ban": "Biên bản",
+    "quy che": "Quy chế",
+    "de an": "Đề án",
+    "to trinh": "Tờ trình",
+    "cong van": "Công văn",
+}
+_DOC_TYPES = (*_TYPE_HEADINGS.values(), ARTICLE_TYPE)
+
+_DATE_WORDS = re.compile(
+    r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})", re.I
+)
+_DATE_SLASH = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+_PARTY_HEADER = "dang cong san viet nam"
+_ON_BEHALF = re.compile(r"^(t/?m\.?|tm\.)\s+(.+)$", re.I)
+_OF_ISSUER = re.compile(r"^cua\s+(.+)$")
+
+# Proper nouns that sentence-casing an all-caps issuer line would wrongly lower-case.
+_PROPER = [
+    "Ban Chấp hành Trung ương", "Bộ Chính trị", "Ban Bí thư", "Ban Tổ chức Trung ương",
+    "Ban Tuyên giáo Trung ương", "Ban Tuyên giáo và Dân vận Trung ương",
+    "Ủy ban Kiểm tra Trung ương", "Văn phòng Trung ương Đảng", "Ban Thường vụ", "Đảng ủy Khối",
+    "Trung ương", "Đảng ủy", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Chi bộ",
+    "Đảng bộ", "Cơ quan", "Doanh nghiệp", "Ban Tổ chức", "Ban Tuyên giáo", "Ban Dân vận",
+    "Ban Kiểm tra", "Ủy ban Kiểm tra", "Việt Nam", "Hồ Chí Minh", "Thanh Hóa", "Hà Nội",
+    "Lao động", "Thương binh và Xã hội",
+]  # fmt: skip
+
+
+@dataclass
+class Metadata:
+    """What describes a document."""
+
+    doc_type: str
+    title: str
+    number: str | None = None
+    issued_on: date | None = None
+    issuer: str | None = None
+    cited: list[str] = field(default_factory=list)
+
+
+def extract_metadata(text: str, *, file_name: str, title_hint: str | None = None) -> Metadata:
+    """Read the header of a Party document (or the lead of an article) into Metadata."""
+    raw = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in raw if ln]
+    # The header keeps its blank lines: a blank line ends the title block.
+    header = raw[: HEADER_LINES * 2]
+    number = _number(header)
+    type_index, doc_type = _type_heading(header)
+    if doc_type is None and number is not None:
+        code = number.split("-", 1)[1].split("/", 1)[0]
+        doc_type = TYPE_CODES.get(code)
+    issued_on = _date(header) or (None if doc_type else _date(lines[:8], loose=True))
+    title = _title(header, type_index) if type_index is not None else None
+    issuer = _issuer(lines, header, type_index)
+    if doc_type is None:
+        doc_type = ARTICLE_TYPE
+        title = title_hint or (lines[0] if lines else file_name)
+    if not title:
+        title = title_hint or (lines[0] if lines else file_name)
+    cited = []
+    for ref in find_numbers(text):
+        canonical = ref.canonical
+        if canonical and canonical != number and canonical not in cited:
+            cited.append(canonical)
+    return Metadata(doc_type, _tidy_title(title), number, issued_on, issuer, cited)
+
+
+def _number(header: list[str]) -> str | None:
+    for line in filter(None, header):
+        if re.match(r"^(so|s[oố])\s*[:.]?\s*\d", fold(line)):
+            refs = [r for r in find_numbers(line) if r.canonical]
+            if refs:
+                return refs[0].canonical
+    # Party headers put "Số" on its own line; fall back to the first full number on a short
+    # header line (never one inside a sentence, which would be a citation).
+    for line in [ln for ln in header if ln][:12]:
+        if len(line) <= 40:
+            refs = [r for r in find_numbers(line) if r.canonical]
+            if refs:
+                return refs[0].canonical
+    return None
+
+
+def _type_heading(header: list[str]) -> tuple[int | None, str | None]:
+    for index, line in enumerate(header):
+        if not line.isupper() or len(line) > 60:
+            continue
+        folded = fold(line).strip(" .:")
+        for key, name in sorted(_TYPE_HEADINGS.items(), key=lambda kv: -len(kv[0])):
+            if folded == key or folded.startswith(key + " "):
+                return index, name
+    return None, None
+
+
+def _date(lines: list[str], *, loose: bool = False) -> date | None:
+    for line in lines:
+        folded = fold(line)
+        m = _DATE_WORDS.search(folded)
+        if not m and loose:
+            m = _DATE_SLASH.search(folded)
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                continue
+    return None
+
+
+def _title(header: list[str], type_index: int) -> str | None:
+    """The subject lines after the type heading ("về đẩy mạnh học tập …")."""
+    parts: list[str] = []
+    for line in header[type_index + 1 : type_index + 8]:
+        if not line:
+            if parts:
+                break
+            continue
+        folded = fold(line)
+        if _OF_ISSUER.match(folded) and not parts:
+            continue  # "CỦA BỘ CHÍNH TRỊ" names the issuer, not the subject
+        if line.startswith("-") or line.startswith("*") or _looks_like_body(line):
+            break
+        parts.append(line)
+        if line.endswith((".", ":")):
+            break
+    title = " ".join(parts).strip(" -*")
+    return title or None
+
+
+def _looks_like_body(line: str) -> bool:
+    return len(line) > 200 or bool(re.match(r"^([IVX]+|\d+)[.)]\s", line))
+
+
+def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str | None:
+    # "CỦA BỘ CHÍNH TRỊ" under the type heading is the most specific statement.
+    if type_index is not None:
+        heading = header[type_index]
+        folded_heading = fold(heading)
+        if " cua " in folded_heading:  # "KẾT LUẬN CỦA BỘ CHÍNH TRỊ" on one line
+            return _proper_case(heading[folded_heading.index(" cua ") + 5 :])
+        for line in [ln for ln in header[type_index + 1 : type_index + 6] if ln][:2]:
+            m = _OF_ISSUER.match(fold(line))
+            if m and line.isupper():
+                return _proper_case(line[len("CỦA ") :])
+    # Then the last upper-case line of the top-left block, before the party motto.
+    block: list[str] = []
+    for line in [ln for ln in header if ln][:8]:
+        folded = fold(line)
+        if folded.startswith(_PARTY_HEADER) or folded.startswith("so") or line.startswith("*"):
+            break
+        if line.isupper() and len(line) < 80:
+            block.append(line)
+    if block:
+        issuer = _proper_case(block[-1])
+        # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" means the central Organisation Commission.
+        central = len(block) > 1 and fold(block[-2]) == "ban chap hanh trung uong"
+        if central and "trung uong" not in fold(issuer):
+            issuer += " Trung ương"
+        return issuer
+    # Last, the signature block "T/M BỘ CHÍNH TRỊ" (on behalf of a body, not of a person).
+    for line in reversed(lines[-25:]):
+        m = _ON_BEHALF.match(line)
+        if m and line.isupper() and fold(line).startswith("t"):
+            name = _proper_case(m.group(2))
+            if fold(name) not in {"ban thuong vu", "chi uy", "ban chap hanh", "truong ban"}:
+                return name
+            break
+    return None
+
+
+def _proper_case(upper: str) -> str:
+    text = upper.strip(" *").lower()
+    for name in sorted(_PROPER, key=len, reverse=True):
+        text = re.sub(re.escape(name), name, text, flags=re.I)
+    text = re.sub(
+        r"\b(tỉnh|huyện|thành phố|quận|xã|phường)\s+(\w+(?:\s+\w+)?)",
+        lambda m: m.group(1) + " " + m.group(2).title(),
+        text,
+    )
+    # Names of enterprises and agencies are capitalised word by word in Vietnamese.
+    text = re.sub(
+        r"\b(công ty|tổng công ty|trường|bệnh viện|sở|trung tâm)\b(.*)$",
+        lambda m: " ".join(
+            w if w in {"và", "của"} else w[:1].upper() + w[1:]
+            for w in (m.group(1) + m.group(2)).split()
+        ),
+        text,
+    )
+    return text[:1].upper() + text[1:]
+
+
+def _tidy_title(title: str) -> str:
+    if title.isupper():
+        title = title.lower()
+    title = re.sub(r"\s+", " ", title).strip()
+    return title[:1].upper() + title[1:] if title else title
+
+
+def doc_types() -> tuple[str, ...]:
+    """Every document type name Chibo knows, for filters and listings."""
+    return _DOC_TYPES

@@ -1,0 +1,39 @@
+"""Typed settings for the knowledge layer (database and ingestion)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Section(BaseModel):
+    """A settings section: unknown keys are an error, so a typo in config.yaml fails loudly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(Section):
+    """Where documents, passages, members and meetings are stored."""
+
+    url: str = Field(
+        "sqlite:///data/chibo.db",
+        description="SQLAlchemy URL: sqlite:///path (default) or postgresql+psycopg://...",
+    )
+    echo: bool = Field(False, description="Log every SQL statement (debugging only).")
+
+
+class KnowledgeSettings(Section):
+    """How documents are read and cut into passages."""
+
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused.")
+    passage_chars: int = Field(
+        900, ge=200, le=8000, description="Target passage size in characters."
+    )
+    max_passage_chars: int = Field(
+        1600, ge=300, le=16000, description="Hard upper bound for a passage."
+    )
+    uploads_dir: str = Field(
+        "data/uploads", description="Where files sent to the bot are kept (originals)."
+    )
+    docx_max_unzipped_mb: float = Field(
+        200.0, gt=0, description="A .docx expanding beyond this is refused (zip bomb guard)."
+    )

@@ -1,0 +1,191 @@
+"""Reading and writing documents and passages. Every function takes the session explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, extract
+from sqlmodel import Session, col, select
+
+from knowledge.chunking import Chunk
+from knowledge.metadata import Metadata
+from knowledge.models import Document, DocumentCitation, Passage, utcnow
+from knowledge.numbers import canonicalize, find_numbers
+from knowledge.text import fold
+
+
+def get_document(session: Session, document_id: int) -> Document | None:
+    """A document by id."""
+    return session.get(Document, document_id)
+
+
+def get_document_by_source(session: Session, source: str) -> Document | None:
+    """The document ingested from ``source`` (a resolved file path), if any."""
+    return session.exec(select(Document).where(Document.source == source)).first()
+
+
+def get_document_by_hash(session: Session, content_hash: str) -> Document | None:
+    """A document whose file had exactly these bytes."""
+    return session.exec(select(Document).where(Document.content_hash == content_hash)).first()
+
+
+def list_documents(
+    session: Session,
+    *,
+    doc_type: str | None = None,
+    year: int | None = None,
+    issuer: str | None = None,
+) -> list[Document]:
+    """Documents, newest first, filtered by type, year of issue and issuer (folded substring)."""
+    query = select(Document)
+    if doc_type:
+        query = query.where(Document.doc_type == doc_type)
+    if year:
+        query = query.where(extract("year", Document.issued_on) == year)
+    docs = list(session.exec(query).all())
+    if issuer:
+        wanted = fold(issuer)
+        docs = [d for d in docs if d.issuer and wanted in fold(d.issuer)]
+    docs.sort(key=lambda d: (d.issued_on is not None, d.issued_on, d.id), reverse=True)
+    return docs
+
+
+def known_numbers(session: Session) -> set[str]:
+    """Every canonical number of a stored document."""
+    rows = session.exec(select(Document.number).where(col(Document.number).is_not(None))).all()
+    return {r for r in rows if r}
+
+
+def find_by_number(session: Session, text: str) -> list[Document]:
+    """Documents whose number is written, in any spelling, in ``text``; several if ambiguous.
+
+    "chỉ thị 05" with both 05-CT/TW and 05-CT/TU stored returns both (candidates, not a guess);
+    two documents sharing one number (told apart by date) are both returned, newest first.
+    """
+    candidates = canonicalize(text, known_numbers(session))
+    if not candidates:
+        return []
+    query = select(Document).where(col(Document.number).in_(candidates))
+    docs = list(session.exec(query).all())
+    years = {int(tok) for tok in _years(text)}
+    if years:
+        dated = [d for d in docs if d.issued_on and d.issued_on.year in years]
+        docs = dated or docs
+    docs.sort(key=lambda d: (d.number or "", d.issued_on is not None, d.issued_on), reverse=True)
+    return docs
+
+
+def _years(text: str) -> list[str]:
+    import re
+
+    spans = [ref.span for ref in find_numbers(text)]
+    out = []
+    for m in re.finditer(r"\b(19[5-9]\d|20\d\d)\b", text):
+        if not any(a <= m.start() < b for a, b in spans):
+            out.append(m.group(1))
+    return out
+
+
+def save_document(
+    session: Session,
+    *,
+    source: str,
+    file_name: str,
+    fmt: str,
+    encoding: str | None,
+    content_hash: str,
+    text: str,
+    metadata: Metadata,
+    chunks: Sequence[Chunk],
+) -> tuple[Document, bool]:
+    """Insert or replace a document with its passages and citations; the caller commits.
+
+    Returns the document and whether it replaced an existing one.
+    """
+    document = get_document_by_source(session, source)
+    replaced = document is not None
+    if document is None:
+        document = Document(
+            source=source,
+            file_name=file_name,
+            format=fmt,
+            content_hash=content_hash,
+            text=text,
+            doc_type=metadata.doc_type,
+            title=metadata.title,
+        )
+    else:
+        session.exec(delete(Passage).where(col(Passage.document_id) == document.id))  # type: ignore[call-overload]
+        session.exec(
+            delete(DocumentCitation).where(col(DocumentCitation.document_id) == document.id)  # type: ignore[call-overload]
+        )
+        document.updated_at = utcnow()
+    document.file_name = file_name
+    document.format = fmt
+    document.encoding = encoding
+    document.content_hash = content_hash
+    document.text = text
+    document.doc_type = metadata.doc_type
+    document.title = metadata.title
+    document.number = metadata.number
+    document.issued_on = metadata.issued_on
+    document.issuer = metadata.issuer
+    document.n_passages = len(chunks)
+    session.add(document)
+    session.flush()
+    assert document.id is not None
+    session.add_all(
+        Passage(
+            id=chunk.id,
+            document_id=document.id,
+            ordinal=chunk.ordinal,
+            heading_path=list(chunk.heading_path),
+            text=chunk.text,
+            folded=fold(chunk.text),
+            char_start=chunk.char_start,
+            char_end=chunk.char_end,
+        )
+        for chunk in chunks
+    )
+    session.add_all(
+        DocumentCitation(document_id=document.id, number=number) for number in metadata.cited
+    )
+    return document, replaced
+
+
+def remove_document(session: Session, document: Document) -> None:
+    """Delete a document with its passages and citations; the caller commits."""
+    session.exec(delete(Passage).where(col(Passage.document_id) == document.id))  # type: ignore[call-overload]
+    session.exec(delete(DocumentCitation).where(col(DocumentCitation.document_id) == document.id))  # type: ignore[call-overload]
+    session.delete(document)
+
+
+def passages_of(session: Session, document_id: int) -> list[Passage]:
+    """A document's passages in reading order."""
+    query = select(Passage).where(Passage.document_id == document_id).order_by(col(Passage.ordinal))
+    return list(session.exec(query).all())
+
+
+def get_passages(session: Session, ids: Iterable[int]) -> dict[int, Passage]:
+    """Passages by id (missing ids are simply absent)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = session.exec(select(Passage).where(col(Passage.id).in_(wanted))).all()
+    return {p.id: p for p in rows}
+
+
+def cited_numbers(session: Session, document_id: int) -> list[str]:
+    """The document numbers a document mentions."""
+    query = select(DocumentCitation.number).where(DocumentCitation.document_id == document_id)
+    return sorted(session.exec(query).all())
+
+
+def citing_documents(session: Session, number: str) -> list[Document]:
+    """Documents that mention ``number`` (e.g. which documents implement 21-KL/TW)."""
+    query = (
+        select(Document)
+        .join(DocumentCitation, col(DocumentCitation.document_id) == col(Document.id))
+        .where(DocumentCitation.number == number)
+    )
+    return list(session.exec(query).all())
