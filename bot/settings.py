@@ -1,0 +1,147 @@
+"""The one settings object: config.yaml, overridden by CHIBO_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from index.settings import IndexSettings
+from knowledge.settings import DatabaseSettings, KnowledgeSettings, Section
+
+DEFAULT_CONFIG = "config.yaml"
+_TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+SECRET_KEYS = {"telegram_token", "token", "webhook_secret"}
+
+
+class SettingsError(Exception):
+    """The configuration is unusable; the message says what to fix."""
+
+
+class BotSettings(Section):
+    """How the Telegram side runs."""
+
+    mode: Literal["polling", "webhook"] = Field("polling", description="Long polling or webhook.")
+    webhook_url: str | None = Field(None, description="Public HTTPS URL Telegram posts to.")
+    webhook_listen: str = Field("127.0.0.1", description="Address the webhook server binds.")
+    webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server binds.")
+    api_base_url: str = Field(
+        "https://api.telegram.org/bot", description="Bot API base (tests point it at the emulator)."
+    )
+    api_file_url: str = Field("https://api.telegram.org/file/bot", description="File API base.")
+    admins: list[int] = Field(
+        default_factory=list, description="Telegram user ids of deployment admins (bootstrap)."
+    )
+    answer_sources: int = Field(3, ge=1, le=8, description="Passages quoted in one answer.")
+    invite_ttl_hours: int = Field(72, ge=1, le=24 * 90, description="How long an invite link lives.")
+
+
+class Settings(BaseSettings):
+    """Everything Chibo needs; built once by an entry point and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CHIBO_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)  # type: ignore[arg-type]
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)  # type: ignore[arg-type]
+    index: IndexSettings = Field(default_factory=IndexSettings)  # type: ignore[arg-type]
+    bot: BotSettings = Field(default_factory=BotSettings)  # type: ignore[arg-type]
+    telegram_token: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("CHIBO_TELEGRAM_TOKEN", "TELEGRAM_BOT_TOKEN"),
+        description="Only from the environment.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("CHIBO_WEBHOOK_SECRET"), description="Env only."
+    )
+    base_dir: str = Field(".", description="Folder relative paths are resolved against.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment overrides config.yaml (passed as init values).
+        return (env_settings, init_settings)
+
+    def path(self, value: str) -> Path:
+        """Resolve a configured path against the config file's folder."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+    def token(self) -> str:
+        """The bot token, or a SettingsError that says how to provide it."""
+        if self.telegram_token is None:
+            raise SettingsError(
+                "Chưa có token Telegram: đặt biến môi trường TELEGRAM_BOT_TOKEN "
+                "(lấy từ @BotFather). Không ghi token vào config.yaml."
+            )
+        token = self.telegram_token.get_secret_value().strip()
+        if not _TOKEN.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN không hợp lệ (có vẻ là giá trị mẫu); token thật có dạng "
+                "123456789:AA… do @BotFather cấp."
+            )
+        return token
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Load config.yaml (or ``path``; CHIBO_CONFIG names another), then the environment."""
+    chosen = Path(path or os.environ.get("CHIBO_CONFIG") or DEFAULT_CONFIG)
+    data: dict[str, Any] = {}
+    if chosen.exists():
+        try:
+            loaded = yaml.safe_load(chosen.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise SettingsError(f"{chosen}: YAML không hợp lệ: {exc}") from exc
+        if loaded is not None and not isinstance(loaded, dict):
+            raise SettingsError(f"{chosen}: phải là một bảng khóa: giá trị")
+        data = loaded or {}
+    elif path is not None:
+        raise SettingsError(f"Không tìm thấy tệp cấu hình {chosen}")
+    leaked = _secret_keys(data)
+    if leaked:
+        raise SettingsError(
+            f"{chosen}: không ghi bí mật ({', '.join(sorted(leaked))}) vào tệp cấu hình; "
+            "dùng biến môi trường TELEGRAM_BOT_TOKEN / CHIBO_WEBHOOK_SECRET."
+        )
+    data.setdefault("base_dir", str(chosen.resolve().parent))
+    data.update(overrides)
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"Cấu hình sai ({chosen}): {problems}") from exc
+    return _with_absolute_sqlite(settings)
+
+
+def _secret_keys(data: dict[str, Any]) -> set[str]:
+    found = set()
+    for key, value in data.items():
+        if key in SECRET_KEYS and value:
+            found.add(key)
+        if isinstance(value, dict):
+            found |= {f"{key}.{k}" for k in _secret_keys(value)}
+    return found
+
+
+def _with_absolute_sqlite(settings: Settings) -> Settings:
+    url = make_url(settings.database.url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return settings
+    db_path = settings.path(url.database)
+    database = settings.database.model_copy(update={"url": str(url.set(database=str(db_path)))})
+    return settings.model_copy(update={"database": database})
