@@ -1,0 +1,114 @@
+"""FAISS vector index over normalised passage vectors, keyed by stable passage ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+
+class DenseIndex:
+    """Inner-product search (= cosine on normalised vectors), exact or HNSW."""
+
+    def __init__(self, dim: int, kind: str = "flat", *, hnsw_m: int = 32, ef_search: int = 128):
+        self.dim = dim
+        self.kind = kind
+        self.ef_search = ef_search
+        if kind == "flat":
+            self._index: faiss.Index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        elif kind == "hnsw":
+            hnsw = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efSearch = ef_search
+            self._index = faiss.IndexIDMap2(hnsw)
+        else:
+            raise ValueError(f"unknown FAISS index kind {kind!r} (flat or hnsw)")
+        # HNSW cannot delete vectors: removed ids are hidden until the next rebuild.
+        self._hidden: set[int] = set()
+
+    @property
+    def size(self) -> int:
+        """Vectors searchable."""
+        return int(self._index.ntotal) - len(self._hidden)
+
+    def ids(self) -> set[int]:
+        """Passage ids held (and not hidden)."""
+        raw = faiss.vector_to_array(self._index.id_map) if self._index.ntotal else np.zeros(0)
+        return {int(i) for i in raw} - self._hidden
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors under their passage ids."""
+        if len(ids) == 0:
+            return
+        if vectors.shape[1] != self.dim:
+            raise ValueError(f"vector dimension {vectors.shape[1]} != index dimension {self.dim}")
+        self._hidden -= {int(i) for i in ids}
+        self._index.add_with_ids(
+            np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+        )
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove passages."""
+        wanted = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        if len(wanted) == 0:
+            return
+        if self.kind == "flat":
+            self._index.remove_ids(faiss.IDSelectorBatch(wanted))
+        else:
+            self._hidden |= {int(i) for i in wanted}
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k nearest passages as (id, cosine), best first."""
+        if self._index.ntotal == 0 or k <= 0:
+            return []
+        wanted = min(k + len(self._hidden), int(self._index.ntotal))
+        scores, ids = self._index.search(vector.reshape(1, -1).astype(np.float32), wanted)
+        out = [
+            (int(i), float(s))
+            for i, s in zip(ids[0], scores[0], strict=True)
+            if i >= 0 and int(i) not in self._hidden
+        ]
+        return out[:k]
+
+    def clone(self) -> DenseIndex:
+        """An independent copy (for copy-on-write updates while the original serves)."""
+        copy = DenseIndex.__new__(DenseIndex)
+        copy.dim, copy.kind, copy.ef_search = self.dim, self.kind, self.ef_search
+        copy._index = faiss.clone_index(self._index)
+        copy._hidden = set(self._hidden)
+        return copy
+
+    def save(self, path: Path) -> None:
+        """Write the FAISS index (hidden ids are dropped by writing a compacted copy)."""
+        index = self._index
+        if self._hidden:
+            compact = DenseIndex(self.dim, self.kind, ef_search=self.ef_search)
+            all_ids = faiss.vector_to_array(index.id_map)
+            keep = [n for n, i in enumerate(all_ids) if int(i) not in self._hidden]
+            if keep:
+                vectors = np.stack([index.reconstruct(int(all_ids[n])) for n in keep])
+                compact.add(all_ids[keep], vectors)
+            index = compact._index
+        faiss.write_index(index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, *, ef_search: int = 128) -> DenseIndex:
+        """Read an index written by save()."""
+        index = faiss.read_index(str(path))
+        if not isinstance(index, faiss.IndexIDMap2):
+            raise ValueError("not a Chibo vector index (expected an ID-mapped FAISS index)")
+        # The downcast wrapper does not own the C++ object: keep `index` alive beside it.
+        inner = faiss.downcast_index(index.index)
+        kind = "hnsw" if isinstance(inner, faiss.IndexHNSWFlat) else "flat"
+        if kind == "hnsw":
+            inner.hnsw.efSearch = ef_search
+        dense = cls.__new__(cls)
+        dense.dim, dense.kind, dense.ef_search = int(index.d), kind, ef_search
+        dense._index = index
+        dense._hidden = set()
+        return dense
+
+    def vectors_nbytes(self) -> int:
+        """Bytes taken by the raw vectors."""
+        return int(self._index.ntotal) * self.dim * 4

