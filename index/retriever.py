@@ -451,6 +451,10 @@ class Retriever:
             )  # fmt: skip
         return hits
 
+    def query_weights(self, query: str) -> dict[str, float]:
+        """Importance (IDF) of each folded syllable of a question, for picking quotes."""
+        return _query_idf(self._current().lexical, nfc(query)[:MAX_QUERY_CHARS])
+
     def document_ids(self) -> set[int]:
         """Documents currently searchable."""
         return set(self._current().docs)
