@@ -46,7 +46,7 @@ class SentenceTransformerEmbedder:
         path, self.model_id = _resolve_model(model, cache_dir)
         self._model = SentenceTransformer(str(path), device="cpu")
         self._model.max_seq_length = max_seq_length
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dim = int(_dimension(self._model))
         self.batch_size = batch_size
         self.query_prompt = query_prompt
         self.passage_prompt = passage_prompt
@@ -130,3 +130,11 @@ class HashEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         """Embed a question."""
         return self._vector(text)
+
+
+def _dimension(model: object) -> int:
+    """Embedding size, across sentence-transformers versions."""
+    getter = getattr(model, "get_embedding_dimension", None) or getattr(
+        model, "get_sentence_embedding_dimension"
+    )
+    return int(getter() or 0)
