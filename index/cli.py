@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import sys
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import click
 
+from index.evaluate import MODES, build_retriever, evaluate, format_table, load_queries
 from index.retriever import Filters, IndexError_, QueryError, Retriever
+from index.settings import IndexSettings
 
 
 class IndexContext(Protocol):
     """What these commands need from the entry point."""
 
     def retriever(self, *, load: bool = True) -> Retriever: ...
+
+    @property
+    def embedder(self) -> Any: ...
+
+    @property
+    def index_settings(self) -> IndexSettings: ...
+
+    @property
+    def knowledge_settings(self) -> Any: ...
 
 
 @click.command("index")
@@ -72,4 +84,50 @@ def _preview(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-COMMANDS = (index_command, search_command)
+
+
+@click.command("eval")
+@click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--queries", "queries_path", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--split",
+    type=click.Choice(["all", "dev", "test"]),
+    default="all",
+    show_default=True,
+    help="Câu hỏi theo tách dev/test giữ riêng theo luật.",
+)
+@click.option("--workdir", type=click.Path(path_type=Path), default=Path(".cache/eval"), show_default=True)
+@click.option("--mode", "modes", multiple=True, type=click.Choice(list(MODES)), help="Chỉ đo tín hiệu này.")
+@click.pass_obj
+def eval_command(
+    obj: IndexContext,
+    corpus_path: Path,
+    queries_path: Path,
+    split: str,
+    workdir: Path,
+    modes: tuple[str, ...],
+) -> None:
+    """Đo độ chính xác truy hồi (Hit@1/5/10, MRR@10) trên bộ dữ liệu ngoài, có và không dấu."""
+    settings = obj.index_settings
+    retriever, article_of = build_retriever(
+        corpus_path,
+        obj.embedder,
+        settings,
+        workdir,
+        passage_chars=obj.knowledge_settings.passage_chars,
+        max_passage_chars=obj.knowledge_settings.max_passage_chars,
+        progress=sys.stderr.isatty(),
+    )
+    queries = load_queries(queries_path, split)
+    click.echo(f"{len(queries)} câu hỏi ({split}), {len(set(article_of.values()))} điều luật.")
+    rows = evaluate(
+        retriever,
+        article_of,
+        queries,
+        modes=modes or MODES,
+        on_progress=lambda line: click.echo(line, err=True),
+    )
+    click.echo(format_table(rows))
+
+
+COMMANDS = (index_command, search_command, eval_command)

@@ -26,7 +26,7 @@ from index.diacritics import DiacriticRestorer, missing_diacritics_ratio
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.settings import IndexSettings
-from knowledge.models import Document, Passage
+from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import NumberRef, find_numbers
 from knowledge.text import fold, nfc
 
@@ -121,6 +121,7 @@ class SearchResult:
     numbers: list[str] = field(default_factory=list)
     unknown_numbers: list[str] = field(default_factory=list)
     only_number: bool = False
+    citing: bool = False
 
 
 @dataclass
@@ -134,6 +135,7 @@ class _State:
     passage_doc: dict[int, int]
     heads: dict[int, list[int]]
     manifest: dict[str, object]
+    cites: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def numbers(self) -> dict[str, list[int]]:
@@ -215,8 +217,8 @@ class Retriever:
                 f"Các tệp chỉ mục ở {directory} không khớp nhau (dense {len(ids)}, "
                 f"lexical {lexical.size}). {REBUILD_HINT}"
             )
-        docs, passage_doc, heads = _maps_from_json(docs_raw)
-        return _State(dense, lexical, restorer, docs, passage_doc, heads, manifest)
+        docs, passage_doc, heads, cites = _maps_from_json(docs_raw)
+        return _State(dense, lexical, restorer, docs, passage_doc, heads, manifest, cites)
 
     def _expected_manifest(self) -> dict[str, object]:
         return {
@@ -269,7 +271,7 @@ class Retriever:
                     base = self._read_state(self.index_dir)
                 except IndexMissing:
                     base = None
-            docs, passage_rows = self._load_store()
+            docs, passage_rows, cites = self._load_store()
             wanted = {row[0] for row in passage_rows}
             if base is None:
                 dense = DenseIndex(
@@ -296,7 +298,12 @@ class Retriever:
                 vectors = self.embedder.embed_passages(texts, progress=progress)
                 dense.add(ids, vectors)
                 lexical.add(ids.tolist(), texts)
-            changed = bool(removed or added_rows) or base is None
+            changed = (
+                bool(removed or added_rows)
+                or base is None
+                or docs != base.docs
+                or cites != base.cites
+            )
             restorer = base.restorer if base is not None and not changed else None
             if restorer is None and self.settings.restore_diacritics and passage_rows:
                 restorer = DiacriticRestorer.fit(row[3] for row in passage_rows)
@@ -311,7 +318,7 @@ class Retriever:
                 passage_set_hash=_ids_hash(wanted),
                 built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
-            state = _State(dense, lexical, restorer, docs, passage_doc, heads, manifest)
+            state = _State(dense, lexical, restorer, docs, passage_doc, heads, manifest, cites)
             if changed or not (self.index_dir / MANIFEST).exists():
                 self._write_state(state)
             with self._swap_lock:
@@ -323,8 +330,17 @@ class Retriever:
             )  # fmt: skip
             return {"added": len(added_rows), "removed": len(removed), "total": len(wanted)}
 
-    def _load_store(self) -> tuple[dict[int, DocInfo], list[tuple[int, int, list[str], str, int]]]:
+    def _load_store(
+        self,
+    ) -> tuple[
+        dict[int, DocInfo], list[tuple[int, int, list[str], str, int]], dict[int, list[str]]
+    ]:
         with Session(self.engine) as session:
+            cites: dict[int, list[str]] = {}
+            for doc_id, number in session.exec(
+                select(DocumentCitation.document_id, DocumentCitation.number)
+            ).all():
+                cites.setdefault(int(doc_id), []).append(number)
             docs = {
                 d.id: _doc_info(d) for d in session.exec(select(Document)).all() if d.id is not None
             }
@@ -334,7 +350,7 @@ class Retriever:
                     Passage.ordinal,
                 ).order_by(col(Passage.document_id), col(Passage.ordinal))
             ).all()  # fmt: skip
-        return docs, [(int(r[0]), int(r[1]), list(r[2]), r[3], int(r[4])) for r in rows]
+        return docs, [(int(r[0]), int(r[1]), list(r[2]), r[3], int(r[4])) for r in rows], cites
 
     # ----------------------------------------------------------------- searching
 
@@ -355,12 +371,21 @@ class Retriever:
         filters = filters or Filters()
         refs = find_numbers(text)
         number_docs, numbers, unknown = _resolve_numbers(state, refs, text)
+        citing = bool(number_docs) and _citing_intent(text, refs)
+        if citing:
+            # "Which documents implement Kết luận 21?": the documents that cite it, not itself.
+            named = set(numbers)
+            number_docs = {
+                d for d, cited in state.cites.items() if named & set(cited) and d not in number_docs
+            }
+            if not number_docs:
+                return SearchResult([], text, text, numbers, unknown, citing=True)
         allowed_docs = {d for d, info in state.docs.items() if filters.allows(info)}
         if number_docs:
             allowed_docs &= number_docs
         if (refs and not number_docs) or not allowed_docs:
             return SearchResult([], text, text, numbers, unknown)
-        only_number = bool(number_docs) and _only_number(text, refs)
+        only_number = bool(number_docs) and not citing and _only_number(text, refs)
 
         dense_query = text
         if (
@@ -394,7 +419,7 @@ class Retriever:
                     signals[pid]["number"] = 1.0
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
         hits = self._hits(state, ranked, signals, text, dense_hits)
-        return SearchResult(hits, text, dense_query, numbers, unknown, only_number)
+        return SearchResult(hits, text, dense_query, numbers, unknown, only_number, citing)
 
     def _fuse(
         self, dense_hits: list[tuple[int, float]], lexical_hits: list[tuple[int, float]]
@@ -514,6 +539,20 @@ def _resolve_numbers(
     return found, names, unknown
 
 
+_IMPLEMENT = re.compile(
+    r"\b(thuc hien|trien khai|cu the hoa|quan triet|dan chieu|can cu|vien dan|nhac den|"
+    r"huong dan thuc hien|de cap den)\b"
+)
+_WHICH = re.compile(r"\b(nao|gi|nhung|cac|danh sach|liet ke)\b")
+
+
+def _citing_intent(text: str, refs: list[NumberRef]) -> bool:
+    """True for questions like "văn bản nào thực hiện Kết luận 21?"."""
+    first = min(ref.span[0] for ref in refs)
+    before = fold(text[:first])
+    return bool(_IMPLEMENT.search(before)) and bool(_WHICH.search(before))
+
+
 def _only_number(text: str, refs: list[NumberRef]) -> bool:
     rest = text
     for ref in sorted(refs, key=lambda r: -r.span[0]):
@@ -571,12 +610,13 @@ def _maps_to_json(state: _State) -> dict[str, object]:
         ],
         "passage_doc": [[p, d] for p, d in state.passage_doc.items()],
         "heads": {str(d): ps for d, ps in state.heads.items()},
+        "cites": {str(d): ns for d, ns in state.cites.items()},
     }
 
 
 def _maps_from_json(
     raw: dict[str, object],
-) -> tuple[dict[int, DocInfo], dict[int, int], dict[int, list[int]]]:
+) -> tuple[dict[int, DocInfo], dict[int, int], dict[int, list[int]], dict[int, list[str]]]:
     from datetime import date
 
     docs = {}
@@ -585,7 +625,8 @@ def _maps_from_json(
         docs[int(item["id"])] = DocInfo(**{**item, "issued_on": issued})
     passage_doc = {int(p): int(d) for p, d in raw["passage_doc"]}  # type: ignore[attr-defined]
     heads = {int(d): [int(p) for p in ps] for d, ps in raw["heads"].items()}  # type: ignore[attr-defined]
-    return docs, passage_doc, heads
+    cites = {int(d): list(ns) for d, ns in raw.get("cites", {}).items()}  # type: ignore[attr-defined]
+    return docs, passage_doc, heads, cites
 
 
 def with_passage(hit: Hit, **changes: object) -> Hit:

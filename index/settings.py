@@ -43,5 +43,5 @@ class IndexSettings(Section):
     )
     candidates: int = Field(100, ge=10, le=2000, description="Hits taken from each signal.")
     min_relevance: float = Field(
-        0.35, ge=0, le=1, description="Below this fused relevance an answer is 'not found'."
+        0.55, ge=0, le=1, description="Below this fused relevance an answer is 'not found'."
     )
