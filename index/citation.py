@@ -9,7 +9,9 @@ from datetime import date
 _ROMAN = re.compile(r"^([IVXLC]+)\b")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2})?)\.?(?:\s|$)")
 _LETTER = re.compile(r"^([a-zđ])\)")
-_NAMED = re.compile(r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+(thứ\s+|THỨ\s+)?(\S+?)[.:]?(\s|$)")
+_NAMED = re.compile(
+    r"^(Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+(thứ\s+|THỨ\s+)?(\S+?)[.:]?(\s|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class DocInfo:
 
     @property
     def short(self) -> str:
-        """"Chỉ thị 05-CT/TW" or the article's title."""
+        """ "Chỉ thị 05-CT/TW" or the article's title."""
         return f"{self.doc_type} {self.number}" if self.number else self.title
 
     def cite(self, section: str = "") -> str:

@@ -84,11 +84,13 @@ def _preview(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-
-
 @click.command("eval")
-@click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--queries", "queries_path", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--queries", "queries_path", required=True, type=click.Path(exists=True, path_type=Path)
+)
 @click.option(
     "--split",
     type=click.Choice(["all", "dev", "test"]),
@@ -96,8 +98,12 @@ def _preview(text: str, limit: int = 300) -> str:
     show_default=True,
     help="Câu hỏi theo tách dev/test giữ riêng theo luật.",
 )
-@click.option("--workdir", type=click.Path(path_type=Path), default=Path(".cache/eval"), show_default=True)
-@click.option("--mode", "modes", multiple=True, type=click.Choice(list(MODES)), help="Chỉ đo tín hiệu này.")
+@click.option(
+    "--workdir", type=click.Path(path_type=Path), default=Path(".cache/eval"), show_default=True
+)
+@click.option(
+    "--mode", "modes", multiple=True, type=click.Choice(list(MODES)), help="Chỉ đo tín hiệu này."
+)
 @click.pass_obj
 def eval_command(
     obj: IndexContext,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -17,7 +18,7 @@ class DenseIndex:
         self.kind = kind
         self.ef_search = ef_search
         if kind == "flat":
-            self._index: faiss.Index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+            self._index: Any = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         elif kind == "hnsw":
             hnsw = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
             hnsw.hnsw.efSearch = ef_search
@@ -99,7 +100,7 @@ class DenseIndex:
         if not isinstance(index, faiss.IndexIDMap2):
             raise ValueError("not a Chibo vector index (expected an ID-mapped FAISS index)")
         # The downcast wrapper does not own the C++ object: keep `index` alive beside it.
-        inner = faiss.downcast_index(index.index)
+        inner: Any = faiss.downcast_index(index.index)
         kind = "hnsw" if isinstance(inner, faiss.IndexHNSWFlat) else "flat"
         if kind == "hnsw":
             inner.hnsw.efSearch = ef_search

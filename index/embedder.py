@@ -134,7 +134,6 @@ class HashEmbedder:
 
 def _dimension(model: object) -> int:
     """Embedding size, across sentence-transformers versions."""
-    getter = getattr(model, "get_embedding_dimension", None) or getattr(
-        model, "get_sentence_embedding_dimension"
-    )
+    getter = getattr(model, "get_embedding_dimension", None)
+    getter = getter or model.get_sentence_embedding_dimension  # type: ignore[attr-defined]
     return int(getter() or 0)

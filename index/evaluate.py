@@ -110,8 +110,7 @@ def build_retriever(
     retriever = Retriever(engine, cached, settings, base / f"index-{safe}")
     retriever.sync(progress=progress)
     article_of = {
-        pid: documents[doc_id]
-        for pid, doc_id in retriever._current().passage_doc.items()  # noqa: SLF001
+        pid: documents[doc_id] for pid, doc_id in retriever._current().passage_doc.items()
     }
     return retriever, article_of
 

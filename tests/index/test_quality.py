@@ -26,9 +26,7 @@ THRESHOLD = IndexSettings().min_relevance
         ("tinh gon bo may to chuc cua he thong chinh tri", "18-NQ/TW"),
     ],
 )
-def test_top_hit_is_the_right_document(
-    e5_retriever: Retriever, question: str, number: str
-) -> None:
+def test_top_hit_is_the_right_document(e5_retriever: Retriever, question: str, number: str) -> None:
     assert e5_retriever.search(question, 3).hits[0].document.number == number
 
 

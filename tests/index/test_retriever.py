@@ -115,7 +115,8 @@ def test_ingest_and_remove_update_the_index_incrementally(
     new.write_text(
         "ĐẢNG ỦY KHỐI\n*\nSố 99-TB/ĐUK\nĐẢNG CỘNG SẢN VIỆT NAM\n"
         "Thanh Hóa, ngày 02 tháng 3 năm 2025\n\nTHÔNG BÁO\nvề lịch tiếp dân tháng 3\n\n"
-        "Ban Thường vụ thông báo lịch tiếp công dân vào sáng thứ Năm hằng tuần tại phòng họp số 2.\n",
+        "Ban Thường vụ thông báo lịch tiếp công dân vào sáng thứ Năm hằng tuần "
+        "tại phòng họp số 2.\n",
         encoding="utf-8",
     )
     assert Ingester(sample_engine, KnowledgeSettings()).ingest_file(new).status == "added"

@@ -1,0 +1,259 @@
+"""Retrieval speed and memory benchmark (prints figures; not a test).
+
+    python scripts/bench_retrieval.py [--sizes 1000 10000 100000] [--queries 200]
+                                      [--throughput 1500]
+
+Latency: full `Retriever.search` (question embedding with the real model, FAISS, BM25, fusion,
+passage fetch) over stores of 1k/10k/100k passages. The large stores are synthetic: sample-corpus
+passages with shuffled sentences and substituted syllables, and vectors derived from the real
+embeddings of the sample passages plus noise (embedding 100k passages for real would take over an
+hour on 2 cores and measure the model, not the index). Questions are embedded for real.
+
+Throughput: the whole indexing pipeline (`Retriever.sync`: read store, embed, FAISS, BM25,
+restorer, save) against raw `SentenceTransformer.encode` of the same texts, in the same run.
+
+Memory: resident memory added by loading a saved 100k-passage index, beside its raw vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sqlmodel import Session  # noqa: E402
+
+from bot.settings import load_settings  # noqa: E402
+from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.retriever import Retriever, passage_text_for_index  # noqa: E402
+from knowledge import store  # noqa: E402
+from knowledge.chunking import Chunk  # noqa: E402
+from knowledge.db import create_tables, make_engine  # noqa: E402
+from knowledge.ingest import Ingester  # noqa: E402
+from knowledge.metadata import Metadata  # noqa: E402
+from knowledge.models import Passage  # noqa: E402
+
+QUESTIONS = [
+    "chi thi 05 noi ve gi",
+    "Đảng viên không được làm những gì?",
+    "sinh hoat chi bo may lan mot thang",
+    "tiêu chí đánh giá chất lượng sinh hoạt chi bộ",
+    "kết luận 21 yêu cầu gì về chỉnh đốn Đảng",
+    "nhiem vu cua chi uy trong quan ly dang vien",
+    "tinh gọn bộ máy tổ chức hệ thống chính trị",
+    "quy trình kết nạp đảng viên mới",
+]
+
+
+def rss_mb() -> float:
+    """Current resident set size in MB (Linux)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class ReplayEmbedder:
+    """Real model for questions; precomputed vectors for synthetic passages."""
+
+    def __init__(self, real: SentenceTransformerEmbedder, vectors: dict[str, np.ndarray]) -> None:
+        self.real = real
+        self.vectors = vectors
+        self.model_id = real.model_id
+        self.dim = real.dim
+
+    def embed_passages(self, texts, *, progress=False):  # type: ignore[no-untyped-def]
+        return np.stack([self.vectors[hashlib.sha1(t.encode()).hexdigest()] for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.real.embed_query(text)
+
+
+def synthetic_store(url: str, base_rows: list[tuple[str, list[str], str]], n: int, seed: int):  # type: ignore[no-untyped-def]
+    """A store of ``n`` passages made from the sample's passages, in documents of 40."""
+    rng = random.Random(seed)
+    engine = make_engine(url)
+    create_tables(engine)
+    vocab = sorted({w for _, _, text in base_rows for w in text.split()})
+    with Session(engine) as session:
+        made = 0
+        doc_no = 0
+        while made < n:
+            doc_no += 1
+            chunks = []
+            for ordinal in range(min(40, n - made)):
+                _label, path, text = base_rows[rng.randrange(len(base_rows))]
+                words = text.split()
+                for _ in range(max(1, len(words) // 8)):
+                    words[rng.randrange(len(words))] = rng.choice(vocab)
+                body = " ".join(words)
+                pid = (
+                    int.from_bytes(
+                        hashlib.sha256(f"{doc_no}:{ordinal}".encode()).digest()[:8], "big"
+                    )
+                    >> 1
+                )
+                chunks.append(Chunk(pid, ordinal, tuple(path), body, 0, len(body)))
+            store.save_document(
+                session,
+                source=f"synthetic:{doc_no}",
+                file_name=f"synthetic-{doc_no}.txt",
+                fmt="txt",
+                encoding=None,
+                content_hash=f"synthetic-{doc_no}",
+                text="",
+                metadata=Metadata(
+                    doc_type="Hướng dẫn",
+                    title=f"Văn bản tổng hợp {doc_no}",
+                    number=f"{doc_no:02d}-HD/ĐUK",
+                ),
+                chunks=chunks,
+            )
+            made += len(chunks)
+            if doc_no % 250 == 0:
+                session.commit()
+        session.commit()
+    return engine
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--throughput", type=int, default=1500, help="passages for the ratio")
+    args = parser.parse_args()
+    settings = load_settings(REPO / "config.yaml")
+    s = settings.index
+    real = SentenceTransformerEmbedder(
+        s.model,
+        cache_dir=settings.path(s.model_cache_dir),
+        max_seq_length=s.max_seq_length,
+        batch_size=s.batch_size,
+    )
+    tmp = Path(tempfile.mkdtemp(prefix="chibo-bench-"))
+    sample = make_engine(f"sqlite:///{tmp / 'sample.db'}")
+    create_tables(sample)
+    Ingester(sample, settings.knowledge).ingest_paths([REPO / "corpus" / "sample"])
+    with Session(sample) as session:
+        docs = {d.id: d for d in store.list_documents(session)}
+        rows = []
+        for doc_id, doc in docs.items():
+            for p in store.passages_of(session, doc_id):
+                rows.append((doc.title, list(p.heading_path), p.text))
+    base_vectors = real.embed_passages([t for _, _, t in rows])
+    rng = np.random.default_rng(0)
+
+    print(f"model {real.model_id}; {os.cpu_count()} cores; sample passages {len(rows)}")
+    print("\n## Latency of one question (query embedding included)\n")
+    print("| passages | p50 ms | p95 ms | build s |")
+    print("|---|---|---|---|")
+    loaded_stats = None
+    for size in args.sizes:
+        engine = synthetic_store(f"sqlite:///{tmp / f'store-{size}.db'}", rows, size, seed=size)
+        with Session(engine) as session:
+            from sqlmodel import select
+
+            all_rows = session.exec(select(Passage)).all()
+            infos = {d.id: d for d in store.list_documents(session)}
+        from index.citation import DocInfo
+
+        vectors = {}
+        for p in all_rows:
+            doc = infos[p.document_id]
+            info = DocInfo(
+                doc.id,
+                doc.doc_type,
+                doc.number,
+                doc.issued_on,
+                doc.issuer,
+                doc.title,
+                doc.file_name,
+            )  # type: ignore[arg-type]
+            text = passage_text_for_index(info, p.heading_path, p.text)
+            base = base_vectors[rng.integers(len(base_vectors))]
+            v = base + rng.normal(scale=0.02, size=base.shape).astype(np.float32)
+            vectors[hashlib.sha1(text.encode()).hexdigest()] = (v / np.linalg.norm(v)).astype(
+                np.float32
+            )
+        retriever = Retriever(engine, ReplayEmbedder(real, vectors), s, tmp / f"index-{size}")
+        started = time.perf_counter()
+        retriever.sync()
+        build = time.perf_counter() - started
+        del vectors
+        gc.collect()
+        for q in QUESTIONS:
+            retriever.search(q, 5)  # warm-up
+        times = []
+        for n in range(args.queries):
+            q = QUESTIONS[n % len(QUESTIONS)] + ("" if n < len(QUESTIONS) else f" {n}")
+            t0 = time.perf_counter()
+            retriever.search(q, 5)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        p95 = times[int(len(times) * 0.95) - 1]
+        print(f"| {size:,} | {statistics.median(times):.1f} | {p95:.1f} | {build:.1f} |")
+        if size == max(args.sizes):
+            loaded_stats = (engine, tmp / f"index-{size}", retriever.stats())
+        del retriever
+        gc.collect()
+
+    if loaded_stats:
+        engine, index_dir, stats = loaded_stats
+        gc.collect()
+        before = rss_mb()
+        fresh = Retriever(engine, real, s, index_dir)
+        fresh.load()
+        after = rss_mb()
+        raw = stats["vectors_bytes"] / 2**20  # type: ignore[operator]
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"\n## Memory\n\nloaded {stats['passages']:,}-passage index: +{after - before:.0f} MB "
+            f"resident (raw vectors {raw:.0f} MB; FAISS + BM25 + restorer + maps); "
+            f"peak RSS of this process {peak_mb:.0f} MB"
+        )
+
+    print("\n## Indexing throughput vs raw SentenceTransformer.encode (same texts, same run)\n")
+    n = args.throughput
+    engine = synthetic_store(f"sqlite:///{tmp / 'throughput.db'}", rows, n, seed=7)
+    with Session(engine) as session:
+        from sqlmodel import select
+
+        passages = session.exec(select(Passage)).all()
+        infos = {d.id: d for d in store.list_documents(session)}
+    from index.citation import DocInfo
+
+    texts = []
+    for p in passages:
+        doc = infos[p.document_id]
+        info = DocInfo(
+            doc.id, doc.doc_type, doc.number, doc.issued_on, doc.issuer, doc.title, doc.file_name
+        )  # type: ignore[arg-type]
+        texts.append(s.passage_prompt + passage_text_for_index(info, p.heading_path, p.text))
+    t0 = time.perf_counter()
+    real._model.encode(texts, batch_size=s.batch_size, normalize_embeddings=True)
+    raw_s = time.perf_counter() - t0
+    retriever = Retriever(engine, real, s, tmp / "index-throughput")
+    t0 = time.perf_counter()
+    retriever.sync()
+    pipe_s = time.perf_counter() - t0
+    print("| passages | raw encode s | pipeline s | raw p/s | pipeline p/s | ratio |")
+    print("|---|---|---|---|---|---|")
+    print(
+        f"| {n:,} | {raw_s:.1f} | {pipe_s:.1f} | {n / raw_s:.1f} | {n / pipe_s:.1f} | "
+        f"{raw_s / pipe_s:.2f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
