@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -19,8 +20,16 @@ _HEADINGS: list[tuple[int, re.Pattern[str]]] = [
     (7, re.compile(r"^([a-zđ])\)\s+", re.U)),
 ]
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*[A-ZĐÀ-Ỹ0-9])", re.U)
+# Passages are cut only at full stops; ";" and "," separate the clauses of one sentence and are
+# cut at only when that sentence alone exceeds the passage limit.
+_FULL_STOP = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*[A-ZĐÀ-Ỹ0-9])", re.U)
 _CLAUSE_END = re.compile(r"(?<=[,:;])\s+")
 HEADING_MAX_CHARS = 160
+# Headings of this rank or higher (Phần, Chương, Mục, Điều, I.) always open a new passage, so a
+# passage never straddles two articles and its heading path names the article it quotes.
+SECTION_RANK = 4
+# Ranks whose marker is often alone on its line, with the heading's name on the next line.
+_NAMED_ON_NEXT_LINE = (0, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class _Block:
     start: int
     end: int
     is_heading: bool = False
+    rank: int | None = None
 
 
 @dataclass
@@ -85,7 +95,7 @@ def _label(line: str, marker_rank: int) -> str:
     assert m is not None
     marker = m.group(0).strip()
     rest = line[m.end() :].strip()
-    if len(line) <= HEADING_MAX_CHARS and not rest.endswith((".", ";", ":")) or not rest:
+    if (len(line) <= HEADING_MAX_CHARS and not rest.endswith((".", ";", ":"))) or not rest:
         if rest and rest.isupper():
             rest = rest[0] + rest[1:].lower()
         return f"{marker} {rest}".strip() if rest else marker
@@ -98,6 +108,11 @@ _HEADINGS_BY_RANK = dict(_HEADINGS)
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences at . ! ? … ; followed by a capital or digit."""
     parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if p]
+
+
+def _full_sentences(text: str) -> list[str]:
+    parts = [p.strip() for p in _FULL_STOP.split(text)]
     return [p for p in parts if p]
 
 
@@ -121,13 +136,14 @@ def chunk_text(
     for block in blocks:
         if buffer.blocks:
             heading_only = all(b.is_heading for b in buffer.blocks)
+            new_section = block.rank is not None and block.rank <= SECTION_RANK
             same_path = block.path == buffer.blocks[-1].path
             new_prefix = _common_prefix([buffer.prefix, block.path])
-            mergeable = heading_only or (
-                buffer.size < min_chars and len(new_prefix) > len(root)
-            )
+            mergeable = heading_only or (buffer.size < min_chars and len(new_prefix) > len(root))
             fits = buffer.size + len(block.text) <= target_chars
-            if not ((same_path or mergeable) and (fits or heading_only)):
+            if (new_section and not heading_only) or not (
+                (same_path or mergeable) and (fits or heading_only)
+            ):
                 groups.append(buffer.blocks)
                 buffer = _Buffer()
         buffer.blocks.append(block)
@@ -137,7 +153,7 @@ def chunk_text(
     chunks: list[Chunk] = []
     seen: dict[tuple[tuple[str, ...], str], int] = {}
     for group in groups:
-        path = _common_prefix([b.path for b in group])
+        path = _group_path(group)
         for piece_text, start, end in _split_group(group, max_chars):
             key = (path, piece_text)
             occurrence = seen.get(key, 0)
@@ -168,53 +184,97 @@ def _blocks(text: str, root: tuple[str, ...]) -> list[_Block]:
             continue
         start += len(line) - len(line.lstrip())
         match = heading_match(stripped)
+        if match is None and _names_previous_heading(stripped, blocks, stack):
+            # "Chương II" / "NHỮNG ĐIỀU ĐẢNG VIÊN KHÔNG ĐƯỢC LÀM": one heading on two lines.
+            rank, marker = stack[-1]
+            stack[-1] = (rank, f"{marker}. {stripped[0]}{stripped[1:].lower()}")
+            path = root + tuple(label for _, label in stack)
+            blocks[-1].path = path
+            blocks.append(_Block(stripped, path, start, start + len(stripped), True))
+            continue
         if match:
             rank, _marker = match
             while stack and stack[-1][0] >= rank:
                 stack.pop()
             stack.append((rank, _label(stripped, rank)))
         path = root + tuple(label for _, label in stack)
-        is_heading = bool(match) and len(stripped) <= HEADING_MAX_CHARS and not stripped.endswith(
-            (".", ";")
+        is_heading = (
+            bool(match) and len(stripped) <= HEADING_MAX_CHARS and not stripped.endswith((".", ";"))
         )
-        blocks.append(_Block(stripped, path, start, start + len(stripped), is_heading))
+        block_rank = match[0] if match else None
+        blocks.append(_Block(stripped, path, start, start + len(stripped), is_heading, block_rank))
     return blocks
 
 
+def _names_previous_heading(line: str, blocks: list[_Block], stack: list[tuple[int, str]]) -> bool:
+    """True when ``line`` is the all-caps name under a bare "Chương II" / "Phần thứ nhất"."""
+    if not blocks or not stack or not line.isupper() or len(line) > HEADING_MAX_CHARS:
+        return False
+    previous = blocks[-1]
+    rank, label = stack[-1]
+    return (
+        previous.rank == rank
+        and rank in _NAMED_ON_NEXT_LINE
+        and previous.text.rstrip(".:") == label
+    )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence (or a clause of an overlong one) with its offsets in the document."""
+
+    text: str
+    start: int
+    end: int
+    block: int
+    is_heading: bool
+
+
 def _split_group(group: list[_Block], max_chars: int) -> list[tuple[str, int, int]]:
-    """Join a group's blocks; if too long, cut at sentence (then clause) boundaries."""
+    """Join a group's blocks; if too long, cut at sentence (then clause) boundaries.
+
+    A heading is never left at the end of a piece: it moves on with the text it introduces.
+    """
     text = "\n".join(b.text for b in group)
-    start, end = group[0].start, group[-1].end
     if len(text) <= max_chars:
-        return [(text, start, end)]
-    units: list[str] = []
-    for block in group:
-        sentences = split_sentences(block.text)
-        for i, sentence in enumerate(sentences):
-            last = i == len(sentences) - 1
-            pieces = [sentence] if len(sentence) <= max_chars else _split_long(sentence, max_chars)
-            for j, piece in enumerate(pieces):
-                sep = "\n" if last and j == len(pieces) - 1 else " "
-                units.append(piece + sep)
-    pieces_out: list[tuple[str, int, int]] = []
-    current = ""
+        return [(text, group[0].start, group[-1].end)]
+    units: list[_Unit] = []
+    for index, block in enumerate(group):
+        cursor = 0
+        for sentence in _full_sentences(block.text):
+            parts = [sentence] if len(sentence) <= max_chars else _split_long(sentence, max_chars)
+            for part in parts:
+                found = block.text.find(part, cursor)
+                pos = cursor if found < 0 else found
+                cursor = pos + len(part)
+                start = block.start + pos
+                units.append(_Unit(part, start, start + len(part), index, block.is_heading))
+    pieces: list[list[_Unit]] = []
+    current: list[_Unit] = []
     for unit in units:
-        if current and len(current) + len(unit) > max_chars:
-            pieces_out.append((current.strip(), 0, 0))
-            current = ""
-        current += unit
-    if current.strip():
-        pieces_out.append((current.strip(), 0, 0))
-    # Offsets: locate each piece's first characters within the group's span.
-    located: list[tuple[str, int, int]] = []
-    cursor = 0
-    for piece, _, _ in pieces_out:
-        head = piece[:40]
-        pos = text.find(head, cursor)
-        pos = cursor if pos < 0 else pos
-        located.append((piece, start + pos, start + pos + len(piece)))
-        cursor = pos + 1
-    return located
+        if current and len(_joined([*current, unit])) > max_chars:
+            headings = 0
+            while headings < len(current) and current[-1 - headings].is_heading:
+                headings += 1
+            tail = current[len(current) - headings :]
+            if headings and headings < len(current) and len(_joined([*tail, unit])) <= max_chars:
+                pieces.append(current[: len(current) - headings])
+                current = tail
+            else:
+                pieces.append(current)
+                current = []
+        current.append(unit)
+    if current:
+        pieces.append(current)
+    return [(_joined(piece), piece[0].start, piece[-1].end) for piece in pieces]
+
+
+def _joined(units: list[_Unit]) -> str:
+    """Units of one paragraph joined by a space, paragraphs by a line break."""
+    out = units[0].text
+    for previous, unit in itertools.pairwise(units):
+        out += (" " if unit.block == previous.block else "\n") + unit.text
+    return out
 
 
 def _split_long(sentence: str, max_chars: int) -> list[str]:
@@ -237,6 +297,16 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
     if current.strip():
         out.append(current.strip())
     return out
+
+
+def _group_path(group: list[_Block]) -> tuple[str, ...]:
+    """The deepest heading path shared by the group's content; its opening headings are ancestors.
+
+    "Chương II / NHỮNG ĐIỀU … / Điều 3. … / 1. … / 2. …" is a passage of Điều 3, not of the whole
+    chapter, even though it starts with the chapter's heading.
+    """
+    content = [b.path for b in group if not b.is_heading]
+    return _common_prefix(content or [b.path for b in group])
 
 
 def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:

@@ -105,7 +105,7 @@ def docs_command(
 @click.argument("number")
 @click.pass_obj
 def doc_command(obj: KnowledgeContext, number: str) -> None:
-    """Xem một văn bản theo số hiệu (viết kiểu nào cũng được): thông tin, dàn ý, văn bản dẫn chiếu."""
+    """Xem một văn bản theo số hiệu (viết kiểu nào cũng được): thông tin, dàn ý, dẫn chiếu."""
     with Session(obj.engine) as session:
         documents = store.find_by_number(session, number)
         if not documents:
@@ -127,7 +127,9 @@ def doc_command(obj: KnowledgeContext, number: str) -> None:
                         click.echo("    " + "  " * (depth - 1) + head[-1])
             cited = store.cited_numbers(session, doc.id)
             click.echo("  Dẫn chiếu: " + (", ".join(cited) if cited else "không có"))
-            citing = [d for d in store.citing_documents(session, doc.number or "") if d.id != doc.id]
+            citing = [
+                d for d in store.citing_documents(session, doc.number or "") if d.id != doc.id
+            ]
             if citing:
                 click.echo("  Được dẫn chiếu bởi: " + "; ".join(describe(d) for d in citing))
 

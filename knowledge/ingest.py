@@ -145,9 +145,7 @@ class Ingester:
             with Session(self.engine) as session:
                 existing = store.get_document_by_source(session, source)
                 if existing is not None and existing.content_hash == digest:
-                    return FileOutcome(
-                        shown, "unchanged", "", existing.id, existing.n_passages
-                    )
+                    return FileOutcome(shown, "unchanged", "", existing.id, existing.n_passages)
                 twin = store.get_document_by_hash(session, digest)
                 if twin is not None and twin.source != source:
                     return FileOutcome(
@@ -162,7 +160,10 @@ class Ingester:
                 max_unzipped_bytes=int(self.settings.docx_max_unzipped_mb * 2**20),
             )
             metadata = extract_metadata(
-                result.text, file_name=file_name, title_hint=result.title_hint
+                result.text,
+                file_name=file_name,
+                title_hint=result.title_hint,
+                byline=result.byline,
             )
             chunks = chunk_text(
                 result.text,
@@ -195,7 +196,9 @@ class Ingester:
         except Exception as exc:  # a reader bug must not stop the batch or half-store a file
             log.exception("unexpected error while ingesting %s", shown)
             return FileOutcome(
-                shown, "failed", f"lỗi không mong đợi khi đọc tệp ({type(exc).__name__})"
+                shown,
+                "failed",
+                f"lỗi không mong đợi khi xử lý tệp ({type(exc).__name__}); chưa lưu gì",
             )
         status: Status = "updated" if replaced else "added"
         return FileOutcome(shown, status, "", document_id, len(chunks))
@@ -219,8 +222,8 @@ def remove_paths_or_numbers(engine: Engine, target: str) -> list[str]:
     """Remove the document(s) stored from a path or carrying a number; return what was removed."""
     removed: list[str] = []
     with Session(engine) as session:
-        path = Path(target)
-        doc = store.get_document_by_source(session, str(path.resolve())) if path.exists() else None
+        # By path first; the file itself may already be gone from disk.
+        doc = store.get_document_by_source(session, str(Path(target).resolve()))
         docs = [doc] if doc else store.find_by_number(session, target)
         if len(docs) > 1:
             raise IngestError(

@@ -32,9 +32,7 @@ _TYPE_HEADINGS: dict[str, str] = {
 }
 _DOC_TYPES = (*_TYPE_HEADINGS.values(), ARTICLE_TYPE)
 
-_DATE_WORDS = re.compile(
-    r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})", re.I
-)
+_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})", re.I)
 _DATE_SLASH = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 _PARTY_HEADER = "dang cong san viet nam"
 _ON_BEHALF = re.compile(r"^(t/?m\.?|tm\.)\s+(.+)$", re.I)
@@ -64,8 +62,14 @@ class Metadata:
     cited: list[str] = field(default_factory=list)
 
 
-def extract_metadata(text: str, *, file_name: str, title_hint: str | None = None) -> Metadata:
-    """Read the header of a Party document (or the lead of an article) into Metadata."""
+def extract_metadata(
+    text: str, *, file_name: str, title_hint: str | None = None, byline: str | None = None
+) -> Metadata:
+    """Read the header of a Party document (or the lead of an article) into Metadata.
+
+    ``byline`` is the "Name - Organisation" line that closed a news article (removed from its
+    text as page furniture); for an article the organisation is the issuer.
+    """
     raw = [ln.strip() for ln in text.split("\n")]
     lines = [ln for ln in raw if ln]
     # The header keeps its blank lines: a blank line ends the title block.
@@ -78,9 +82,12 @@ def extract_metadata(text: str, *, file_name: str, title_hint: str | None = None
     issued_on = _date(header) or (None if doc_type else _date(lines[:8], loose=True))
     title = _title(header, type_index) if type_index is not None else None
     issuer = _issuer(lines, header, type_index)
+    if issuer is not None:
+        issuer = _as_written(issuer, text)
     if doc_type is None:
         doc_type = ARTICLE_TYPE
         title = title_hint or (lines[0] if lines else file_name)
+        issuer = _byline_source(byline) if byline else issuer
     if not title:
         title = title_hint or (lines[0] if lines else file_name)
     cited = []
@@ -142,19 +149,66 @@ def _title(header: list[str], type_index: int) -> str | None:
                 break
             continue
         folded = fold(line)
-        if _OF_ISSUER.match(folded) and not parts:
-            continue  # "CỦA BỘ CHÍNH TRỊ" names the issuer, not the subject
+        if (_OF_ISSUER.match(folded) or _CONFERENCE.match(folded)) and not parts:
+            # "CỦA BỘ CHÍNH TRỊ" names the issuer and "HỘI NGHỊ LẦN THỨ TƯ …" the plenum,
+            # not the subject.
+            continue
         if line.startswith("-") or line.startswith("*") or _looks_like_body(line):
             break
-        parts.append(line)
+        if parts and line[:1].isupper() and not line.isupper():
+            break  # a capitalised sentence after the subject is the preamble
+        parts.append(_title_case(line) if line.isupper() else line)
         if line.endswith((".", ":")):
             break
     title = " ".join(parts).strip(" -*")
     return title or None
 
 
+_CONFERENCE = re.compile(r"^hoi nghi (lan thu|trung uong)")
+# Names kept capitalised when an all-caps title line is lower-cased.
+_TITLE_PROPER = [
+    "Ban Chấp hành Trung ương", "Bộ Chính trị", "Ban Bí thư", "Ban Thường vụ", "Đảng ủy Khối",
+    "Hồ Chí Minh", "Việt Nam", "Trung ương", "Thanh Hóa",
+]  # fmt: skip
+
+
+def _title_case(upper: str) -> str:
+    """Lower-case an all-caps title line, keeping the names of Party bodies capitalised."""
+    text = upper.lower()
+    for name in sorted(_TITLE_PROPER, key=len, reverse=True):
+        text = re.sub(re.escape(name), name, text, flags=re.I)
+    return text
+
+
+def _as_written(issuer: str, text: str) -> str:
+    """The issuer as the document itself spells it in mixed case, when it does."""
+    words = issuer.split()
+    # Try the whole name, then without leading words ("Đảng ủy" + "Công ty …" found alone).
+    for skip in range(0, max(1, len(words) - 2)):
+        pattern = r"\b" + r"\s+".join(map(re.escape, words[skip:])) + r"\b"
+        for match in re.finditer(pattern, text, flags=re.I):
+            found = " ".join(match.group(0).split())
+            if not found.isupper():
+                return " ".join([*words[:skip], found])
+    return issuer
+
+
+_BYLINE_SOURCE = re.compile(r"^(?:theo|nguồn\s*:)\s*(.+)$|^.+?\s*[-–]\s*(.+)$|^.+?\((.+)\)$", re.I)
+
+
+def _byline_source(byline: str) -> str | None:
+    """The organisation in "Thu Trang - Ban Tuyên giáo Đảng ủy Khối" or "Theo Báo Thanh Hóa"."""
+    m = _BYLINE_SOURCE.match(byline.strip())
+    if m is None:
+        return None
+    source = next(g for g in m.groups() if g)
+    return source.strip(" .()") or None
+
+
 def _looks_like_body(line: str) -> bool:
-    return len(line) > 200 or bool(re.match(r"^([IVX]+|\d+)[.)]\s", line))
+    # A long subject line still starts in lower case ("về đẩy mạnh …"); a preamble does not.
+    long_sentence = len(line) > 200 and not line[:1].islower()
+    return long_sentence or bool(re.match(r"^([IVX]+|\d+)[.)]\s", line))
 
 
 def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str | None:
@@ -182,6 +236,14 @@ def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str 
         central = len(block) > 1 and fold(block[-2]) == "ban chap hanh trung uong"
         if central and "trung uong" not in fold(issuer):
             issuer += " Trung ương"
+        # "ĐẢNG BỘ TỈNH THANH HÓA / ĐẢNG ỦY KHỐI …": the bloc committee of that province.
+        place = re.match(r"^dang bo (tinh|thanh pho) ", fold(block[-2])) if len(block) > 1 else None
+        if (
+            place
+            and fold(issuer).startswith("dang uy khoi")
+            and not _HAS_PLACE.search(issuer.lower())
+        ):
+            issuer += " " + _proper_case(block[-2])[len("Đảng bộ ") :]
         return issuer
     # Last, the signature block "T/M BỘ CHÍNH TRỊ" (on behalf of a body, not of a person).
     for line in reversed(lines[-25:]):
@@ -192,6 +254,36 @@ def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str 
                 return name
             break
     return None
+
+
+_HAS_PLACE = re.compile(r"\b(tỉnh|thành phố|huyện|quận|thị xã)\b")
+# Words of enterprise names written with only their first syllable capitalised.
+_NAME_WORDS = [
+    "cổ phần", "trách nhiệm hữu hạn", "một thành viên", "vận tải", "dịch vụ", "xây dựng",
+    "thương mại", "đầu tư", "sản xuất", "du lịch", "xuất nhập khẩu", "điện lực", "cấp nước",
+    "môi trường", "đô thị", "phát triển", "kỹ thuật", "công nghệ", "thực phẩm", "may mặc",
+    "xi măng", "nông nghiệp", "thủy sản", "vật tư", "thiết bị", "tư vấn", "công trình",
+    "giao thông", "xe buýt", "xí nghiệp", "điều dưỡng", "người có công", "lao động",
+]  # fmt: skip
+
+
+def _name_case(name: str) -> str:
+    """Capitalise an organisation name: "cổ phần vận tải hàm rồng" → "Cổ phần Vận tải Hàm Rồng"."""
+    out: list[str] = []
+    words = name.split()
+    i = 0
+    while i < len(words):
+        for known in sorted(_NAME_WORDS, key=len, reverse=True):
+            size = len(known.split())
+            if " ".join(words[i : i + size]).lower() == known:
+                out.append(known[:1].upper() + known[1:])
+                i += size
+                break
+        else:
+            word = words[i]
+            out.append(word if word in {"và", "của", "số"} else word[:1].upper() + word[1:])
+            i += 1
+    return " ".join(out)
 
 
 def _proper_case(upper: str) -> str:
@@ -205,10 +297,9 @@ def _proper_case(upper: str) -> str:
     )
     # Names of enterprises and agencies are capitalised word by word in Vietnamese.
     text = re.sub(
-        r"\b(công ty|tổng công ty|trường|bệnh viện|sở|trung tâm)\b(.*)$",
+        r"\b(công ty|tổng công ty|xí nghiệp|trường|bệnh viện|sở|trung tâm)\b(.*)$",
         lambda m: " ".join(
-            w if w in {"và", "của"} else w[:1].upper() + w[1:]
-            for w in (m.group(1) + m.group(2)).split()
+            filter(None, [m.group(1)[:1].upper() + m.group(1)[1:], _name_case(m.group(2).strip())])
         ),
         text,
     )

@@ -19,12 +19,17 @@ _CHROME = re.compile(
     r"^(chia se|in bai|ban in|gui email|gui bai|facebook|zalo|twitter|quay lai|ve dau trang|"
     r"luot xem\s*:?\s*[\d.,]*|tags?\s*:.*|tu khoa\s*:.*|binh luan|dang nhap|dang ky|"
     r"trang chu|lien he|so do trang|ban quyen.*|copyright.*|©.*|font size|co chu|"
-    r"a\+|a-|tweet|like|share|print|email)$"
+    r"a\+|a-|tweet|like|share|print|email|chia se (len )?(facebook|zalo|twitter)|"
+    r"(cap nhat|ngay cap nhat|ngay dang|dang ngay|dang luc|thoi gian dang)\s*:.{0,70})$"
 )
 # Once one of these headings appears near the end, the rest is a list of other articles.
-_TAIL_SECTIONS = re.compile(r"^(tin lien quan|cac tin khac|bai viet lien quan|tin cung chuyen muc|"
-                            r"xem them|tin moi nhat|doc nhieu nhat|tin noi bat)\s*:?$")
-_BYLINE = re.compile(r"^(theo |nguon\s*:)|^[^\W\d_][\w.]*( [^\W\d_][\w.]*){1,4}\s*[-–(]\s*\S.{0,70}$")
+_TAIL_SECTIONS = re.compile(
+    r"^(tin lien quan|cac tin khac|bai viet lien quan|tin cung chuyen muc|"
+    r"xem them|tin moi nhat|doc nhieu nhat|tin noi bat)\s*:?$"
+)
+_BYLINE = re.compile(
+    r"^(theo |nguon\s*:)|^[^\W\d_][\w.]*( [^\W\d_][\w.]*){1,4}\s*[-–(]\s*\S.{0,70}$"
+)
 
 
 def strip_page_noise(text: str) -> str:
@@ -33,6 +38,11 @@ def strip_page_noise(text: str) -> str:
     Only whole lines are removed, and only lines that look like site chrome, so a document's own
     text is never cut mid-sentence.
     """
+    return split_page_noise(text)[0]
+
+
+def split_page_noise(text: str) -> tuple[str, str | None]:
+    """Like ``strip_page_noise``, also returning the closing byline it removed, if any."""
     lines = text.split("\n")
     kept: list[str] = []
     for index, line in enumerate(lines):
@@ -46,8 +56,8 @@ def strip_page_noise(text: str) -> str:
             break
         kept.append(line)
     kept = _drop_counter_tail(kept)
-    kept = _drop_trailing_byline(kept)
-    return "\n".join(kept)
+    kept, byline = _drop_trailing_byline(kept)
+    return "\n".join(kept), byline
 
 
 def _drop_counter_tail(lines: list[str]) -> list[str]:
@@ -70,12 +80,12 @@ def _drop_counter_tail(lines: list[str]) -> list[str]:
     return lines[:cut] if saw_label else lines
 
 
-def _drop_trailing_byline(lines: list[str]) -> list[str]:
+def _drop_trailing_byline(lines: list[str]) -> tuple[list[str], str | None]:
     """Drop a short "Name - Organisation" or "Theo …" line that closes a news article."""
     while lines and not lines[-1].strip():
         lines = lines[:-1]
     if len(lines) < 3:
-        return lines
+        return lines, None
     last = lines[-1].strip()
     if (
         len(last) <= 90
@@ -83,5 +93,5 @@ def _drop_trailing_byline(lines: list[str]) -> list[str]:
         and _BYLINE.match(fold(last))
         and not re.match(r"^(\d+|[ivxlc]+|[a-z])[.)]", fold(last))
     ):
-        return lines[:-1]
-    return lines
+        return lines[:-1], last
+    return lines, None

@@ -8,11 +8,12 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from knowledge.encoding import UndecodableError, decode_bytes
 from knowledge.errors import IngestError
-from knowledge.noise import strip_page_noise
-from knowledge.text import clean
+from knowledge.noise import split_page_noise
+from knowledge.text import clean, fold
 
 SUPPORTED_FORMATS = ("txt", "md", "html", "docx", "pdf")
 _EXTENSIONS = {
@@ -35,6 +36,7 @@ class ReadResult:
     format: str
     encoding: str | None = None
     title_hint: str | None = None
+    byline: str | None = None
 
 
 def format_of(path: Path) -> str | None:
@@ -42,9 +44,7 @@ def format_of(path: Path) -> str | None:
     return _EXTENSIONS.get(path.suffix.lower())
 
 
-def read_bytes(
-    data: bytes, file_name: str, *, max_unzipped_bytes: int = 200 * 2**20
-) -> ReadResult:
+def read_bytes(data: bytes, file_name: str, *, max_unzipped_bytes: int = 200 * 2**20) -> ReadResult:
     """Read a document's bytes by the format its name says; raise IngestError on bad input."""
     fmt = format_of(Path(file_name))
     if fmt is None:
@@ -64,10 +64,11 @@ def read_bytes(
         "pdf": _read_pdf,
     }
     result = readers[fmt](data)
-    text = clean(strip_page_noise(result.text))
+    stripped, byline = split_page_noise(clean(result.text))
+    text = clean(stripped)
     if not text.strip():
         raise IngestError("no_text", "tệp không có nội dung chữ nào đọc được")
-    return ReadResult(text, result.format, result.encoding, result.title_hint)
+    return ReadResult(text, result.format, result.encoding, result.title_hint, byline)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -105,17 +106,30 @@ _HTML_DROP = (
     "script, style, noscript, iframe, nav, header, footer, aside, form, button, svg, "
     "select, input, template, [role=navigation], [role=banner], [role=contentinfo], "
     ".menu, .nav, .navbar, .breadcrumb, .share, .social, .footer, .header, .sidebar, "
-    ".related, .comment, .comments, .tags, .counter, .visitor, .advert, .ads"
+    ".related, .comment, .comments, .tags, .counter, .visitor, .advert, .ads, "
+    ".main-menu, .top-bar, .duong-dan, .mxh, .tin-lien-quan, .tin-khac, .box-thong-ke, "
+    ".chan-trang, .related-news, .other-news"
 )
+# Where CMSs commonly put the article body; candidates are then ranked by their paragraph text,
+# so a selector that matches a whole page column never wins over the article inside it.
 _HTML_MAIN = (
     "article",
     "main",
     "[itemprop=articleBody]",
     ".article-content",
+    ".article-body",
+    ".article-detail",
     ".news-content",
+    ".news-detail",
+    ".news-body",
+    ".detail-content",
     ".content-detail",
     ".post-content",
+    ".post-detail",
     ".entry-content",
+    ".noi-dung",
+    ".noidung",
+    ".chi-tiet",
     "#content",
     ".content",
 )
@@ -123,6 +137,8 @@ _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
     "article", "blockquote", "ul", "ol", "dd", "dt", "figcaption", "figure", "pre", "td", "th",
 }  # fmt: skip
+# A paragraph shorter than this is a label ("Hôm nay:", "1272"), not article prose.
+_MIN_PARAGRAPH_CHARS = 40
 
 
 def _read_html(data: bytes) -> ReadResult:
@@ -134,21 +150,65 @@ def _read_html(data: bytes) -> ReadResult:
     title = title_node.text(strip=True) if title_node else None
     for node in tree.css(_HTML_DROP):
         node.decompose()
-    root = None
-    for selector in _HTML_MAIN:
-        candidates = tree.css(selector)
-        if candidates:
-            root = max(candidates, key=lambda n: len(n.text(strip=True)))
-            if len(root.text(strip=True)) > 200:
-                break
-    root = root or tree.body or tree.root
+    root = _main_content(tree)
     if root is None:
         return ReadResult("", "html", encoding, title)
     for tag in _BLOCK_TAGS:
         for node in root.css(tag):
             node.insert_before("\n")
             node.insert_after("\n")
-    return ReadResult(root.text(separator=""), "html", encoding, title)
+    body = root.text(separator="")
+    # The headline usually sits above the body's container; keep it as the first line.
+    if title and fold(title) not in fold(body[: len(title) + 200]):
+        body = title + "\n\n" + body
+    return ReadResult(body, "html", encoding, title)
+
+
+def _main_content(tree: Any) -> Any:
+    """The element holding the article: the tightest one with (nearly) all the prose paragraphs.
+
+    Candidates are the usual content selectors and every parent of a <p>; each is scored by the
+    text of its real paragraphs outside links, so menus, link lists and counters score nothing.
+    """
+    candidates: dict[int, Any] = {}
+    for selector in _HTML_MAIN:
+        for node in tree.css(selector):
+            candidates[node.mem_id] = node
+    for paragraph in tree.css("p"):
+        if paragraph.parent is not None:
+            candidates[paragraph.parent.mem_id] = paragraph.parent
+    scored = [
+        (_prose_chars(node), len(node.text(strip=True)), node) for node in candidates.values()
+    ]
+    best = max((score for score, _, _ in scored), default=0)
+    if best >= 200:
+        near = [(size, node) for score, size, node in scored if score >= 0.9 * best]
+        return min(near, key=lambda item: item[0])[1]
+    # No paragraph markup: the first selector with substantial text, else the body.
+    for selector in _HTML_MAIN:
+        nodes = tree.css(selector)
+        if nodes:
+            node = max(nodes, key=lambda n: len(n.text(strip=True)))
+            if len(node.text(strip=True)) > 200 and _link_density(node) < 0.5:
+                return node
+    return tree.body or tree.root
+
+
+def _prose_chars(node: Any) -> int:
+    """Characters of paragraph text under ``node`` that are not link text."""
+    total = 0
+    for paragraph in node.css("p"):
+        text = paragraph.text(strip=True)
+        links = sum(len(a.text(strip=True)) for a in paragraph.css("a"))
+        if len(text) - links >= _MIN_PARAGRAPH_CHARS:
+            total += len(text) - links
+    return total
+
+
+def _link_density(node: Any) -> float:
+    text = len(node.text(strip=True))
+    links = sum(len(a.text(strip=True)) for a in node.css("a"))
+    return links / text if text else 1.0
 
 
 def _read_docx(data: bytes, max_unzipped_bytes: int) -> ReadResult:
@@ -203,23 +263,91 @@ def _read_pdf(data: bytes) -> ReadResult:
         if reader.is_encrypted:
             # An empty user password is common on "protected" PDFs that still open freely.
             try:
-                ok = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:
-                ok = 0
-            if not ok:
-                raise IngestError(
-                    "encrypted_pdf", "PDF được đặt mật khẩu; hãy gửi bản không khóa"
-                )
+                opened = False
+            if not opened:
+                raise IngestError("encrypted_pdf", "PDF được đặt mật khẩu; hãy gửi bản không khóa")
         pages = [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise IngestError("bad_pdf", f"tệp PDF hỏng, không đọc được ({type(exc).__name__})") from exc
-    except Exception as exc:  # pypdf raises assorted errors on damaged files
-        raise IngestError("bad_pdf", f"tệp PDF hỏng, không đọc được ({type(exc).__name__})") from exc
-    text = "\n".join(pages)
-    if not text.strip():
         raise IngestError(
-            "scanned_pdf", "PDF không có lớp chữ (có thể là ảnh quét); hãy gửi bản Word hoặc PDF có chữ"
+            "bad_pdf", f"tệp PDF hỏng, không đọc được ({type(exc).__name__})"
+        ) from exc
+    except Exception as exc:  # pypdf raises assorted errors on damaged files
+        raise IngestError(
+            "bad_pdf", f"tệp PDF hỏng, không đọc được ({type(exc).__name__})"
+        ) from exc
+    if not any(page.strip() for page in pages):
+        raise IngestError(
+            "scanned_pdf",
+            "PDF không có lớp chữ (có thể là ảnh quét); hãy gửi bản Word hoặc PDF có chữ",
         )
+    text = reflow_pdf_pages(pages)
     return ReadResult(text, "pdf", None, None)
+
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–]\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–])?\s*$", re.I
+)
+# A line starting like this begins a new paragraph even when the line before it is full.
+_PARAGRAPH_START = re.compile(
+    r"^(?:[IVXLC]+\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-+•*–]|(?:Điều|Chương|Mục|Phần)\s)", re.U
+)
+
+
+def reflow_pdf_pages(pages: list[str]) -> str:
+    """Join a PDF's visual lines back into paragraphs and drop page numbers.
+
+    pypdf returns one line per printed line. A line is a wrap of the paragraph when the next
+    line's first word would not have fitted on it (measured against the longest lines of the
+    document), or when the next line starts in lower case; a line that opens a list item or a
+    heading always starts a new paragraph, so no paragraph, and no sentence, is cut at a wrap.
+    """
+    lines: list[str] = []
+    for page in pages:
+        page_lines = [ln.rstrip() for ln in page.split("\n")]
+        while page_lines and not page_lines[0].strip():
+            page_lines.pop(0)
+        while page_lines and not page_lines[-1].strip():
+            page_lines.pop()
+        if page_lines and _PAGE_NUMBER.match(page_lines[0]):
+            page_lines.pop(0)
+        if page_lines and _PAGE_NUMBER.match(page_lines[-1]):
+            page_lines.pop()
+        lines.extend(page_lines)
+    lengths = sorted(len(ln) for ln in lines if ln.strip())
+    if not lengths:
+        return ""
+    width = lengths[int(len(lengths) * 0.95) - 1 if len(lengths) > 1 else 0]
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and out[-1] and stripped and _continues(out[-1], stripped, width):
+            out[-1] = _join_wrapped(out[-1], stripped)
+        else:
+            out.append(stripped)
+    return "\n".join(out)
+
+
+def _join_wrapped(previous: str, line: str) -> str:
+    """Join a wrapped line: a soft or word hyphen at the break goes, a code's hyphen stays."""
+    if previous.endswith("\u00ad"):
+        return previous[:-1] + line
+    if len(previous) > 1 and previous[-1] == "-" and previous[-2].isalnum() and line[0].isalnum():
+        keep = previous[-2].isdigit() or line[0].isdigit() or line[0].isupper()
+        return (previous if keep else previous[:-1]) + line
+    return previous + " " + line
+
+
+def _continues(previous: str, line: str, width: int) -> bool:
+    """True when ``line`` carries on the paragraph whose last printed line is ``previous``."""
+    if _PARAGRAPH_START.match(line) or previous.isupper():
+        return False
+    last_printed = previous[-width:] if len(previous) > width else previous
+    first_word = line.split(" ", 1)[0]
+    full = len(last_printed) + 1 + len(first_word) >= 0.9 * width
+    if line[0].islower():
+        return full or len(last_printed) >= 0.6 * width
+    return full and not previous.endswith((".", "!", "?", "…", ":"))

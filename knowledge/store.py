@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, extract
+from sqlalchemy import delete, extract, insert
 from sqlmodel import Session, col, select
 
 from knowledge.chunking import Chunk
@@ -41,7 +41,7 @@ def list_documents(
     if doc_type:
         query = query.where(Document.doc_type == doc_type)
     if year:
-        query = query.where(extract("year", Document.issued_on) == year)
+        query = query.where(extract("year", col(Document.issued_on)) == year)
     docs = list(session.exec(query).all())
     if issuer:
         wanted = fold(issuer)
@@ -115,9 +115,9 @@ def save_document(
             title=metadata.title,
         )
     else:
-        session.exec(delete(Passage).where(col(Passage.document_id) == document.id))  # type: ignore[call-overload]
+        session.exec(delete(Passage).where(col(Passage.document_id) == document.id))
         session.exec(
-            delete(DocumentCitation).where(col(DocumentCitation.document_id) == document.id)  # type: ignore[call-overload]
+            delete(DocumentCitation).where(col(DocumentCitation.document_id) == document.id)
         )
         document.updated_at = utcnow()
     document.file_name = file_name
@@ -134,29 +134,36 @@ def save_document(
     session.add(document)
     session.flush()
     assert document.id is not None
-    session.add_all(
-        Passage(
-            id=chunk.id,
-            document_id=document.id,
-            ordinal=chunk.ordinal,
-            heading_path=list(chunk.heading_path),
-            text=chunk.text,
-            folded=fold(chunk.text),
-            char_start=chunk.char_start,
-            char_end=chunk.char_end,
+    # Core inserts: thousands of passages per batch without building ORM objects for each.
+    if chunks:
+        session.exec(
+            insert(Passage),
+            params=[
+                {
+                    "id": chunk.id,
+                    "document_id": document.id,
+                    "ordinal": chunk.ordinal,
+                    "heading_path": list(chunk.heading_path),
+                    "text": chunk.text,
+                    "folded": fold(chunk.text),
+                    "char_start": chunk.char_start,
+                    "char_end": chunk.char_end,
+                }
+                for chunk in chunks
+            ],
         )
-        for chunk in chunks
-    )
-    session.add_all(
-        DocumentCitation(document_id=document.id, number=number) for number in metadata.cited
-    )
+    if metadata.cited:
+        session.exec(
+            insert(DocumentCitation),
+            params=[{"document_id": document.id, "number": number} for number in metadata.cited],
+        )
     return document, replaced
 
 
 def remove_document(session: Session, document: Document) -> None:
     """Delete a document with its passages and citations; the caller commits."""
-    session.exec(delete(Passage).where(col(Passage.document_id) == document.id))  # type: ignore[call-overload]
-    session.exec(delete(DocumentCitation).where(col(DocumentCitation.document_id) == document.id))  # type: ignore[call-overload]
+    session.exec(delete(Passage).where(col(Passage.document_id) == document.id))
+    session.exec(delete(DocumentCitation).where(col(DocumentCitation.document_id) == document.id))
     session.delete(document)
 
 

@@ -70,6 +70,18 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """One engine on the session's PostgreSQL database, shared by its tests (connections pooled)."""
+    from knowledge.db import make_engine
+
+    engine = make_engine(postgres_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database URL: a SQLite file in the test's folder, or the session's PostgreSQL database."""
@@ -80,26 +92,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on an empty database with every table created."""
+def engine(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine]:
+    """An engine on an empty database with every table created (SQLite and PostgreSQL)."""
     from knowledge.db import create_tables, make_engine
 
-    engine = make_engine(database_url)
-    create_tables(engine)
-    if engine.dialect.name == "postgresql":
-        _truncate_all(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
+    if database_url.startswith("sqlite"):
+        engine = make_engine(database_url)
+        create_tables(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    shared: Engine = request.getfixturevalue("postgres_engine")
+    create_tables(shared)
+    _empty_all_tables(shared)
+    yield shared
+    _empty_all_tables(shared)
 
 
-def _truncate_all(engine: Engine) -> None:
-    """Empty every table (PostgreSQL: one database is shared by the session's tests)."""
-    from sqlalchemy import text
+def _empty_all_tables(engine: Engine) -> None:
+    """Delete every row (the PostgreSQL database is shared by the session's tests)."""
     from sqlmodel import SQLModel
 
-    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
-    if tables:
-        with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
