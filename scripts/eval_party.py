@@ -1,7 +1,7 @@
 """Party-domain retrieval quality on the sample corpus with the configured (real) model.
 
-    python scripts/eval_party.py            # prints Hit@k / MRR@10 per question style,
-                                            # and how well relevance separates off-topic questions
+python scripts/eval_party.py            # prints Hit@k / MRR@10 per question style,
+                                        # and how well relevance separates off-topic questions
 """
 
 from __future__ import annotations

