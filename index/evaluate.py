@@ -16,7 +16,7 @@ from index.embedder import Embedder
 from index.retriever import Retriever
 from index.settings import IndexSettings
 from knowledge import store
-from knowledge.chunking import chunk_text
+from knowledge.chunking import CHUNKER_VERSION, chunk_text
 from knowledge.db import create_tables, make_engine
 from knowledge.metadata import Metadata
 from knowledge.text import strip_diacritics
@@ -76,7 +76,7 @@ def build_retriever(
     """Store every corpus article as a document (reused across runs) and index it."""
     rows = read_jsonl(corpus_path)
     key = hashlib.sha256(corpus_path.read_bytes()).hexdigest()[:12]
-    tag = f"{key}-{passage_chars}-{max_passage_chars}"
+    tag = f"{key}-{passage_chars}-{max_passage_chars}-c{CHUNKER_VERSION}"
     base = workdir / tag
     base.mkdir(parents=True, exist_ok=True)
     engine = make_engine(f"sqlite:///{base / 'eval.db'}")

@@ -25,6 +25,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’)]*\s+(?=[\"“(\-–+•]?\
 _FULL_STOP = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*[A-ZĐÀ-Ỹ0-9])", re.U)
 _CLAUSE_END = re.compile(r"(?<=[,:;])\s+")
 HEADING_MAX_CHARS = 160
+# Bump when chunking output changes, so caches of chunked text (e.g. evaluation stores) rebuild.
+CHUNKER_VERSION = 2
 # Headings of this rank or higher (Phần, Chương, Mục, Điều, I.) always open a new passage, so a
 # passage never straddles two articles and its heading path names the article it quotes.
 SECTION_RANK = 4
