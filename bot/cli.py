@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.engine import Engine
 
+from bot import texts
+from bot.embedding import BatchingEmbedder
+from bot.services import (
+    Services,
+    build_services,
+    limit_model_threads,
+    query_workers,
+    seed_if_empty,
+)
 from bot.settings import Settings, SettingsError, load_settings
 from index import cli as index_cli
 from index.retriever import IndexMissing, Retriever
+from index.settings import IndexSettings
 from knowledge import cli as knowledge_cli
 from knowledge.db import create_tables, make_engine
 from knowledge.settings import KnowledgeSettings
+
+if TYPE_CHECKING:
+    from index.embedder import SentenceTransformerEmbedder
 
 
 class AppContext:
@@ -28,6 +43,8 @@ class AppContext:
     @cached_property
     def engine(self) -> Engine:
         """The database engine, with tables created."""
+        from bot import models  # noqa: F401  (registers the bot's tables)
+
         engine = make_engine(self.settings.database.url, echo=self.settings.database.echo)
         create_tables(engine)
         return engine
@@ -37,8 +54,13 @@ class AppContext:
         """The knowledge section."""
         return self.settings.knowledge
 
+    @property
+    def index_settings(self) -> IndexSettings:
+        """The index section."""
+        return self.settings.index
+
     @cached_property
-    def embedder(self):  # type: ignore[no-untyped-def]
+    def embedder(self) -> SentenceTransformerEmbedder:
         """The embedding model (loaded once)."""
         from index.embedder import SentenceTransformerEmbedder
 
@@ -57,7 +79,7 @@ class AppContext:
         if self._retriever is None:
             self._retriever = Retriever(
                 self.engine,
-                self.embedder,
+                BatchingEmbedder(self.embedder, workers=query_workers(self.settings)),
                 self.settings.index,
                 self.settings.path(self.settings.index.dir),
             )
@@ -67,6 +89,18 @@ class AppContext:
             except IndexMissing:
                 self._retriever.sync()
         return self._retriever
+
+    def services(self) -> Services:
+        """Everything the bot and `chibo chat` need: model loaded, store seeded, index in step."""
+        limit_model_threads(self.settings.bot.torch_threads)
+        click.echo(texts.CHAT_LOADING, err=True)
+        report = seed_if_empty(self.settings, self.engine)
+        if report is not None:
+            folder = self.settings.bot.seed_corpus
+            click.echo(texts.CHAT_SEEDED.format(n=report.counts["added"], folder=folder), err=True)
+        retriever = self.retriever(load=False)
+        retriever.sync(progress=sys.stderr.isatty())
+        return build_services(self.settings, self.engine, retriever)
 
     def after_ingest(self) -> None:
         """Keep the search index in step after `chibo ingest` / `chibo remove`."""
@@ -95,6 +129,57 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
         click.echo(str(exc), err=True)
         sys.exit(2)
     ctx.obj = AppContext(settings)
+
+
+@cli.command("run")
+@click.pass_context
+def run_command(ctx: click.Context) -> None:
+    """Chạy bot Telegram: long polling, hoặc webhook theo cấu hình (token từ biến môi trường)."""
+    obj: AppContext = ctx.obj
+    settings = obj.settings
+    try:
+        settings.token()
+    except SettingsError as exc:
+        click.echo(str(exc), err=True)
+        if not _interactive():
+            sys.exit(2)
+        click.echo(texts.CHAT_FALLBACK, err=True)
+        ctx.invoke(chat_command)
+        return
+    if settings.bot.mode == "webhook":
+        try:
+            settings.webhook_secret_token()
+        except SettingsError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+    from telegram import Update
+
+    from bot.telegram_app import build_application
+    from bot.webhook import serve_webhook
+
+    services = obj.services()
+    polling = settings.bot.mode == "polling"
+    application = build_application(settings, services, updater=polling)
+    click.echo(texts.RUN_STARTED.format(mode=settings.bot.mode), err=True)
+    if polling:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    else:
+        asyncio.run(serve_webhook(application, settings))
+
+
+def _interactive() -> bool:
+    """Someone at a terminal (not a service manager or a pipe) started the command."""
+    return sys.stdin.isatty()
+
+
+@cli.command("chat")
+@click.pass_obj
+def chat_command(obj: AppContext) -> None:
+    """Trò chuyện trong cửa sổ lệnh với cùng dịch vụ trả lời của bot (không cần token, mạng)."""
+    from bot.chat import run_chat
+
+    services = obj.services()
+    run_chat(services.answers, max_chars=obj.settings.bot.max_question_chars)
 
 
 for command in (*knowledge_cli.COMMANDS, *index_cli.COMMANDS):

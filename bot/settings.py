@@ -17,6 +17,7 @@ from knowledge.settings import DatabaseSettings, KnowledgeSettings, Section
 
 DEFAULT_CONFIG = "config.yaml"
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SECRET_KEYS = {"telegram_token", "token", "webhook_secret"}
 
 
@@ -38,8 +39,34 @@ class BotSettings(Section):
     admins: list[int] = Field(
         default_factory=list, description="Telegram user ids of deployment admins (bootstrap)."
     )
+    webhook_path: str = Field(
+        "/telegram", pattern=r"^/[A-Za-z0-9/_-]*$", description="Path the webhook server serves."
+    )
     answer_sources: int = Field(3, ge=1, le=8, description="Passages quoted in one answer.")
-    invite_ttl_hours: int = Field(72, ge=1, le=24 * 90, description="How long an invite link lives.")
+    more_results: int = Field(
+        5, ge=1, le=10, description="Passages listed per press of «Thêm kết quả»."
+    )
+    invite_ttl_hours: int = Field(
+        72, ge=1, le=24 * 90, description="How long an invite link lives."
+    )
+    max_question_chars: int = Field(
+        1000, ge=50, le=4000, description="Longer questions are refused with a polite hint."
+    )
+    workers: int = Field(
+        64, ge=2, le=256, description="Threads for database and retrieval work off the event loop."
+    )
+    max_messages_per_second: int = Field(
+        30, ge=0, le=1000, description="Telegram's overall send limit (0 = none)."
+    )
+    concurrent_updates: int = Field(
+        256, ge=1, le=4096, description="Updates handled at the same time."
+    )
+    torch_threads: int = Field(
+        1, ge=0, le=64, description="Intra-op threads of the model (0 = library default)."
+    )
+    seed_corpus: str | None = Field(
+        "corpus/sample", description="Ingested by `chibo run`/`chat` when the store is empty."
+    )
 
 
 class Settings(BaseSettings):
@@ -94,6 +121,22 @@ class Settings(BaseSettings):
                 "123456789:AA… do @BotFather cấp."
             )
         return token
+
+    def webhook_secret_token(self) -> str:
+        """The webhook secret token, or a SettingsError that says how to provide it."""
+        if self.webhook_secret is None:
+            raise SettingsError(
+                "Chế độ webhook cần biến môi trường CHIBO_WEBHOOK_SECRET "
+                "(1–256 ký tự A–Z a–z 0–9 _ -), để chỉ Telegram gửi được cập nhật tới bot."
+            )
+        secret = self.webhook_secret.get_secret_value().strip()
+        if not _WEBHOOK_SECRET.match(secret):
+            raise SettingsError(
+                "CHIBO_WEBHOOK_SECRET không hợp lệ: chỉ dùng 1–256 ký tự A–Z a–z 0–9 _ -."
+            )
+        if not self.bot.webhook_url:
+            raise SettingsError("Chế độ webhook cần bot.webhook_url (địa chỉ HTTPS công khai).")
+        return secret
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:

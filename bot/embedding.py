@@ -1,0 +1,129 @@
+"""Question embeddings for a busy bot: questions asked together are embedded in one batch.
+
+Fifty members asking at once would otherwise run fifty single-question forward passes one
+after another; a batch of fifty costs a few of those. Nothing waits for a batch to fill: the
+first question is embedded at once, and those arriving meanwhile form the next batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+
+import numpy as np
+
+from index.embedder import Embedder
+from knowledge.text import nfc
+
+log = logging.getLogger(__name__)
+
+BatchEncoder = Callable[[list[str]], np.ndarray]
+
+
+def query_batch_encoder(embedder: Embedder) -> BatchEncoder:
+    """How to embed several questions in one call with this embedder."""
+    batch = getattr(embedder, "embed_queries", None)
+    if callable(batch):
+        return batch
+    model = getattr(embedder, "_model", None)
+    prompt = getattr(embedder, "query_prompt", None)
+    if model is not None and isinstance(prompt, str):
+        # SentenceTransformerEmbedder has no batch method for questions yet; this mirrors
+        # its embed_query (NFC, query prompt, normalised float32) for a list.
+        def encode(texts: list[str]) -> np.ndarray:
+            vectors = model.encode(
+                [prompt + nfc(t) for t in texts],
+                # The model sorts by length; small sub-batches pad less than one big one.
+                batch_size=16,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
+            return np.ascontiguousarray(vectors, dtype=np.float32)
+
+        return encode
+    return lambda texts: np.stack([embedder.embed_query(t) for t in texts])
+
+
+class BatchingEmbedder:
+    """An Embedder whose embed_query coalesces concurrent calls and remembers recent questions.
+
+    Passages go straight to the wrapped embedder. Thread-safe: embed_query is called from the
+    worker threads that run searches; ``workers`` daemon threads run the model for questions.
+    """
+
+    def __init__(
+        self,
+        inner: Embedder,
+        *,
+        workers: int = 1,
+        max_batch: int = 64,
+        cache_size: int = 2048,
+    ) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self.workers = workers
+        self.max_batch = max_batch
+        self.cache_size = cache_size
+        self.batches = 0
+        self._encode = query_batch_encoder(inner)
+        self._cond = threading.Condition()
+        self._pending: list[tuple[str, Future[np.ndarray]]] = []
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._threads: list[threading.Thread] = []
+
+    def embed_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Embed passages with the wrapped embedder."""
+        return self.inner.embed_passages(texts, progress=progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one question, batched with any others asked at the same moment."""
+        future: Future[np.ndarray] = Future()
+        with self._cond:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+            if not self._threads:
+                # With one model thread each, two workers keep two cores busy: while one
+                # embeds a batch, the next batch forms and starts on the other.
+                for n in range(self.workers):
+                    thread = threading.Thread(
+                        target=self._run, name=f"query-embedder-{n}", daemon=True
+                    )
+                    thread.start()
+                    self._threads.append(thread)
+            self._pending.append((text, future))
+            self._cond.notify()
+        return future.result()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending:
+                    self._cond.wait()
+                batch = self._pending[: self.max_batch]
+                del self._pending[: self.max_batch]
+            self._embed(batch)
+
+    def _embed(self, batch: list[tuple[str, Future[np.ndarray]]]) -> None:
+        texts = list(dict.fromkeys(text for text, _ in batch))
+        try:
+            vectors = self._encode(texts)
+        except Exception as exc:  # every waiter must wake up, with the error
+            log.exception("embedding %d questions failed", len(texts))
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        by_text = dict(zip(texts, vectors, strict=True))
+        with self._cond:
+            self.batches += 1
+            for text, vector in by_text.items():
+                self._cache[text] = vector
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        for text, future in batch:
+            future.set_result(by_text[text])

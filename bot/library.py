@@ -1,0 +1,177 @@
+"""The document store as members see it: passages in full, document cards, the catalogue."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from bot import texts
+from index.citation import DocInfo, section_label
+from knowledge import store
+from knowledge.metadata import doc_types
+from knowledge.models import Document, Passage
+from knowledge.text import fold
+
+OUTLINE_LINES = 30
+OUTLINE_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class PassagePage:
+    """One passage shown in full, with where it sits in its document."""
+
+    document_id: int
+    ordinal: int
+    total: int
+    citation: str
+    headings: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    """A document's metadata, outline and cross-references, rendered."""
+
+    document_id: int
+    html: str
+
+
+def doc_info(doc: Document) -> DocInfo:
+    """What a citation needs to know about a stored document."""
+    assert doc.id is not None
+    return DocInfo(
+        doc.id, doc.doc_type, doc.number, doc.issued_on, doc.issuer, doc.title, doc.file_name
+    )
+
+
+def passage_page(
+    session: Session,
+    *,
+    passage_id: int | None = None,
+    document_id: int | None = None,
+    ordinal: int | None = None,
+) -> PassagePage | None:
+    """A passage by id, or by its document and position; None when it is gone."""
+    if passage_id is not None:
+        passage = session.get(Passage, passage_id)
+    else:
+        query = select(Passage).where(
+            Passage.document_id == document_id, Passage.ordinal == ordinal
+        )
+        passage = session.exec(query).first()
+    if passage is None:
+        return None
+    document = session.get(Document, passage.document_id)
+    if document is None:
+        return None
+    count_query = select(Passage.ordinal).where(Passage.document_id == passage.document_id)
+    total = max(len(session.exec(count_query).all()), passage.ordinal + 1)
+    section = section_label(passage.heading_path)
+    return PassagePage(
+        passage.document_id,
+        passage.ordinal,
+        total,
+        doc_info(document).cite_prose(section),
+        " › ".join(passage.heading_path[1:]),
+        passage.text,
+    )
+
+
+def render_passage(page: PassagePage) -> str:
+    """HTML of a passage in full."""
+    parts = [f"<b>{html.escape(page.citation)}</b>"]
+    if page.headings:
+        parts.append(f"<i>{html.escape(page.headings)}</i>")
+    parts.append(html.escape(page.text))
+    parts.append(texts.PASSAGE_POSITION.format(n=page.ordinal + 1, total=page.total))
+    return "\n\n".join(parts)
+
+
+def document_cards(session: Session, *, text: str) -> list[DocumentCard]:
+    """Cards of the documents a number (in any spelling) names; several when ambiguous."""
+    cards = []
+    for doc in store.find_by_number(session, text):
+        assert doc.id is not None
+        lines = [f"<b>{html.escape(doc_info(doc).cite_prose())}</b>"]
+        lines.append(html.escape(texts.DOC_TITLE.format(title=doc.title)))
+        lines.append(html.escape(texts.DOC_FILE.format(file=doc.file_name, n=doc.n_passages)))
+        outline = _outline(store.passages_of(session, doc.id))
+        if outline:
+            lines.append("")
+            lines.append(texts.DOC_OUTLINE)
+            lines.extend(outline)
+        cited = store.cited_numbers(session, doc.id)
+        if cited:
+            lines.append("")
+            lines.append(html.escape(texts.DOC_CITES.format(numbers=", ".join(cited))))
+        citing = [d for d in store.citing_documents(session, doc.number or "") if d.id != doc.id]
+        if citing:
+            names = "; ".join(doc_info(d).cite_prose() for d in citing)
+            lines.append(html.escape(texts.DOC_CITED_BY.format(documents=names)))
+        cards.append(DocumentCard(doc.id, "\n".join(lines)))
+    return cards
+
+
+def _outline(passages: list[Passage]) -> list[str]:
+    seen: set[tuple[str, ...]] = set()
+    lines: list[str] = []
+    for passage in passages:
+        path = tuple(passage.heading_path[1:])
+        for depth in range(1, min(len(path), OUTLINE_DEPTH) + 1):
+            head = path[:depth]
+            if head in seen:
+                continue
+            seen.add(head)
+            if len(lines) == OUTLINE_LINES:
+                lines.append("…")
+                return lines
+            lines.append("  " * (depth - 1) + "• " + html.escape(head[-1]))
+    return lines
+
+
+def parse_filters(args: list[str]) -> tuple[str | None, int | None]:
+    """Document type and year from /tailieu arguments ("chỉ thị 2016", "2021", "nghi quyet")."""
+    year = None
+    words = []
+    for arg in args:
+        if arg.isdigit() and len(arg) == 4:
+            year = int(arg)
+        else:
+            words.append(arg)
+    doc_type = None
+    if words:
+        wanted = fold(" ".join(words)).lower()
+        doc_type = next((t for t in doc_types() if fold(t).lower() == wanted), " ".join(words))
+    return doc_type, year
+
+
+def catalogue(session: Session, *, doc_type: str | None, year: int | None) -> str:
+    """HTML list of stored documents grouped by type, newest first within a type."""
+    documents = store.list_documents(session, doc_type=doc_type, year=year)
+    if not documents:
+        return texts.TAILIEU_EMPTY
+    order = {t: i for i, t in enumerate(doc_types())}
+    documents.sort(key=lambda d: (order.get(d.doc_type, 99), -(d.year or 0), d.number or ""))
+    lines = [texts.TAILIEU_HEADING.format(n=len(documents))]
+    current = None
+    for doc in documents:
+        if doc.doc_type != current:
+            current = doc.doc_type
+            lines.append(f"\n<b>{html.escape(current)}</b>")
+        year_label = str(doc.year) if doc.year else texts.TAILIEU_UNDATED
+        label = doc.number or doc.title
+        title = "" if not doc.number else f" — {doc.title}"
+        lines.append(f"• {year_label}: {html.escape(label + title)}")
+    return "\n".join(lines)
+
+
+def original_file(session: Session, *, document_id: int) -> tuple[Path, str] | None:
+    """Where the original file of a document is kept, and its name; None if it is gone."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        return None
+    path = Path(doc.source)
+    return (path, doc.file_name) if path.is_file() else None

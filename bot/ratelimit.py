@@ -1,0 +1,182 @@
+"""Send no faster than Telegram allows, so that 429 stays the exception; wait out those that come.
+
+Telegram's guidance: about 30 messages per second overall, about one per second to one chat
+(short bursts tolerated), 20 per minute to one group. PTB's AIORateLimiter uses leaky buckets,
+which let 30 + 30 messages through in one second and then, on the 429 that follows, pause every
+chat. Here the overall and group limits are sliding windows, a private chat gets a small
+burst then one message a second, and a 429 only holds back the chat it was about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+JSONDict = dict[str, Any]
+# Message-creating methods; edits, callback answers and reads are not throttled by Telegram
+# the same way, and holding them back would only make buttons feel slow.
+_EXEMPT = frozenset({"sendchataction"})
+
+
+class _Window:
+    """At most ``limit`` events in any ``period`` seconds.
+
+    An event is stamped when its request starts and stamped again when Telegram has answered:
+    requests overtake each other on the way, and only the answer time is surely no earlier than
+    the moment Telegram counted the message.
+    """
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self.events: list[list[float]] = []
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more event fits."""
+        self.events = [e for e in self.events if e[0] > now - self.period]
+        if len(self.events) < self.limit:
+            return 0.0
+        return min(e[0] for e in self.events) + self.period - now
+
+    def record(self, now: float) -> list[float]:
+        """Count one event; the returned cell is restamped when the request is answered."""
+        cell = [now]
+        self.events.append(cell)
+        return cell
+
+
+class _Bucket:
+    """``burst`` events at once, then one per ``1 / rate`` seconds."""
+
+    def __init__(self, burst: int, rate: float) -> None:
+        self.burst = burst
+        self.rate = rate
+        self.tokens = float(burst)
+        self.stamp: float | None = None
+
+    def _refill(self, now: float) -> None:
+        if self.stamp is not None:
+            self.tokens = min(float(self.burst), self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more event fits."""
+        self._refill(now)
+        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
+
+    def record(self, now: float) -> list[float]:
+        self._refill(now)
+        self.tokens -= 1.0
+        return [now]
+
+
+class TelegramRateLimiter(BaseRateLimiter[int]):
+    """Sliding-window limits overall, per private chat and per group; RetryAfter retried."""
+
+    def __init__(
+        self,
+        *,
+        per_second: int = 30,
+        chat_burst: int = 3,
+        chat_per_second: float = 1.0,
+        group_per_minute: int = 20,
+        max_retries: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_second = per_second
+        self.chat_burst = chat_burst
+        self.chat_per_second = chat_per_second
+        self.group_per_minute = group_per_minute
+        self.max_retries = max_retries
+        self.clock = clock
+        self._overall = _Window(per_second, 1.0) if per_second else None
+        self._chats: dict[int | str, _Window | _Bucket] = {}
+        self._held: dict[int | str, float] = {}  # chat → when Telegram's 429 for it ends
+        self._lock = asyncio.Lock()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Wait for a free slot (message-sending methods only), send, retry after a 429."""
+        chat = _chat_key(data.get("chat_id"))
+        throttled = chat is not None and endpoint.lower().startswith(("send", "copy", "forward"))
+        throttled = throttled and endpoint.lower() not in _EXEMPT
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        for attempt in range(retries + 1):
+            stamps = await self._take_slot(chat) if throttled and chat is not None else []
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                delay = _seconds(exc.retry_after) + 0.1
+                log.info("Telegram asked to wait %.1fs (%s to %s)", delay, endpoint, chat)
+                if chat is not None:
+                    self._held[chat] = max(self._held.get(chat, 0.0), self.clock() + delay)
+                await asyncio.sleep(delay)
+            finally:
+                answered = self.clock()
+                for stamp in stamps:
+                    stamp[0] = max(stamp[0], answered)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _take_slot(self, chat: int | str) -> list[list[float]]:
+        while True:
+            async with self._lock:
+                now = self.clock()
+                windows = [w for w in (self._overall, self._chat_window(chat)) if w is not None]
+                wait = max([w.wait(now) for w in windows] + [self._held.get(chat, 0.0) - now])
+                if wait <= 0:
+                    return [window.record(now) for window in windows]
+            await asyncio.sleep(wait)
+
+    def _chat_window(self, chat: int | str) -> _Window | _Bucket | None:
+        window = self._chats.get(chat)
+        if window is None:
+            group = isinstance(chat, str) or chat < 0
+            if group and not self.group_per_minute:
+                return None
+            window = (
+                _Window(self.group_per_minute, 60.0)
+                if group
+                else _Bucket(self.chat_burst, self.chat_per_second)
+            )
+            if len(self._chats) > 10_000:  # forget idle chats now and then
+                now = self.clock()
+                self._chats = {k: w for k, w in self._chats.items() if w.wait(now) > 0}
+            self._chats[chat] = window
+        return window
+
+
+def _chat_key(chat_id: object) -> int | str | None:
+    if chat_id is None:
+        return None
+    try:
+        return int(str(chat_id))
+    except ValueError:
+        return str(chat_id)
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

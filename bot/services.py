@@ -1,0 +1,84 @@
+"""What handlers and `chibo chat` use, built once by the entry point and passed down."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.answer import AnswerService
+from bot.settings import Settings
+from index.retriever import Retriever
+from knowledge.ingest import Ingester, IngestReport
+from knowledge.models import Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """The components behind the bot: database, retriever, answers, ingestion."""
+
+    settings: Settings
+    engine: Engine
+    retriever: Retriever
+    answers: AnswerService
+    ingester: Ingester
+
+    @property
+    def admins(self) -> frozenset[int]:
+        """Telegram ids of deployment admins."""
+        return frozenset(self.settings.bot.admins)
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where originals of files sent to the bot are kept."""
+        return self.settings.path(self.settings.knowledge.uploads_dir)
+
+
+def build_services(settings: Settings, engine: Engine, retriever: Retriever) -> Services:
+    """Wire the answer service and the ingester around a ready retriever."""
+    answers = AnswerService(
+        retriever,
+        engine,
+        min_relevance=settings.index.min_relevance,
+        max_sources=settings.bot.answer_sources,
+        page_size=settings.bot.more_results,
+    )
+    return Services(settings, engine, retriever, answers, Ingester(engine, settings.knowledge))
+
+
+def store_is_empty(engine: Engine) -> bool:
+    """True when no document has been ingested yet."""
+    with Session(engine) as session:
+        return not session.exec(select(func.count()).select_from(Document)).one()
+
+
+def seed_if_empty(settings: Settings, engine: Engine) -> IngestReport | None:
+    """Ingest the configured sample corpus into an empty store, so a new deployment answers."""
+    if not settings.bot.seed_corpus or not store_is_empty(engine):
+        return None
+    folder = settings.path(settings.bot.seed_corpus)
+    if not folder.exists():
+        log.warning("seed corpus %s does not exist; starting with an empty store", folder)
+        return None
+    return Ingester(engine, settings.knowledge).ingest_paths([folder])
+
+
+def query_workers(settings: Settings) -> int:
+    """Threads embedding questions: enough to keep every core busy, at most four."""
+    per_worker = settings.bot.torch_threads or os.cpu_count() or 1
+    return max(1, min(4, (os.cpu_count() or 1) // per_worker))
+
+
+def limit_model_threads(threads: int) -> None:
+    """Fix the model's intra-op threads (0 leaves the library default)."""
+    if threads > 0:
+        import torch
+
+        torch.set_num_threads(threads)

@@ -1,0 +1,167 @@
+"""The one place the Telegram Application is assembled: handlers, limits, start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import texts
+from bot.handlers import asking, documents, joining
+from bot.handlers.common import Context, forget_group_check, send_html
+from bot.messages import CALLBACK_VERSION
+from bot.ratelimit import TelegramRateLimiter
+from bot.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# RetryAfter from Telegram is waited out and retried this many times before giving up.
+RATE_LIMIT_RETRIES = 3
+
+
+def build_application(
+    settings: Settings,
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    updater: bool = True,
+) -> Application:
+    """The bot: handlers wired to ``services`` (put in bot_data), Telegram's limits respected.
+
+    ``request`` replaces the HTTP client (tests record calls with it); without ``updater`` the
+    application is fed updates by a webhook server or by tests.
+    """
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(settings.token())
+        .base_url(settings.bot.api_base_url)
+        .base_file_url(settings.bot.api_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(
+            TelegramRateLimiter(
+                per_second=settings.bot.max_messages_per_second, max_retries=RATE_LIMIT_RETRIES
+            )
+        )
+        .concurrent_updates(settings.bot.concurrent_updates)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["services"] = services
+    _add_handlers(application)
+    return application
+
+
+def _add_handlers(app: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    app.add_handler(CommandHandler("start", joining.start))
+    app.add_handler(CommandHandler("help", joining.help_command))
+    app.add_handler(CommandHandler("hoi", asking.ask_command))
+    app.add_handler(CommandHandler("vanban", documents.document_card))
+    app.add_handler(CommandHandler("tailieu", documents.catalogue))
+    app.add_handler(CommandHandler("taochibo", joining.create_cell, filters=private))
+    app.add_handler(CommandHandler("moi", joining.invite))
+    app.add_handler(CommandHandler("duyet", joining.pending, filters=private))
+    app.add_handler(CommandHandler("thanhvien", joining.list_members, filters=private))
+    app.add_handler(CommandHandler("chuyendi", joining.mark_left, filters=private))
+    app.add_handler(CommandHandler("phanhoi", asking.complaints, filters=private))
+    app.add_handler(CommandHandler("nhom", joining.link_group))
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & private, asking.on_private_text)
+    )
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & groups, asking.ask_in_group))
+    app.add_handler(MessageHandler(filters.Document.ALL & private, documents.receive_file))
+    app.add_handler(
+        MessageHandler(
+            (filters.StatusUpdate.NEW_CHAT_MEMBERS | filters.StatusUpdate.LEFT_CHAT_MEMBER),
+            forget_group_check,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+            asking.not_text,
+        )
+    )
+    prefix = f"^{CALLBACK_VERSION}:"
+    for action, callback in (
+        ("p", asking.open_passage),
+        ("d", asking.turn_page),
+        ("m", asking.more_results),
+        ("f", asking.rate_answer),
+        ("r", asking.mark_reviewed),
+        ("o", documents.send_original),
+        ("a", joining.decide_request),
+        ("x", joining.decide_request),
+        ("v", joining.revoke),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=f"{prefix}{action}(:|$)"))
+    app.add_handler(CallbackQueryHandler(asking.stale_button))
+    app.add_handler(InlineQueryHandler(asking.inline_search))
+    app.add_error_handler(_on_error)
+
+
+async def _post_init(app: Application) -> None:
+    """Start-up: worker threads for blocking work, and the command menu."""
+    services: Services = app.bot_data["services"]
+    executor = ThreadPoolExecutor(
+        max_workers=services.settings.bot.workers, thread_name_prefix="chibo-work"
+    )
+    asyncio.get_running_loop().set_default_executor(executor)
+    app.bot_data["executor"] = executor
+    commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
+    try:
+        await app.bot.set_my_commands(commands)
+    except TelegramError as exc:  # the menu is a convenience; never refuse to start over it
+        log.warning("setMyCommands failed: %s", exc)
+
+
+async def _post_shutdown(app: Application) -> None:
+    executor: ThreadPoolExecutor | None = app.bot_data.pop("executor", None)
+    if executor is not None:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def _on_error(update: object, context: Context) -> None:
+    """Log the failure; tell the person in a private chat that something went wrong."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer(texts.ERROR, show_alert=True)
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        try:
+            await send_html(context.bot, chat.id, html.escape(texts.ERROR))
+        except TelegramError:
+            log.warning("could not tell chat %s about the error", chat.id)

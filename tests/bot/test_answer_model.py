@@ -1,0 +1,73 @@
+"""Answer quality with the real offline model over the sample corpus: the bot's claims."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from bot.answer import render_html
+from bot.chat import run_chat
+from bot.services import Services
+from knowledge.models import Document, Passage
+from tests.bot.support import make_settings, model_corpus, services_from
+
+pytestmark = pytest.mark.model
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def model_services(
+    e5_model_dir: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Services]:
+    """Services over a copy of the sample corpus indexed with multilingual-e5-small."""
+    corpus = model_corpus(str(tmp_path_factory.getbasetemp() / "model-corpus"))
+    services = services_from(corpus, make_settings(tmp_path))
+    yield services
+    services.engine.dispose()
+
+
+def test_every_party_question_gets_a_consistent_verbatim_cited_answer(
+    model_services: Services,
+) -> None:
+    rows = [json.loads(line) for line in (DATA / "party_questions.jsonl").read_text().splitlines()]
+    right_first, containing, missing = 0, 0, []
+    with Session(model_services.engine) as session:
+        for row in rows:
+            answer = model_services.answers.answer(row["question"])
+            render_html(answer)  # raises if a marker or a source is out of place
+            if answer.not_found:
+                missing.append(row["question"])
+                continue
+            for quote in answer.quotes:
+                passage = session.get(Passage, quote.passage_id)
+                assert passage is not None and quote.text in passage.text
+            first = session.get(Document, answer.sources[0].document_id)
+            right_first += first is not None and first.file_name in row["relevant"]
+            wanted = row["answer_contains"].lower()
+            containing += any(wanted in q.text.lower() for q in answer.quotes)
+
+    assert missing == []
+    assert right_first / len(rows) >= 0.85, right_first
+    assert containing / len(rows) >= 0.72, containing
+
+
+def test_off_topic_questions_are_not_padded_with_passages(model_services: Services) -> None:
+    questions = [q for q in (DATA / "offtopic_questions.txt").read_text().splitlines() if q]
+    answered = [q for q in questions if not model_services.answers.answer(q).not_found]
+    assert answered == []
+
+
+def test_chibo_chat_answers_a_newcomer_with_citations(model_services: Services) -> None:
+    lines = iter(["chi thi 05 noi ve gi", "Đảng viên có được kinh doanh không?", "/thoat"])
+    out: list[str] = []
+
+    run_chat(model_services.answers, max_chars=1000, read=lambda _p: next(lines), write=out.append)
+
+    assert out[0].startswith("Chibo — hỏi đáp văn bản của Đảng")
+    assert "Nguồn:\n[1] Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị" in out[1]
+    assert "Quy định số 37-QĐ/TW" in out[2] and "kinh doanh" in out[2]
+    assert len(out) == 3
