@@ -16,7 +16,6 @@ from concurrent.futures import Future
 import numpy as np
 
 from index.embedder import Embedder
-from knowledge.text import nfc
 
 log = logging.getLogger(__name__)
 
@@ -25,26 +24,7 @@ BatchEncoder = Callable[[list[str]], np.ndarray]
 
 def query_batch_encoder(embedder: Embedder) -> BatchEncoder:
     """How to embed several questions in one call with this embedder."""
-    batch = getattr(embedder, "embed_queries", None)
-    if callable(batch):
-        return batch
-    model = getattr(embedder, "_model", None)
-    prompt = getattr(embedder, "query_prompt", None)
-    if model is not None and isinstance(prompt, str):
-        # SentenceTransformerEmbedder has no batch method for questions yet; this mirrors
-        # its embed_query (NFC, query prompt, normalised float32) for a list.
-        def encode(texts: list[str]) -> np.ndarray:
-            vectors = model.encode(
-                [prompt + nfc(t) for t in texts],
-                # The model sorts by length; small sub-batches pad less than one big one.
-                batch_size=16,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-            )
-            return np.ascontiguousarray(vectors, dtype=np.float32)
-
-        return encode
-    return lambda texts: np.stack([embedder.embed_query(t) for t in texts])
+    return lambda texts: embedder.embed_queries(texts)
 
 
 class BatchingEmbedder:
@@ -99,6 +79,10 @@ class BatchingEmbedder:
             self._pending.append((text, future))
             self._cond.notify()
         return future.result()
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed several questions (each joins the shared batches)."""
+        return np.stack([self.embed_query(t) for t in texts])
 
     def _run(self) -> None:
         while True:

@@ -98,7 +98,7 @@ def document_cards(session: Session, *, text: str) -> list[DocumentCard]:
         lines = [f"<b>{html.escape(doc_info(doc).cite_prose())}</b>"]
         lines.append(html.escape(texts.DOC_TITLE.format(title=doc.title)))
         lines.append(html.escape(texts.DOC_FILE.format(file=doc.file_name, n=doc.n_passages)))
-        outline = _outline(store.passages_of(session, doc.id))
+        outline = _outline(store.outline(session, doc.id, max_depth=OUTLINE_DEPTH))
         if outline:
             lines.append("")
             lines.append(texts.DOC_OUTLINE)
@@ -115,21 +115,9 @@ def document_cards(session: Session, *, text: str) -> list[DocumentCard]:
     return cards
 
 
-def _outline(passages: list[Passage]) -> list[str]:
-    seen: set[tuple[str, ...]] = set()
-    lines: list[str] = []
-    for passage in passages:
-        path = tuple(passage.heading_path[1:])
-        for depth in range(1, min(len(path), OUTLINE_DEPTH) + 1):
-            head = path[:depth]
-            if head in seen:
-                continue
-            seen.add(head)
-            if len(lines) == OUTLINE_LINES:
-                lines.append("…")
-                return lines
-            lines.append("  " * (depth - 1) + "• " + html.escape(head[-1]))
-    return lines
+def _outline(headings: list[tuple[int, str]]) -> list[str]:
+    lines = ["  " * (depth - 1) + "• " + html.escape(label) for depth, label in headings]
+    return [*lines[:OUTLINE_LINES], "…"] if len(lines) > OUTLINE_LINES else lines
 
 
 def parse_filters(args: list[str]) -> tuple[str | None, int | None]:

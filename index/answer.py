@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from index.lexical import tokenize
 from index.retriever import Hit, SearchResult
-from knowledge.chunking import split_sentences
+from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
 from knowledge.text import fold
 
 _HEADER_NOISE = re.compile(
@@ -28,10 +28,20 @@ def candidate_sentences(text: str) -> list[str]:
     """Sentences of a passage, kept verbatim (each is a substring of ``text``)."""
     out: list[str] = []
     for line in text.split("\n"):
+        if _is_heading(line.strip()):
+            continue
         for sentence in split_sentences(line):
             if len(sentence) >= MIN_SENTENCE_CHARS and not _HEADER_NOISE.match(sentence):
                 out.append(sentence)
     return out
+
+
+def _is_heading(line: str) -> bool:
+    """Headings name a section; they answer nothing by themselves."""
+    if line.isupper():
+        return True
+    short = len(line) <= HEADING_MAX_CHARS and not line.endswith((".", ";", ":", "?", "!"))
+    return short and heading_match(line) is not None
 
 
 def select_quotes(

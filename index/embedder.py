@@ -27,6 +27,8 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
 
 class SentenceTransformerEmbedder:
     """A sentence-transformers model with the e5 prompts, NFC input and batched encoding."""
@@ -67,12 +69,18 @@ class SentenceTransformerEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one question (with the query prompt)."""
-        vector = self._model.encode(
-            [self.query_prompt + nfc(text)],
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed several questions in one pass (with the query prompt)."""
+        vectors = self._model.encode(
+            [self.query_prompt + nfc(t) for t in texts],
+            # The model sorts by length; small sub-batches pad less than one big one.
+            batch_size=16,
             convert_to_numpy=True,
             normalize_embeddings=True,
         )
-        return np.ascontiguousarray(vector[0], dtype=np.float32)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
 def _resolve_model(model: str, cache_dir: Path) -> tuple[Path | str, str]:
@@ -130,6 +138,10 @@ class HashEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         """Embed a question."""
         return self._vector(text)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed several questions."""
+        return np.stack([self._vector(t) for t in texts])
 
 
 def _dimension(model: object) -> int:

@@ -62,6 +62,9 @@ class _CachedEmbedder:
     def embed_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         return self.inner.embed_passages(texts, progress=progress)
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self.embed_query(t) for t in texts])
+
 
 def build_retriever(
     corpus_path: Path,

@@ -117,14 +117,8 @@ def doc_command(obj: KnowledgeContext, number: str) -> None:
             assert doc.id is not None
             click.echo(f"{describe(doc)}\n  Trích yếu: {doc.title}\n  Tệp: {doc.file_name}")
             click.echo("  Dàn ý:")
-            seen: set[tuple[str, ...]] = set()
-            for passage in store.passages_of(session, doc.id):
-                path = tuple(passage.heading_path[1:])
-                for depth in range(1, len(path) + 1):
-                    head = path[:depth]
-                    if head not in seen:
-                        seen.add(head)
-                        click.echo("    " + "  " * (depth - 1) + head[-1])
+            for depth, label in store.outline(session, doc.id):
+                click.echo("    " + "  " * (depth - 1) + label)
             cited = store.cited_numbers(session, doc.id)
             click.echo("  Dẫn chiếu: " + (", ".join(cited) if cited else "không có"))
             citing = [

@@ -133,6 +133,7 @@ _TAIL_SLASH = re.compile(rf"\s*{_SLASH}\s*(?P<t>{_CODE})\s*{_DASH}\s*(?P<i>{_ISS
 _TAIL_SPACED = re.compile(rf"\s+(?P<t>{_CODE})\s+(?P<i>{_ISSUER})")
 _TAIL_ISSUER = re.compile(rf"\s+(?P<i>{_ISSUER})")
 _SLASH_NEXT = re.compile(rf"\s*{_SLASH}")
+_TAIL_SLASH_ISSUER = re.compile(rf"\s*{_SLASH}\s*(?P<i>{_ISSUER})")
 
 _UNITS = [
     "nam", "thang", "ngay", "tuan", "gio", "phut", "nguoi", "dang vien", "dong chi", "lan",
@@ -335,6 +336,12 @@ def _read(view: _View, match: re.Match[str]) -> NumberRef | None:
 
     if prefix_type is None:
         return None
+    tail = _TAIL_SLASH_ISSUER.match(folded, num_end)
+    if tail is not None:
+        # "CT 05/TW": the type was named before the number, the issuer after a slash.
+        issuer = _issuer(view.original(*tail.span("i")), allow_horn=True)
+        if issuer is not None and _party_issuer(issuer):
+            return ref(prefix_type, issuer, tail.end())
     tail = _TAIL_ISSUER.match(folded, num_end)
     if tail is not None:
         issuer = _spaced_issuer(view, tail.span("i"))

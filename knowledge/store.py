@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, extract, insert
@@ -171,6 +172,31 @@ def passages_of(session: Session, document_id: int) -> list[Passage]:
     """A document's passages in reading order."""
     query = select(Passage).where(Passage.document_id == document_id).order_by(col(Passage.ordinal))
     return list(session.exec(query).all())
+
+
+_BARE_MARKER = re.compile(r"^(\d{1,2}(\.\d{1,2})?\.?|[IVXLC]+\.?|[a-zđ]\))$")
+
+
+def outline(
+    session: Session, document_id: int, *, max_depth: int | None = None
+) -> list[tuple[int, str]]:
+    """A document's headings in reading order as (depth, label), depth 1 the outermost.
+
+    Items that are only a marker ("5.", "b)") name no section and are left out.
+    """
+    seen: set[tuple[str, ...]] = set()
+    out: list[tuple[int, str]] = []
+    for passage in passages_of(session, document_id):
+        path = tuple(passage.heading_path[1:])
+        limit = len(path) if max_depth is None else min(len(path), max_depth)
+        for depth in range(1, limit + 1):
+            head = path[:depth]
+            if head in seen:
+                continue
+            seen.add(head)
+            if not _BARE_MARKER.match(head[-1].strip()):
+                out.append((depth, head[-1]))
+    return out
 
 
 def get_passages(session: Session, ids: Iterable[int]) -> dict[int, Passage]:

@@ -52,7 +52,9 @@ def main() -> None:
                 text = q.question if variant == "as given" else strip_diacritics(q.question)
                 rankings.append((ranked_articles(retriever, article_of, text), q.relevant))
             m = metrics(rankings)
-            row.append(f"{variant}: MRR {m['MRR@10']:.3f} H@1 {m['Hit@1']:.3f} H@10 {m['Hit@10']:.3f}")
+            row.append(
+                f"{variant}: MRR {m['MRR@10']:.3f} H@1 {m['Hit@1']:.3f} H@10 {m['Hit@10']:.3f}"
+            )
         print(update, " | ".join(row), flush=True)
 
 

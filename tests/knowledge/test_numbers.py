@@ -33,6 +33,8 @@ SPELLINGS = [
     ("Chỉ thị số 05-CT/TW", ["05-CT/TW"]),
     ("CT 05-CT/TW", ["05-CT/TW"]),
     ("05/CT-TW", ["05-CT/TW"]),
+    ("ct 05/tw", ["05-CT/TW"]),
+    ("hướng dẫn 12/BTCTW", ["12-HD/BTCTW"]),
     ("05 ct tw", ["05-CT/TW"]),
     ("05-ct/tw", ["05-CT/TW"]),
     ("05–CT/TW", ["05-CT/TW"]),
