@@ -79,6 +79,9 @@ class ReplayEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self.real.embed_query(text)
 
+    def embed_queries(self, texts):  # type: ignore[no-untyped-def]
+        return self.real.embed_queries(texts)
+
 
 def synthetic_store(url: str, base_rows: list[tuple[str, list[str], str]], n: int, seed: int):  # type: ignore[no-untyped-def]
     """A store of ``n`` passages made from the sample's passages, in documents of 40."""
