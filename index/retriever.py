@@ -136,14 +136,12 @@ class _State:
     heads: dict[int, list[int]]
     manifest: dict[str, object]
     cites: dict[int, list[str]] = field(default_factory=dict)
+    numbers: dict[str, list[int]] = field(init=False, default_factory=dict)
 
-    @property
-    def numbers(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
+    def __post_init__(self) -> None:
         for doc in self.docs.values():
             if doc.number:
-                out.setdefault(doc.number, []).append(doc.id)
-        return out
+                self.numbers.setdefault(doc.number, []).append(doc.id)
 
 
 def passage_text_for_index(doc: DocInfo, heading_path: list[str], text: str) -> str:
@@ -386,11 +384,15 @@ class Retriever:
             }
             if not number_docs:
                 return SearchResult([], text, text, numbers, unknown, citing=True)
-        allowed_docs = {d for d, info in state.docs.items() if filters.allows(info)}
-        if number_docs:
-            allowed_docs &= number_docs
-        if (refs and not number_docs) or not allowed_docs:
+        if refs and not number_docs:
             return SearchResult([], text, text, numbers, unknown)
+        restricted = bool(number_docs) or filters.active
+        allowed_docs: set[int] = set()
+        if restricted:
+            pool = number_docs or set(state.docs)
+            allowed_docs = {d for d in pool if filters.allows(state.docs[d])}
+            if not allowed_docs:
+                return SearchResult([], text, text, numbers, unknown)
         only_number = bool(number_docs) and not citing and _only_number(text, refs)
 
         dense_query = text
@@ -400,7 +402,6 @@ class Retriever:
             and missing_diacritics_ratio(text) > 0.3
         ):
             dense_query = state.restorer.restore(text)
-        restricted = number_docs or filters.active
         candidate_ids = (
             {p for p, d in state.passage_doc.items() if d in allowed_docs} if restricted else None
         )
