@@ -202,8 +202,9 @@ def answer_keyboard(answer: Answer, question_id: int, svc: Services) -> InlineKe
 # ----------------------------------------------------------------------------- buttons
 
 
-async def _member_button(update: Update, context: Context) -> list[str] | None:
-    """The button's arguments if a member pressed it; otherwise answer the press and say why."""
+async def _member_button(update: Update, context: Context, count: int) -> list[int] | None:
+    """The button's ``count`` integer arguments if a member pressed it; otherwise answer the
+    press (a refusal, or the stale-button notice for a malformed payload) and return None."""
     query = update.callback_query
     assert query is not None
     access = await access_of(context, query.from_user.id)
@@ -212,20 +213,19 @@ async def _member_button(update: Update, context: Context) -> list[str] | None:
         return None
     unpacked = unpack(query.data)
     assert unpacked is not None  # the handler's pattern matched the prefix
-    return unpacked[1]
+    ids = int_args(unpacked[1], count)
+    if ids is None:
+        await stale_button(update, context)
+    return ids
 
 
 async def open_passage(update: Update, context: Context) -> None:
     """📄: the cited passage in full, with page buttons through its document."""
-    args = await _member_button(update, context)
-    if args is None:
+    ids = await _member_button(update, context, 1)
+    if ids is None:
         return
     query = update.callback_query
     assert query is not None
-    ids = int_args(args, 1)
-    if ids is None:
-        await stale_button(update, context)
-        return
     page = await in_session(context, lambda s: library.passage_page(s, passage_id=ids[0]))
     if page is None:
         await query.answer(texts.PASSAGE_GONE, show_alert=True)
@@ -236,15 +236,11 @@ async def open_passage(update: Update, context: Context) -> None:
 
 async def turn_page(update: Update, context: Context) -> None:
     """◀ / ▶: the previous or next passage of the document, in the same message."""
-    args = await _member_button(update, context)
-    if args is None:
+    ids = await _member_button(update, context, 2)
+    if ids is None:
         return
     query = update.callback_query
     assert query is not None
-    ids = int_args(args, 2)
-    if ids is None:
-        await stale_button(update, context)
-        return
     document_id, ordinal = ids
     page = await in_session(
         context, lambda s: library.passage_page(s, document_id=document_id, ordinal=ordinal)
@@ -282,15 +278,11 @@ def page_keyboard(page: library.PassagePage) -> InlineKeyboardMarkup:
 
 async def more_results(update: Update, context: Context) -> None:
     """🔎: further relevant passages for the same question."""
-    args = await _member_button(update, context)
-    if args is None:
+    ids = await _member_button(update, context, 2)
+    if ids is None:
         return
     query = update.callback_query
     assert query is not None
-    ids = int_args(args, 2)
-    if ids is None:
-        await stale_button(update, context)
-        return
     question_id, offset = ids
     svc = services(context)
     asked = await in_session(context, lambda s: s.get(AskedQuestion, question_id))
@@ -342,13 +334,12 @@ def more_keyboard(question_id: int, page: MorePage) -> InlineKeyboardMarkup:
 
 async def rate_answer(update: Update, context: Context) -> None:
     """👍 / 👎: keep the verdict with the question and what was cited."""
-    args = await _member_button(update, context)
-    if args is None:
+    ids = await _member_button(update, context, 2)
+    if ids is None:
         return
     query = update.callback_query
     assert query is not None
-    ids = int_args(args, 2)
-    if ids is None or ids[1] not in (0, 1):
+    if ids[1] not in (0, 1):
         await stale_button(update, context)
         return
     question_id, helpful = ids[0], bool(ids[1])
