@@ -21,7 +21,10 @@ from tests.utils.factories import (
 )
 
 HTML_PAGE = "tin-so-ket-3-nam-ket-luan-01-duk-2024.html"
-MEETING_ARTICLE = Path("/work/shared/examples/meeting-article-thanh-hoa-2024-05.txt")
+# The project's shared folder sits beside the checkout (../shared), as on CI.
+_CANDIDATES = (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+_SHARED = next((p for p in _CANDIDATES if p.exists()), _CANDIDATES[0])
+MEETING_ARTICLE = _SHARED / "examples" / "meeting-article-thanh-hoa-2024-05.txt"
 
 # Site furniture of the HTML sample page: none of it may reach the stored text.
 HTML_NOISE = [
