@@ -10,7 +10,6 @@ from typing import Any
 import faiss
 import numpy as np
 
-
 # One question is searched per call; FAISS's OpenMP threads cost more than they save there
 # (measured: 28 ms with 2 threads vs 18 ms with 1 at 100k × 384), and the bot searches for
 # several members at once on its own threads anyway.
