@@ -233,8 +233,10 @@ def main() -> None:
             f"peak RSS of this process {peak_mb:.0f} MB"
         )
 
-    print("\n## Indexing throughput vs raw SentenceTransformer.encode (same texts, same run)\n")
     n = args.throughput
+    if n <= 0:
+        return
+    print("\n## Indexing throughput vs raw SentenceTransformer.encode (same texts, same run)\n")
     engine = synthetic_store(f"sqlite:///{tmp / 'throughput.db'}", rows, n, seed=7)
     with Session(engine) as session:
         from sqlmodel import select
