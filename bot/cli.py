@@ -43,7 +43,7 @@ class AppContext:
     @cached_property
     def engine(self) -> Engine:
         """The database engine, with tables created."""
-        from bot import models  # noqa: F401  (registers the bot's tables)
+        from bot import models, notice_models  # noqa: F401  (registers the bot's tables)
 
         engine = make_engine(self.settings.database.url, echo=self.settings.database.echo)
         create_tables(engine)

@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import texts
-from bot.handlers import asking, documents, joining
+from bot.handlers import asking, documents, joining, notices
 from bot.handlers.common import Context, forget_group_check, send_html
 from bot.messages import CALLBACK_VERSION
 from bot.ratelimit import TelegramRateLimiter
@@ -126,6 +126,7 @@ def _add_handlers(app: Application) -> None:
         app.add_handler(CallbackQueryHandler(callback, pattern=f"{prefix}{action}(:|$)"))
     app.add_handler(CallbackQueryHandler(asking.stale_button))
     app.add_handler(InlineQueryHandler(asking.inline_search))
+    notices.register(app)  # group -1: drafts and notice buttons before the handlers above
     app.add_error_handler(_on_error)
 
 
@@ -142,9 +143,11 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands(commands)
     except TelegramError as exc:  # the menu is a convenience; never refuse to start over it
         log.warning("setMyCommands failed: %s", exc)
+    await notices.start_sender(app)
 
 
 async def _post_shutdown(app: Application) -> None:
+    await notices.stop_sender(app)
     executor: ThreadPoolExecutor | None = app.bot_data.pop("executor", None)
     if executor is not None:
         executor.shutdown(wait=False, cancel_futures=True)
