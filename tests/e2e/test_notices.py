@@ -285,28 +285,6 @@ async def test_a_secretary_broadcasts_and_follows_who_received_and_read(tmp_path
     assert all(b - a >= 0.9 for a, b in itertools.pairwise(edits)), edits
 
 
-async def test_a_photo_with_its_caption_is_the_notice(tmp_path: Path) -> None:
-    settings = NoticeSettings(heartbeat_seconds=0.5, poll_seconds=0.1)
-    async with TelegramEmulator() as telegram, running(telegram, tmp_path, settings) as bot:
-        binh, lan = populate(bot.services.engine, telegram, 1)
-        await bot.say(binh, "/thongbao")
-        sent = telegram.user_sends_photo(binh, b"\xff\xd8 photo", caption="Lịch trực tháng 6")
-        audience = await telegram.wait_for_message(binh.id, after=sent)
-        await bot.press(binh, audience, "Toàn thể đảng viên")
-        when = await telegram.wait_for_message(binh.id, lambda m: "Gửi ngay" in str(m))
-        await bot.press(binh, when, "Gửi ngay")
-        summary = await telegram.wait_for_message(binh.id, lambda m: "Xác nhận" in m["text"])
-        preview = telegram.sent_messages(binh.id)[-2]
-        await bot.press(binh, summary, "✅ Gửi")
-        copy = await telegram.wait_for_message(lan.id, lambda m: "photo" in m)
-
-    assert audience["text"] == "Gửi tới ai?"  # the caption was the text: no attachment step
-    assert copy["caption"] == preview["caption"]
-    assert copy["caption"].endswith("Lịch trực tháng 6\n\n— Trần Văn Bình")
-    assert copy["photo"][0]["file_id"] == preview["photo"][0]["file_id"]
-    assert copy["reply_markup"]["inline_keyboard"][0][0]["text"] == "✅ Đã đọc"
-
-
 async def test_answers_do_not_wait_for_a_broadcast(tmp_path: Path) -> None:
     settings = NoticeSettings(heartbeat_seconds=0.5, poll_seconds=0.1)
     async with TelegramEmulator() as telegram, running(telegram, tmp_path, settings) as bot:
