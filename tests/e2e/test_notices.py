@@ -243,14 +243,18 @@ async def test_a_secretary_broadcasts_and_follows_who_received_and_read(tmp_path
         await bot.say(binh, "/thongbao")
         asked = await bot.say(binh, "Họp chi bộ <b>thứ Hai</b> lúc 19:30")
         await bot.press(binh, asked, "Không đính kèm")
-        audience = await telegram.wait_for_message(binh.id, lambda m: m["text"] == "Gửi tới ai?")
+        audience = await telegram.wait_for_message(
+            binh.id, lambda m: m.get("text") == "Gửi tới ai?"
+        )
         await bot.press(binh, audience, "Toàn thể đảng viên")
         when = await telegram.wait_for_message(binh.id, lambda m: "Gửi ngay" in str(m))
         await bot.press(binh, when, "Gửi ngay")
-        summary = await telegram.wait_for_message(binh.id, lambda m: "Xác nhận" in m["text"])
+        summary = await telegram.wait_for_message(
+            binh.id, lambda m: "Xác nhận" in m.get("text", "")
+        )
         await bot.press(binh, summary, "✅ Gửi")
         report = await telegram.wait_for_message(
-            binh.id, lambda m: m["text"].startswith("📋 Báo cáo"), timeout=20
+            binh.id, lambda m: m.get("text", "").startswith("📋 Báo cáo"), timeout=20
         )
         lan_copy = telegram.sent_messages(lan.id)[-1]
         hung_copy = telegram.sent_messages(hung.id)[-1]
@@ -258,10 +262,12 @@ async def test_a_secretary_broadcasts_and_follows_who_received_and_read(tmp_path
         forwarded = await bot.press(lan, hung_copy, "✅ Đã đọc")
         read = await bot.press(lan, lan_copy, "✅ Đã đọc")
         status = await telegram.wait_for_message(
-            binh.id, lambda m: "Đã đọc: 1" in m["text"], timeout=10
+            binh.id, lambda m: "Đã đọc: 1" in m.get("text", ""), timeout=10
         )
         reminded = await bot.press(binh, status, "🔔 Nhắc 1 đồng chí chưa đọc")
-        reminder = await telegram.wait_for_message(hung.id, lambda m: "Nhắc lại" in m["text"])
+        reminder = await telegram.wait_for_message(
+            hung.id, lambda m: "Nhắc lại" in m.get("text", "")
+        )
         await asyncio.sleep(0.5)
 
     assert lan_copy["text"] == "📢 THÔNG BÁO — " + cell.name + (
@@ -283,6 +289,30 @@ async def test_a_secretary_broadcasts_and_follows_who_received_and_read(tmp_path
         if r.params.get("message_id") == status["message_id"]
     ]
     assert all(b - a >= 0.9 for a, b in itertools.pairwise(edits)), edits
+
+
+async def test_a_photo_with_its_caption_is_the_notice(tmp_path: Path) -> None:
+    settings = NoticeSettings(heartbeat_seconds=0.5, poll_seconds=0.1)
+    async with TelegramEmulator() as telegram, running(telegram, tmp_path, settings) as bot:
+        binh, lan = populate(bot.services.engine, telegram, 1)
+        await bot.say(binh, "/thongbao")
+        sent = telegram.user_sends_photo(binh, b"\xff\xd8 photo", caption="Lịch trực tháng 6")
+        audience = await telegram.wait_for_message(binh.id, after=sent)
+        await bot.press(binh, audience, "Toàn thể đảng viên")
+        when = await telegram.wait_for_message(binh.id, lambda m: "Gửi ngay" in str(m))
+        await bot.press(binh, when, "Gửi ngay")
+        summary = await telegram.wait_for_message(
+            binh.id, lambda m: "Xác nhận" in m.get("text", "")
+        )
+        preview = telegram.sent_messages(binh.id)[-2]
+        await bot.press(binh, summary, "✅ Gửi")
+        copy = await telegram.wait_for_message(lan.id, lambda m: "photo" in m)
+
+    assert audience["text"] == "Gửi tới ai?"  # the caption was the text: no attachment step
+    assert copy["caption"] == preview["caption"]
+    assert copy["caption"].endswith("Lịch trực tháng 6\n\n— Trần Văn Bình")
+    assert copy["photo"][0]["file_id"] == preview["photo"][0]["file_id"]
+    assert copy["reply_markup"]["inline_keyboard"][0][0]["text"] == "✅ Đã đọc"
 
 
 async def test_answers_do_not_wait_for_a_broadcast(tmp_path: Path) -> None:
@@ -491,16 +521,18 @@ async def test_the_assembled_bot_sends_notices_and_keeps_drafts_from_questions(
                 asked = await bot.say(binh, "Chỉ thị 05 nói về gì? Họp bàn lúc 19:30.")
                 await bot.press(binh, asked, "Không đính kèm")
                 audience = await telegram.wait_for_message(
-                    binh.id, lambda m: "Gửi tới" in m["text"]
+                    binh.id, lambda m: "Gửi tới" in m.get("text", "")
                 )
                 await bot.press(binh, audience, "Toàn thể đảng viên")
                 when = await telegram.wait_for_message(binh.id, lambda m: "Gửi ngay" in str(m))
                 await bot.press(binh, when, "Gửi ngay")
                 summary = await telegram.wait_for_message(
-                    binh.id, lambda m: "Xác nhận" in m["text"]
+                    binh.id, lambda m: "Xác nhận" in m.get("text", "")
                 )
                 await bot.press(binh, summary, "✅ Gửi")
-                copy = await telegram.wait_for_message(lan.id, lambda m: "THÔNG BÁO" in m["text"])
+                copy = await telegram.wait_for_message(
+                    lan.id, lambda m: "THÔNG BÁO" in m.get("text", "")
+                )
                 answer = await bot.say(lan, "Chỉ thị 05 nói về gì?")
         finally:
             services.engine.dispose()
