@@ -31,6 +31,7 @@ from bot.handlers.common import (
     in_session,
     refusal,
     reply,
+    secretary_access,
     services,
 )
 from bot.members import Access
@@ -367,11 +368,8 @@ async def stale_button(update: Update, context: Context) -> None:
 
 async def complaints(update: Update, context: Context) -> None:
     """/phanhoi: answers members marked 👎, for the secretary to review."""
-    user = update.effective_user
-    assert user is not None
-    access = await access_of(context, user.id)
-    if not access.is_secretary:
-        await reply(update, context, texts.NOT_SECRETARY)
+    access = await secretary_access(update, context)
+    if access is None:
         return
     cell_id = None if access.is_admin else access.member.cell_id  # type: ignore[union-attr]
     found = await in_session(context, lambda s: feedback.open_complaints(s, cell_id=cell_id))

@@ -69,6 +69,34 @@ def refusal(access: Access) -> str:
     return texts.PENDING if access.member.status == MemberStatus.PENDING else texts.LEFT
 
 
+async def allowed_access(
+    update: Update,
+    context: Context,
+    allowed: Callable[[Access], bool],
+    denial: Callable[[Access], str],
+) -> Access | None:
+    """The sender's access if ``allowed`` says yes; otherwise reply with ``denial`` and None."""
+    user = update.effective_user
+    assert user is not None
+    access = await access_of(context, user.id)
+    if not allowed(access):
+        await reply(update, context, denial(access))
+        return None
+    return access
+
+
+async def member_access(update: Update, context: Context) -> Access | None:
+    """Access of a member who may read the documents; anyone else gets the one refusal."""
+    return await allowed_access(update, context, lambda a: a.can_ask, refusal)
+
+
+async def secretary_access(
+    update: Update, context: Context, denial: str = texts.NOT_SECRETARY
+) -> Access | None:
+    """Access of a secretary (bí thư, phó bí thư); anyone else is told the command is theirs."""
+    return await allowed_access(update, context, lambda a: a.is_secretary, lambda _: denial)
+
+
 async def send_html(
     bot: Bot,
     chat_id: int,

@@ -20,6 +20,7 @@ from bot.handlers.common import (
     deliver,
     group_is_members_only,
     in_session,
+    member_access,
     refusal,
     reply,
     services,
@@ -45,11 +46,8 @@ ROSTER_ERRORS_SHOWN = 20
 
 async def document_card(update: Update, context: Context) -> None:
     """/vanban <số hiệu>: metadata, outline and buttons for the full text and the file."""
-    user = update.effective_user
-    assert user is not None
-    access = await access_of(context, user.id)
-    if not access.can_ask:
-        await reply(update, context, refusal(access))
+    access = await member_access(update, context)
+    if access is None:
         return
     number = " ".join(context.args or []).strip()
     if not number:
@@ -79,11 +77,8 @@ async def document_card(update: Update, context: Context) -> None:
 
 async def catalogue(update: Update, context: Context) -> None:
     """/tailieu [loại] [năm]: documents in the store by type and year."""
-    user = update.effective_user
-    assert user is not None
-    access = await access_of(context, user.id)
-    if not access.can_ask:
-        await reply(update, context, refusal(access))
+    access = await member_access(update, context)
+    if access is None:
         return
     doc_type, year = library.parse_filters(list(context.args or []))
     text = await in_session(context, lambda s: library.catalogue(s, doc_type=doc_type, year=year))

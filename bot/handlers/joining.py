@@ -17,8 +17,10 @@ from bot.handlers.common import (
     Context,
     access_of,
     in_session,
+    member_access,
     refusal,
     reply,
+    secretary_access,
     send_html,
     services,
 )
@@ -64,11 +66,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """/help: how to ask; the secretary's and admin's commands for them."""
-    user = update.effective_user
-    assert user is not None
-    access = await access_of(context, user.id)
-    if not access.can_ask:
-        await reply(update, context, refusal(access))
+    access = await member_access(update, context)
+    if access is None:
         return
     text = texts.HELP.format(bot=html.escape(context.bot.username or "bot"))
     if access.is_secretary:
@@ -223,11 +222,8 @@ async def decide_request(update: Update, context: Context) -> None:
 
 async def pending(update: Update, context: Context) -> None:
     """/duyet: join requests waiting for a decision."""
-    user = update.effective_user
-    assert user is not None
-    access = await access_of(context, user.id)
-    if not access.is_secretary:
-        await reply(update, context, texts.NOT_SECRETARY)
+    access = await secretary_access(update, context)
+    if access is None:
         return
     cell_id = None if access.is_admin else access.member.cell_id  # type: ignore[union-attr]
 
@@ -377,11 +373,8 @@ def _when(new: Invite) -> str:
 
 async def list_members(update: Update, context: Context) -> None:
     """/thanhvien: the cell's members, with who has linked a Telegram account."""
-    user = update.effective_user
-    assert user is not None
-    access = await access_of(context, user.id)
-    if not access.is_secretary:
-        await reply(update, context, texts.NOT_SECRETARY)
+    access = await secretary_access(update, context)
+    if access is None:
         return
     wanted = " ".join(context.args or [])
 

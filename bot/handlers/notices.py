@@ -37,7 +37,15 @@ from telegram.warnings import PTBUserWarning
 
 from bot import members, notices
 from bot import notice_texts as nt
-from bot.handlers.common import Context, access_of, in_session, reply, send_html, services
+from bot.handlers.common import (
+    Context,
+    access_of,
+    in_session,
+    reply,
+    secretary_access,
+    send_html,
+    services,
+)
 from bot.messages import CALLBACK_VERSION, int_args, pack, unpack
 from bot.models import Cell, Role
 from bot.notice_models import AudienceKind, Notice, NoticeState
@@ -624,11 +632,8 @@ async def show_report(update: Update, context: Context) -> None:
 
 async def list_notices(update: Update, context: Context) -> None:
     """/thongbao_ds: recent notices with their figures; stop one still sending."""
-    user = update.effective_user
-    assert user is not None
-    access = await access_of(context, user.id)
-    if not access.is_secretary:
-        await reply(update, context, nt.NOT_SECRETARY)
+    access = await secretary_access(update, context, nt.NOT_SECRETARY)
+    if access is None:
         return
     limit = settings_of(context).recent
     rows = await in_session(context, lambda s: notices.recent(s, access=access, limit=limit))
