@@ -19,7 +19,6 @@ from tests.bot.support import (
     Deployment,
     deployed,
     make_settings,
-    model_corpus,
     read_answer,
     services_from,
 )
@@ -53,12 +52,6 @@ class GroupAwareEmulator(TelegramEmulator):
         chat.member_ids.add(user.id)
         message = self._new_message(chat, user, {"new_chat_members": [user.to_api()]})
         self._push_update("message", message)
-
-
-@pytest.fixture(scope="session")
-def corpus(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The sample corpus indexed with the real model (shared by the whole test process)."""
-    return model_corpus(str(tmp_path_factory.getbasetemp() / "model-corpus"))
 
 
 @pytest_asyncio.fixture

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from tests.bot.support import Corpus, Deployment, deployed, model_corpus, read_answer
-from tests.e2e.telegram_emulator import TelegramEmulator
+from tests.bot.support import Deployment, read_answer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -33,21 +29,6 @@ về phòng cháy, chữa cháy tại các bến xe buýt
 T/M ĐẢNG ỦY
 BÍ THƯ
 """
-
-
-@pytest.fixture(scope="session")
-def corpus(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The sample corpus indexed with the real model (shared by the whole test process)."""
-    return model_corpus(str(tmp_path_factory.getbasetemp() / "model-corpus"))
-
-
-@pytest_asyncio.fixture
-async def deployment(
-    emulator: TelegramEmulator, corpus: Corpus, tmp_path: Path
-) -> AsyncIterator[Deployment]:
-    """`chibo run` against the emulator, on a private copy of the indexed sample corpus."""
-    async with deployed(emulator, corpus, tmp_path) as running:
-        yield running
 
 
 async def test_an_uploaded_directive_is_searchable_in_seconds(deployment: Deployment) -> None:

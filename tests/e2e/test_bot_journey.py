@@ -4,20 +4,16 @@ through invite links, the member asks with and without diacritics, presses every
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from tests.bot.support import (
     ADMIN_ID,
     Corpus,
     Deployment,
     assert_verbatim,
-    deployed,
     make_settings,
-    model_corpus,
     open_services,
     read_answer,
     running_bot,
@@ -28,21 +24,6 @@ from tests.e2e.telegram_emulator import TelegramEmulator
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 LINK = re.compile(r"https://t\.me/chibo_test_bot\?start=([A-Za-z0-9_-]+)")
-
-
-@pytest.fixture(scope="session")
-def corpus(e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The sample corpus indexed with the real model (shared by the whole test process)."""
-    return model_corpus(str(tmp_path_factory.getbasetemp() / "model-corpus"))
-
-
-@pytest_asyncio.fixture
-async def deployment(
-    emulator: TelegramEmulator, corpus: Corpus, tmp_path: Path
-) -> AsyncIterator[Deployment]:
-    """`chibo run` against the emulator, on a private copy of the indexed sample corpus."""
-    async with deployed(emulator, corpus, tmp_path) as running:
-        yield running
 
 
 async def test_admin_bootstraps_a_cell_and_members_join_by_invite(deployment: Deployment) -> None:
