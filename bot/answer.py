@@ -135,7 +135,7 @@ class AnswerService:
         hits = hits[: self.max_sources]
         picked = select_quotes(
             replace(result, hits=hits),
-            self.retriever.query_weights(result.query),
+            result.weights,
             max_quotes=self.max_sources,
             max_hits=self.max_sources,
         )

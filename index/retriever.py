@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.settings import IndexSettings
 from knowledge.models import Document, DocumentCitation, Passage
-from knowledge.numbers import NumberRef, find_numbers
+from knowledge.numbers import NumberRef, find_numbers, years_mentioned
 from knowledge.text import fold, nfc
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,8 @@ class SearchResult:
     unknown_numbers: list[str] = field(default_factory=list)
     only_number: bool = False
     citing: bool = False
+    # Importance (IDF) of the question's folded syllables: relevance and quote choice use it.
+    weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -425,8 +427,9 @@ class Retriever:
                     fused[pid] += self.settings.number_boost
                     signals[pid]["number"] = 1.0
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-        hits = self._hits(state, ranked, signals, text, dense_hits)
-        return SearchResult(hits, text, dense_query, numbers, unknown, only_number, citing)
+        weights = _query_idf(state.lexical, text)
+        hits = self._hits(state, ranked, signals, weights)
+        return SearchResult(hits, text, dense_query, numbers, unknown, only_number, citing, weights)
 
     def _fuse(
         self, dense_hits: list[tuple[int, float]], lexical_hits: list[tuple[int, float]]
@@ -457,8 +460,7 @@ class Retriever:
         state: _State,
         ranked: list[tuple[int, float]],
         signals: dict[int, dict[str, float]],
-        query: str,
-        dense_hits: list[tuple[int, float]],
+        idf: dict[str, float],
     ) -> list[Hit]:
         if not ranked:
             return []
@@ -467,7 +469,6 @@ class Retriever:
                 select(Passage).where(col(Passage.id).in_([pid for pid, _ in ranked]))
             ).all()
             passages = {p.id: p for p in rows}
-        idf = _query_idf(state.lexical, query)
         hits = []
         for pid, score in ranked:
             passage = passages.get(pid)
@@ -482,10 +483,6 @@ class Retriever:
                     score, relevance, dict(sig))
             )  # fmt: skip
         return hits
-
-    def query_weights(self, query: str) -> dict[str, float]:
-        """Importance (IDF) of each folded syllable of a question, for picking quotes."""
-        return _query_idf(self._current().lexical, nfc(query)[:MAX_QUERY_CHARS])
 
     def document_ids(self) -> set[int]:
         """Documents currently searchable."""
@@ -528,7 +525,7 @@ def _resolve_numbers(
     found: set[int] = set()
     names: list[str] = []
     unknown: list[str] = []
-    years = {int(y) for y in re.findall(r"\b(19[5-9]\d|20\d\d)\b", text)}
+    years = years_mentioned(text)
     for ref in refs:
         matches = [n for n in numbers_map if ref.matches(n)]
         if not matches:
@@ -634,8 +631,3 @@ def _maps_from_json(
     heads = {int(d): [int(p) for p in ps] for d, ps in raw["heads"].items()}  # type: ignore[attr-defined]
     cites = {int(d): list(ns) for d, ns in raw.get("cites", {}).items()}  # type: ignore[attr-defined]
     return docs, passage_doc, heads, cites
-
-
-def with_passage(hit: Hit, **changes: object) -> Hit:
-    """A copy of a hit with some fields changed."""
-    return replace(hit, **changes)  # type: ignore[arg-type]

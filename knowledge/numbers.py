@@ -218,6 +218,22 @@ def find_numbers(text: str) -> list[NumberRef]:
     return refs
 
 
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def years_mentioned(text: str) -> set[int]:
+    """Years written in ``text`` outside any document number ("hướng dẫn 12 năm 2018" → {2018}).
+
+    Two documents can share a number; a year tells them apart.
+    """
+    spans = [ref.span for ref in find_numbers(text)]
+    return {
+        int(m.group(1))
+        for m in _YEAR.finditer(text)
+        if not any(a <= m.start() < b for a, b in spans)
+    }
+
+
 def canonicalize(text: str, known: Iterable[str] = ()) -> list[str]:
     """Canonical form of the first number in ``text``, or the known numbers it could mean.
 

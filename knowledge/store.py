@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from knowledge.chunking import Chunk
 from knowledge.metadata import Metadata
 from knowledge.models import Document, DocumentCitation, Passage, utcnow
-from knowledge.numbers import canonicalize, find_numbers
+from knowledge.numbers import canonicalize, years_mentioned
 from knowledge.text import fold
 
 
@@ -68,23 +68,12 @@ def find_by_number(session: Session, text: str) -> list[Document]:
         return []
     query = select(Document).where(col(Document.number).in_(candidates))
     docs = list(session.exec(query).all())
-    years = {int(tok) for tok in _years(text)}
+    years = years_mentioned(text)
     if years:
         dated = [d for d in docs if d.issued_on and d.issued_on.year in years]
         docs = dated or docs
     docs.sort(key=lambda d: (d.number or "", d.issued_on is not None, d.issued_on), reverse=True)
     return docs
-
-
-def _years(text: str) -> list[str]:
-    import re
-
-    spans = [ref.span for ref in find_numbers(text)]
-    out = []
-    for m in re.finditer(r"\b(19[5-9]\d|20\d\d)\b", text):
-        if not any(a <= m.start() < b for a, b in spans):
-            out.append(m.group(1))
-    return out
 
 
 def save_document(
