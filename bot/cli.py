@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot import texts
 from bot.embedding import BatchingEmbedder
+from bot.schema import current_revision, head_revision, migrate
 from bot.services import (
     Services,
     build_services,
@@ -26,7 +27,7 @@ from index import cli as index_cli
 from index.retriever import IndexMissing, Retriever
 from index.settings import IndexSettings
 from knowledge import cli as knowledge_cli
-from knowledge.db import create_tables, make_engine
+from knowledge.db import make_engine
 from knowledge.settings import KnowledgeSettings
 
 if TYPE_CHECKING:
@@ -42,12 +43,14 @@ class AppContext:
 
     @cached_property
     def engine(self) -> Engine:
-        """The database engine, with tables created."""
-        from bot import models, notice_models  # noqa: F401  (registers the bot's tables)
-
-        engine = make_engine(self.settings.database.url, echo=self.settings.database.echo)
-        create_tables(engine)
+        """The database engine, its schema migrated to the newest revision."""
+        engine = self.unmigrated_engine()
+        migrate(engine)
         return engine
+
+    def unmigrated_engine(self) -> Engine:
+        """A new engine on the configured database, schema left as it is (for `chibo db`)."""
+        return make_engine(self.settings.database.url, echo=self.settings.database.echo)
 
     @property
     def knowledge_settings(self) -> KnowledgeSettings:
@@ -180,6 +183,50 @@ def chat_command(obj: AppContext) -> None:
 
     services = obj.services()
     run_chat(services.answers, max_chars=obj.settings.bot.max_question_chars)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Phiên bản lược đồ cơ sở dữ liệu: xem và nâng cấp."""
+
+
+@db_group.command("upgrade")
+@click.pass_obj
+def db_upgrade_command(obj: AppContext) -> None:
+    """Nâng cấp cơ sở dữ liệu lên phiên bản mới nhất (kể cả khi tạo trước khi có phiên bản)."""
+    engine = obj.unmigrated_engine()
+    try:
+        before = current_revision(engine)
+        migrate(engine)
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(texts.DB_AT_HEAD.format(revision=after))
+    elif before is None:
+        click.echo(texts.DB_VERSIONED.format(revision=after))
+    else:
+        click.echo(texts.DB_UPGRADED.format(before=before, revision=after))
+
+
+@db_group.command("current")
+@click.pass_obj
+def db_current_command(obj: AppContext) -> None:
+    """In phiên bản hiện tại của cơ sở dữ liệu; mã thoát 1 nếu chưa phải bản mới nhất."""
+    engine = obj.unmigrated_engine()
+    try:
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    head = head_revision()
+    if revision == head:
+        click.echo(texts.DB_AT_HEAD.format(revision=revision))
+        return
+    if revision is None:
+        click.echo(texts.DB_UNVERSIONED.format(head=head))
+    else:
+        click.echo(texts.DB_BEHIND.format(revision=revision, head=head))
+    sys.exit(1)
 
 
 for command in (*knowledge_cli.COMMANDS, *index_cli.COMMANDS):

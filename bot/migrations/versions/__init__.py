@@ -1,0 +1,1 @@
+"""Revisions, oldest first by id (0001, 0002, …)."""
