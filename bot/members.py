@@ -27,6 +27,7 @@ from knowledge.models import utcnow
 from knowledge.text import fold, nfc
 
 # Deep-link payloads allow 64 characters of A-Z a-z 0-9 _ -; token_urlsafe(18) gives 24.
+CHECK_IN_PREFIX = "ci-"  # bot.meetings.QR_PREFIX
 _TOKEN_BYTES = 18
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -224,6 +225,8 @@ def create_invite(
     """A new invite and its token (shown once; only the hash is stored)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(_TOKEN_BYTES)
+    while token.startswith(CHECK_IN_PREFIX):  # that prefix marks a check-in QR link
+        token = secrets.token_urlsafe(_TOKEN_BYTES)
     invite = Invite(
         cell_id=cell_id,
         token_hash=hash_token(token),

@@ -104,6 +104,11 @@ class Notice(SQLModel, table=True):
     status_edited_at: datetime | None = _stamp()
     status_digest: str | None = None
     changed_at: datetime | None = _stamp()
+    buttons: str | None = Field(
+        default=None,
+        sa_column=Column(String(32), nullable=True),
+        description="Keyboard of a meeting message (rsvp:<id>, vote:<id>); None = «Đã đọc»",
+    )
 
 
 class NoticeDelivery(SQLModel, table=True):

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -354,14 +355,55 @@ def create_notice(
     members = audience_members(session, audience=audience, exclude_telegram_id=created_by)
     if not any(m.telegram_user_id is not None for m in members):
         raise NoticeError(nt.NO_RECIPIENTS)
+    return queue_to_members(
+        session,
+        members=members,
+        created_by=created_by,
+        sender_name=sender_name,
+        cell_id=cell_id,
+        label=audience_label(session, audience=audience),
+        body=body,
+        parts=parts,
+        attachment_name=attachment_name,
+        audience=audience.to_json(),
+        send_at=send_at,
+        now=now,
+        status_chat_id=status_chat_id,
+        status_message_id=status_message_id,
+    )
+
+
+def queue_to_members(
+    session: Session,
+    *,
+    members: Sequence[Member],
+    created_by: int,
+    sender_name: str,
+    cell_id: int | None,
+    label: str,
+    body: str,
+    send_at: datetime,
+    now: datetime,
+    parts: list[dict[str, Any]] | None = None,
+    attachment_name: str | None = None,
+    audience: dict[str, Any] | None = None,
+    buttons: str | None = None,
+    status_chat_id: int | None = None,
+    status_message_id: int | None = None,
+) -> Notice:
+    """A notice to these members: one pending delivery each (unreachable without an account).
+
+    ``parts`` default to the body as one text message; ``buttons`` names the keyboard of a
+    meeting message (bot.meeting_texts.buttons_markup) instead of «Đã đọc».
+    """
     notice = Notice(
         cell_id=cell_id,
         created_by=created_by,
         sender_name=sender_name,
-        audience=audience.to_json(),
-        audience_label=audience_label(session, audience=audience),
+        audience=audience or {},
+        audience_label=label,
         text_html=body,
-        parts=parts,
+        parts=parts if parts is not None else [{"kind": "text", "html": body}],
         attachment_name=attachment_name,
         recipients=len(members),
         send_at=max(send_at, now),
@@ -369,6 +411,7 @@ def create_notice(
         changed_at=now,
         status_chat_id=status_chat_id,
         status_message_id=status_message_id,
+        buttons=buttons,
     )
     session.add(notice)
     session.flush()
@@ -649,13 +692,18 @@ class Content:
 
     parts: list[dict[str, Any]]
     reminder: str
+    buttons: str | None = None
 
 
 def contents(session: Session, *, notice_ids: set[int]) -> dict[int, Content]:
     """The parts of these notices (and the reminder text that points back to them)."""
     found = session.exec(select(Notice).where(col(Notice.id).in_(notice_ids))).all()
     return {
-        n.id: Content(list(n.parts), nt.reminder(n.sender_name, as_utc(n.created_at), n.text_html))
+        n.id: Content(
+            list(n.parts),
+            nt.reminder(n.sender_name, as_utc(n.created_at), n.text_html),
+            n.buttons,
+        )
         for n in found
         if n.id is not None
     }

@@ -69,6 +69,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import meeting_texts as mt
 from bot import notice_texts as nt
 from bot import notices
 from bot.messages import pack, split_html
@@ -472,7 +473,10 @@ class NoticeSender:
             content = (await self._db(notices.contents, notice_ids={job.notice_id}))[job.notice_id]
         parts = content.parts if job.round == 0 else [{"kind": "text", "html": content.reminder}]
         last = job.part >= len(parts) - 1
-        markup = read_markup(job.origin_id or job.id) if last else None
+        markup = None
+        if last:
+            meeting_keys = mt.buttons_markup(content.buttons) if content.buttons else None
+            markup = meeting_keys or read_markup(job.origin_id or job.id)
         try:
             message = await send_part(
                 self.bot,

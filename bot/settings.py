@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from bot.meetings import MeetingSettings
 from bot.notices import NoticeSettings
 from index.settings import IndexSettings
 from knowledge.settings import DatabaseSettings, KnowledgeSettings, Section
@@ -82,6 +83,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)  # type: ignore[arg-type]
     bot: BotSettings = Field(default_factory=BotSettings)  # type: ignore[arg-type]
     notices: NoticeSettings = Field(default_factory=NoticeSettings)  # type: ignore[arg-type]
+    meetings: MeetingSettings = Field(default_factory=MeetingSettings)  # type: ignore[arg-type]
     telegram_token: SecretStr | None = Field(
         None,
         validation_alias=AliasChoices("CHIBO_TELEGRAM_TOKEN", "TELEGRAM_BOT_TOKEN"),

@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import texts
-from bot.handlers import asking, documents, joining, notices
+from bot.handlers import asking, documents, joining, meetings, notices
 from bot.handlers.common import Context, forget_group_check, send_html
 from bot.messages import CALLBACK_VERSION
 from bot.ratelimit import TelegramRateLimiter
@@ -127,6 +127,7 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(asking.stale_button))
     app.add_handler(InlineQueryHandler(asking.inline_search))
     notices.register(app)  # group -1: drafts and notice buttons before the handlers above
+    meetings.register(app)  # group -1 too, after the notices' drafts
     app.add_error_handler(_on_error)
 
 
@@ -144,6 +145,7 @@ async def _post_init(app: Application) -> None:
     except TelegramError as exc:  # the menu is a convenience; never refuse to start over it
         log.warning("setMyCommands failed: %s", exc)
     await notices.start_sender(app)
+    await meetings.start_reminders(app)
 
 
 async def _post_shutdown(app: Application) -> None:

@@ -69,7 +69,13 @@ HELP_SECRETARY = (
     "• Gửi tệp .docx, .pdf, .txt, .md, .html để nạp văn bản vào kho; gửi tệp .xlsx hoặc "
     ".csv để nhập danh sách đảng viên.\n"
     "• /phanhoi — các câu trả lời bị đánh giá 👎 cần xem lại.\n"
-    "• /nhom (gõ trong nhóm Telegram của chi bộ) — ghi nhận nhóm của chi bộ."
+    "• /nhom (gõ trong nhóm Telegram của chi bộ) — ghi nhận nhóm của chi bộ.\n"
+    "• /thongbao — gửi thông báo tới đảng viên; /thongbao_ds — các thông báo đã gửi.\n"
+    "• /hop — lên lịch họp chi bộ (giấy mời, nhắc họp tự động); /cuochop — các cuộc họp: "
+    "mã điểm danh, ai dự ai vắng, đổi giờ, hủy, kết thúc và báo cáo, biên bản.\n"
+    "• /ghicomat &lt;họ tên&gt; — ghi điểm danh hộ đảng viên không dùng Telegram.\n"
+    "• /diemdanh [5/2026 | 2026 | 1/2026 6/2026] — thống kê điểm danh của chi bộ (kèm tệp "
+    "Excel); /diemdanh &lt;họ tên&gt; — của một đảng viên."
 )
 HELP_ADMIN = (
     "\n\n<b>Dành cho quản trị viên</b>\n"
@@ -78,6 +84,8 @@ HELP_ADMIN = (
 )
 COMMANDS = {
     "hoi": "Hỏi về văn bản của Đảng",
+    "comat": "Điểm danh tại cuộc họp (nhập mã)",
+    "diemdanh": "Xem điểm danh của tôi",
     "vanban": "Xem một văn bản theo số hiệu",
     "tailieu": "Danh sách văn bản trong kho",
     "help": "Hướng dẫn sử dụng",
@@ -301,3 +309,17 @@ CHAT_LOADING = "Đang nạp mô hình và kho văn bản…"
 CHAT_SEEDED = "Đã nạp {n} văn bản mẫu từ {folder} vào kho trống."
 CHAT_QUIT = ("/thoat", "/exit", "/quit", "thoat", "exit", "quit")
 RUN_STARTED = "Bot đang chạy ({mode}); Ctrl+C để dừng."
+
+# ----------------------------------------------------------------------------- database
+
+DB_AT_HEAD = "Cơ sở dữ liệu đã ở phiên bản mới nhất ({revision})."
+DB_UPGRADED = "Đã nâng cấp cơ sở dữ liệu từ phiên bản {before} lên phiên bản mới nhất ({revision})."
+DB_VERSIONED = "Đã đưa cơ sở dữ liệu lên phiên bản mới nhất ({revision})."
+DB_BEHIND = (
+    "Cơ sở dữ liệu đang ở phiên bản {revision}, bản mới nhất là {head}; "
+    "chạy «chibo db upgrade» để nâng cấp."
+)
+DB_UNVERSIONED = (
+    "Cơ sở dữ liệu chưa có phiên bản (còn trống, hoặc được tạo trước khi có phiên bản); "
+    "chạy «chibo db upgrade» để đưa lên phiên bản mới nhất ({head})."
+)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import members, texts
 from bot.members import Access
@@ -29,6 +30,27 @@ T = TypeVar("T")
 GROUP_CHECK_TTL = 600.0
 GROUP_CHECK_MAX_MEMBERS = 200
 _PRESENT = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+
+
+Callback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
+
+
+def final(callback: Callback) -> Callback:
+    """End the update with this handler: later groups' handlers (the question handlers of
+    group 0) must not see it too, even after an error, which the error handlers report."""
+
+    @functools.wraps(callback)
+    async def wrapped(update: Update, context: Context) -> Any:
+        try:
+            state = await callback(update, context)
+        except ApplicationHandlerStop:
+            raise
+        except Exception as exc:
+            await context.application.process_error(update, exc)
+            raise ApplicationHandlerStop(None) from exc
+        raise ApplicationHandlerStop(state)
+
+    return wrapped
 
 
 def services(context: Context) -> Services:

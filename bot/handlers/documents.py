@@ -135,27 +135,36 @@ async def receive_file(update: Update, context: Context) -> None:
     if not access.is_secretary:
         await reply(update, context, texts.UPLOAD_FORBIDDEN)
         return
-    document = message.document
-    name = _safe_name(document.file_name or "tep")
-    shown = html.escape(name)
+    name = _safe_name(message.document.file_name or "tep")
     if is_roster_file(name):
         await _import_roster(update, context, access, name)
         return
+    await ingest_upload(update, context, access)
+
+
+async def ingest_upload(update: Update, context: Context, access: Access) -> FileOutcome | None:
+    """Download the file of this message, store it and index it, showing progress in one
+    edited message; the outcome when it was added or updated, None otherwise (explained)."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    name = _safe_name(document.file_name or "tep")
+    shown = html.escape(name)
     if format_of(Path(name)) is None:
         await reply(update, context, texts.UPLOAD_UNSUPPORTED.format(name=shown))
-        return
+        return None
     svc = services(context)
     limit_mb = min(svc.settings.knowledge.max_file_mb, TELEGRAM_DOWNLOAD_MB)
     size = document.file_size or 0
     if size > limit_mb * 2**20:
         text = texts.UPLOAD_TOO_LARGE.format(name=shown, size=size / 2**20, limit=limit_mb)
         await reply(update, context, text)
-        return
+        return None
     progress = await reply(update, context, texts.UPLOAD_DOWNLOADING.format(name=shown))
     data = await _download(update, context)
     if data is None:
         await _edit(progress, texts.UPLOAD_DOWNLOAD_FAILED.format(name=shown))
-        return
+        return None
     await _edit(progress, texts.UPLOAD_READING.format(name=shown))
     folder = svc.uploads_dir / _upload_folder(access)
     outcome, label = await asyncio.to_thread(_ingest, svc, data, name, folder)
@@ -163,14 +172,14 @@ async def receive_file(update: Update, context: Context) -> None:
         await _edit(
             progress, texts.UPLOAD_FAILED.format(name=shown, reason=html.escape(outcome.message))
         )
-        return
+        return None
     if outcome.status == "duplicate":
         text = texts.UPLOAD_DUPLICATE.format(name=shown, reason=html.escape(outcome.message))
         await _edit(progress, text)
-        return
+        return None
     if outcome.status == "unchanged":
         await _edit(progress, texts.UPLOAD_UNCHANGED.format(name=shown))
-        return
+        return None
     shown_label = html.escape(label)
     await _edit(progress, texts.UPLOAD_INDEXING.format(n=outcome.passages, label=shown_label))
     try:
@@ -178,9 +187,10 @@ async def receive_file(update: Update, context: Context) -> None:
     except Exception:
         log.exception("indexing %s failed", name)
         await _edit(progress, texts.UPLOAD_INDEX_FAILED.format(name=shown))
-        return
+        return None
     done = texts.UPLOAD_ADDED if outcome.status == "added" else texts.UPLOAD_UPDATED
     await _edit(progress, done.format(label=shown_label, n=outcome.passages))
+    return outcome
 
 
 def _ingest(svc: Services, data: bytes, name: str, folder: Path) -> tuple[FileOutcome, str]:

@@ -8,12 +8,11 @@ or catch-all handlers of group 0, wherever ``register`` is called.
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import secrets
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,7 +23,6 @@ from telegram.constants import MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -40,6 +38,7 @@ from bot import notice_texts as nt
 from bot.handlers.common import (
     Context,
     access_of,
+    final,
     in_session,
     reply,
     secretary_access,
@@ -653,25 +652,7 @@ async def private_only(update: Update, context: Context) -> None:
 
 # ----------------------------------------------------------------------------- wiring
 
-Callback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
-
-
-def _final(callback: Callback) -> Callback:
-    """End the update here: group 0's handlers must not see it too, even after an error."""
-
-    @functools.wraps(callback)
-    async def wrapped(update: Update, context: Context) -> Any:
-        try:
-            state = await callback(update, context)
-        except ApplicationHandlerStop:
-            raise
-        except Exception as exc:
-            # The application's error handlers tell the person; the draft keeps its step.
-            await context.application.process_error(update, exc)
-            raise ApplicationHandlerStop(None) from exc
-        raise ApplicationHandlerStop(state)
-
-    return wrapped
+_final = final
 
 
 def _pattern(action: str) -> str:

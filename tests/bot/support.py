@@ -222,6 +222,10 @@ class RecordingRequest(BaseRequest):
             caption = self._checked_text(params, "caption", 1024) if params.get("caption") else None
             document = {"file_id": "sent-file", "file_unique_id": "sent", "file_name": "f"}
             return self._message(params, {"document": document, "caption": caption})
+        if name == "sendPhoto":
+            caption = self._checked_text(params, "caption", 1024) if params.get("caption") else None
+            photo = [{"file_id": "sent-photo", "file_unique_id": "p", "width": 1, "height": 1}]
+            return self._message(params, {"photo": photo, "caption": caption})
         if name == "editMessageReplyMarkup":
             return self._message(params, {"text": "…"})
         if name == "getFile":

@@ -80,6 +80,8 @@ async def test_start_up_registers_the_vietnamese_command_menu(
     menus = recorder.sent("setMyCommands")
     assert [c["command"] for c in menus[0]["commands"]] == [
         "hoi",
+        "comat",
+        "diemdanh",
         "vanban",
         "tailieu",
         "help",

@@ -1,0 +1,761 @@
+"""Cell meetings in Telegram, offline, through the real Application: /hop step by step, the
+refusals, «Sẽ dự» / «Xin vắng», check-in by code, by the code alone and by the QR link,
+/ghicomat, closing with the report files, the vote, /diemdanh, changes from the panel, and
+reminders that survive restarts and several processes."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlmodel import Session, col, func, select
+from telegram.ext import Application
+from telegram.request import RequestData
+
+from bot import meeting_texts as mt
+from bot import meetings
+from bot.meeting_models import (
+    Answer,
+    Mark,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    MeetingReminder,
+    MeetingRsvp,
+    MeetingState,
+    Method,
+)
+from bot.meetings import MeetingSettings
+from bot.messages import pack
+from bot.models import Cell, Member, Role, as_utc
+from bot.notice_models import DeliveryState, Notice, NoticeDelivery
+from bot.notices import NoticeSettings
+from bot.ratelimit import TelegramRateLimiter
+from bot.services import Services
+from bot.settings import Settings
+from bot.telegram_app import build_application
+from bot.when import VIETNAM
+from knowledge.models import utcnow
+from tests.bot.conftest import feed
+from tests.bot.factories import make_cell, make_member
+from tests.bot.support import RecordingRequest, callback_update, message_update, user
+
+SECRETARY = user(800_001, "Bình")
+LAN = user(800_002, "Lan")
+HUNG = user(800_003, "Hùng")
+HOA = user(800_010, "Hoa")  # a member of another cell
+STRANGER = user(800_099, "Khách")
+GROUP = {"id": -100_555, "type": "supergroup", "title": "Chi bộ"}
+SETTINGS = MeetingSettings.model_validate({})
+NO_SENDER = NoticeSettings.model_validate({"enabled": False})
+JSON = dict[str, Any]
+
+
+class UploadRecorder(RecordingRequest):
+    """The recording Bot API, also keeping each uploaded file: (method, file name, bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uploads: list[tuple[str, str, bytes]] = []
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        """Keep the files of a multipart request, then answer as the recorder does."""
+        if request_data is not None and request_data.contains_files:
+            for name, content, _mime in request_data.multipart_data.values():
+                raw = content if isinstance(content, bytes) else content.read()
+                self.uploads.append((url.rsplit("/", 1)[1], name or "", raw))
+        return await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+
+
+@pytest.fixture
+def recorder() -> UploadRecorder:
+    """The offline Bot API, keeping uploaded files too."""
+    return UploadRecorder()
+
+
+@pytest_asyncio.fixture
+async def app(
+    settings: Settings, services: Services, recorder: UploadRecorder
+) -> AsyncIterator[Application]:
+    """The real Application, started (its job queue runs), without the notice sender: queued
+    messages stay in the outbox for the tests to read."""
+    application = await _start(settings, services, recorder)
+    recorder.clear()
+    yield application
+    await _stop(application)
+
+
+async def _start(settings: Settings, services: Services, recorder: RecordingRequest) -> Application:
+    """Start-up as `chibo run` does it: initialize, post_init (reminders rebuilt), start."""
+    application = build_application(settings, services, request=recorder, updater=False)
+    application.bot_data["notice_settings"] = NO_SENDER
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, TelegramRateLimiter)
+    # A test chat says more than a person would in a second; pacing is test_ratelimit's.
+    limiter.chat_burst, limiter.chat_per_second = 100, 100.0
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    await application.start()
+    return application
+
+
+async def _stop(application: Application) -> None:
+    await application.stop()
+    await application.shutdown()
+    assert application.post_shutdown is not None
+    await application.post_shutdown(application)
+
+
+@pytest.fixture
+def cell(session: Session) -> Cell:
+    """The cell: its secretary, two linked members, one without Telegram; and another cell."""
+    found = make_cell(session)
+    make_member(
+        session, found, full_name="Trần Văn Bình", role=Role.SECRETARY, telegram_user_id=800_001
+    )
+    make_member(session, found, full_name="Nguyễn Thị Lan", telegram_user_id=800_002)
+    make_member(session, found, full_name="Lê Văn Hùng", telegram_user_id=800_003)
+    make_member(session, found, full_name="Phạm Chưa Dùng", telegram_user_id=None)
+    other = make_cell(session, name="Chi bộ Xí nghiệp Xe buýt số 2", created_by=2)
+    make_member(session, other, full_name="Vũ Thị Hoa", telegram_user_id=800_010)
+    return found
+
+
+def schedule(
+    session: Session,
+    cell: Cell,
+    *,
+    starts_in: timedelta,
+    scheduled_ago: timedelta = timedelta(0),
+    settings: MeetingSettings = SETTINGS,
+) -> Meeting:
+    """A meeting of ``cell`` starting ``starts_in`` from now (negative: already started),
+    scheduled ``scheduled_ago`` (committed)."""
+    now = utcnow()
+    assert cell.id is not None
+    meeting = meetings.schedule(
+        session,
+        cell_id=cell.id,
+        kind=MeetingKind.REGULAR,
+        title="Sinh hoạt chi bộ thường kỳ tháng 6/2026",
+        starts_at=now + starts_in,
+        place="Hội trường tầng 2",
+        agenda="",
+        readings=[],
+        created_by=800_001,
+        sender_name="Trần Văn Bình",
+        now=now - scheduled_ago,
+        settings=settings,
+    )
+    session.commit()
+    return meeting
+
+
+async def say(app: Application, sender: JSON, text: str, chat: JSON | None = None) -> None:
+    """The user sends a message (privately unless ``chat`` is given)."""
+    await feed(app, message_update(sender, text, chat=chat))
+
+
+async def press(app: Application, sender: JSON, data: str) -> None:
+    """The user presses a button carrying ``data``."""
+    await feed(app, callback_update(sender, data))
+
+
+def last_text(recorder: RecordingRequest, chat_id: int = 800_001) -> str:
+    """The bot's latest message to a chat."""
+    return recorder.texts(chat_id)[-1]
+
+
+def alerts(recorder: RecordingRequest) -> list[tuple[str | None, bool]]:
+    """(text, shown as an alert) of every answer to a button press, in order."""
+    return [
+        (p.get("text"), bool(p.get("show_alert"))) for p in recorder.sent("answerCallbackQuery")
+    ]
+
+
+def panel_buttons(meeting_id: int, *actions: str) -> list[tuple[str, str]]:
+    """The panel's buttons as the secretary sees them."""
+    return [(mt.PANEL_BUTTONS[a], pack(mt.PANEL, meeting_id, a)) for a in actions]
+
+
+def attendance(session: Session, meeting_id: int) -> dict[str, tuple[Mark, Method]]:
+    """Member name → (mark, method) of a meeting's attendance rows, read afresh."""
+    session.expire_all()
+    rows = session.exec(
+        select(MeetingAttendance).where(col(MeetingAttendance.meeting_id) == meeting_id)
+    ).all()
+    return {r.member_name: (Mark(r.mark), Method(r.method)) for r in rows}
+
+
+def notice_texts(session: Session) -> list[str]:
+    """The text of every queued notice, oldest first."""
+    session.expire_all()
+    return [n.text_html for n in session.exec(select(Notice).order_by(col(Notice.id))).all()]
+
+
+# ----------------------------------------------------------------------------- /hop
+
+
+async def test_a_secretary_schedules_a_meeting_step_by_step(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    await say(app, SECRETARY, "/hop")
+    asked_kind = recorder.sent()[-1]
+    await press(app, SECRETARY, dict(recorder.buttons(asked_kind))["Thường kỳ"])
+    asked_when = last_text(recorder)
+    await say(app, SECRETARY, "abc")
+    refused = last_text(recorder)
+    await say(app, SECRETARY, "14h thứ 6 tuần sau")
+    asked_place = last_text(recorder)
+    await say(app, SECRETARY, "Hội trường tầng 2")
+    asked_agenda = last_text(recorder)
+    await say(app, SECRETARY, "không")
+    asked_readings = last_text(recorder)
+    await say(app, SECRETARY, "không")
+    preview = recorder.sent()[-1]
+    before = len(recorder.texts(800_001))
+    confirm = dict(recorder.buttons(preview))["✅ Gửi giấy mời"]
+    await press(app, SECRETARY, confirm)
+    done, panel = recorder.sent()[-2:]
+    await press(app, SECRETARY, confirm)  # an impatient second tap
+
+    assert asked_kind["text"] == mt.ASK_KIND
+    assert [label for label, _ in recorder.buttons(asked_kind)] == ["Thường kỳ", "Chuyên đề"]
+    assert asked_when == mt.ASK_WHEN
+    assert refused == (
+        "Tôi chưa hiểu «abc» trong thời gian họp. Xin ghi ngày giờ họp, ví dụ: "
+        "«14h thứ 6 tuần sau», «8h30 ngày 25/12», «19h30 mai»."
+    )
+    assert (asked_place, asked_agenda, asked_readings) == (
+        mt.ASK_PLACE,
+        mt.ASK_AGENDA,
+        mt.ASK_READINGS,
+    )
+    assert "Sinh hoạt chi bộ thường kỳ tháng" in preview["text"]
+    assert "📍 Hội trường tầng 2" in preview["text"] and "14:00 thứ Sáu" in preview["text"]
+    assert [label for label, _ in recorder.buttons(preview)] == ["✅ Gửi giấy mời", "✖️ Hủy"]
+
+    meeting = session.exec(select(Meeting)).one()
+    local = as_utc(meeting.starts_at).astimezone(VIETNAM)
+    assert (local.weekday(), local.hour, local.minute) == (4, 14, 0)  # Friday, 14:00
+    assert meeting.title == f"Sinh hoạt chi bộ thường kỳ tháng {local.month}/{local.year}"
+    assert (meeting.place, meeting.agenda, meeting.created_by) == ("Hội trường tầng 2", "", 800_001)
+    assert meeting.id is not None
+    notice = session.exec(select(Notice)).one()
+    assert notice.buttons == f"rsvp:{meeting.id}"
+    assert notice.text_html.startswith("📣 <b>Giấy mời họp chi bộ</b>")
+    deliveries = session.exec(select(NoticeDelivery)).all()
+    # The roll is every active member of the cell, the secretary included.
+    assert sorted((d.member_name, d.chat_id, d.state) for d in deliveries) == [
+        ("Lê Văn Hùng", 800_003, DeliveryState.PENDING),
+        ("Nguyễn Thị Lan", 800_002, DeliveryState.PENDING),
+        ("Phạm Chưa Dùng", None, DeliveryState.UNREACHABLE),
+        ("Trần Văn Bình", 800_001, DeliveryState.PENDING),
+    ]
+    reminders = session.exec(select(MeetingReminder)).all()
+    assert sorted((r.minutes_before, r.skipped) for r in reminders) == [(60, False), (1440, False)]
+    assert app.job_queue is not None
+    assert {j.name for j in app.job_queue.jobs() if j.name and j.name.startswith("hop-nhac")} == {
+        f"hop-nhac-{meeting.id}-{r.id}" for r in reminders
+    }
+
+    assert len(recorder.texts(800_001)) == before + 2  # nothing else, no answer to a question
+    assert done["text"] == (
+        "Đã lên lịch và đang gửi giấy mời tới 3 đảng viên. Nhắc họp: 1 ngày trước, "
+        "1 giờ trước. Gõ /cuochop để xem các cuộc họp."
+    )
+    assert int(panel["chat_id"]) == 800_001
+    assert "❔ Chưa trả lời (4)" in panel["text"] and "📍 Đã điểm danh: 0/4" in panel["text"]
+    assert recorder.buttons(panel) == panel_buttons(
+        meeting.id, "code", "board", "edit_time", "edit_place", "edit_agenda", "cancel", "close"
+    )
+    assert meeting.panel_chat_id == 800_001 and meeting.panel_message_id is not None
+    assert alerts(recorder)[-1] == (mt.BUTTON_STALE, True)  # the second tap: no second meeting
+
+
+async def test_a_draft_button_pressed_after_the_draft_ended_changes_nothing(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    await say(app, SECRETARY, "/hop")
+    kind = dict(recorder.buttons(recorder.sent()[-1]))["Thường kỳ"]
+    await say(app, SECRETARY, "/huy")
+    await press(app, SECRETARY, kind)
+
+    assert last_text(recorder) == mt.DRAFT_CANCELLED
+    assert alerts(recorder) == [(mt.BUTTON_STALE, True)]
+    assert session.exec(select(Meeting)).first() is None
+
+
+# ----------------------------------------------------------------------------- refusals
+
+
+async def test_members_and_strangers_are_refused_with_the_reason(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None
+
+    await say(app, LAN, "/hop")
+    await say(app, LAN, "/cuochop")
+    await say(app, LAN, "/ghicomat Phạm Chưa Dùng")
+    await press(app, LAN, pack(mt.PANEL, meeting.id, "close"))
+    await press(app, STRANGER, pack(mt.RSVP, meeting.id, "a"))
+    await press(app, STRANGER, pack(mt.RSVP, meeting.id, "x"))
+    await say(app, SECRETARY, "/hop", chat=GROUP)
+
+    assert recorder.texts(800_002) == [mt.NOT_SECRETARY] * 3
+    assert mt.NOT_SECRETARY == "Lệnh này dành cho bí thư, phó bí thư chi bộ."
+    assert alerts(recorder) == [
+        (mt.NOT_SECRETARY, True),
+        ("Cuộc họp này không phải của chi bộ đồng chí.", True),
+        ("Cuộc họp này không phải của chi bộ đồng chí.", True),
+    ]
+    assert recorder.texts(-100_555) == [
+        "Xin lên lịch họp trong trò chuyện riêng với tôi (gõ /hop ở đó)."
+    ]
+    assert recorder.texts(800_099) == []  # no prompt for a reason
+    session.expire_all()
+    assert session.exec(select(MeetingRsvp)).first() is None
+    assert session.get(Meeting, meeting.id).state == MeetingState.SCHEDULED  # type: ignore[union-attr]
+
+
+# ----------------------------------------------------------------------------- answers
+
+
+async def test_members_answer_the_invitation(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None
+
+    await press(app, LAN, pack(mt.RSVP, meeting.id, "a"))
+    await press(app, HUNG, pack(mt.RSVP, meeting.id, "x"))
+    await say(app, HUNG, "Đi công tác")
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "board"))
+
+    assert alerts(recorder) == [
+        (
+            "Đã ghi: đồng chí sẽ dự Sinh hoạt chi bộ thường kỳ tháng 6/2026. Cảm ơn đồng chí!",
+            True,
+        ),
+        (None, False),
+        (None, False),
+    ]
+    # The reason was taken as the answer: it did not go on to the question handlers.
+    assert recorder.texts(800_003) == [
+        "Đồng chí xin vắng vì lý do gì? (gõ một câu ngắn)",
+        "Đã ghi: đồng chí xin vắng (Đi công tác).",
+    ]
+    rows = session.exec(select(MeetingRsvp, Member).join(Member)).all()
+    assert sorted((m.full_name, r.answer, r.reason) for r, m in rows) == [
+        ("Lê Văn Hùng", Answer.EXCUSED, "Đi công tác"),
+        ("Nguyễn Thị Lan", Answer.ATTEND, None),
+    ]
+    board = last_text(recorder)
+    assert "✅ Sẽ dự (1): Nguyễn Thị Lan" in board
+    assert "🙏 Xin vắng (1): Lê Văn Hùng (Đi công tác)" in board
+    assert "❔ Chưa trả lời (2): Phạm Chưa Dùng, Trần Văn Bình" in board
+
+
+async def test_answers_to_a_cancelled_meeting_are_refused(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None
+    meetings.cancel(
+        session, meeting_id=meeting.id, reason="", by=800_001, by_name="Bình", now=utcnow()
+    )
+    session.commit()
+
+    await press(app, LAN, pack(mt.RSVP, meeting.id, "a"))
+    await press(app, LAN, pack(mt.RSVP, meeting.id, "x"))
+    await say(app, LAN, "Đi công tác")  # not taken as a reason: no reason was asked
+
+    assert alerts(recorder) == [("Cuộc họp này đã bị hủy.", True)] * 2
+    assert not any("xin vắng" in t for t in recorder.texts(800_002))
+    assert session.exec(select(MeetingRsvp)).first() is None
+
+
+# ----------------------------------------------------------------------------- check-in
+
+
+async def test_check_in_by_code_by_the_code_alone_and_by_the_qr_link(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
+    assert meeting.id is not None
+    code = meetings.code_at(meeting, utcnow(), SETTINGS)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    payload = meetings.qr_payload(meeting, utcnow(), SETTINGS)
+    spot = len(payload) - 5  # inside the signature
+    forged = payload[:spot] + ("B" if payload[spot] != "B" else "C") + payload[spot + 1 :]
+    expired = meetings.qr_payload(meeting, utcnow() - timedelta(hours=1), SETTINGS)
+
+    await say(app, LAN, f"/comat {code}")
+    await say(app, LAN, code)  # the code typed alone, a second time
+    await say(app, HUNG, f"/comat {wrong}")
+    await say(app, HUNG, "/comat")
+    await say(app, HOA, f"/comat {code}")  # another cell's member with this cell's code
+    await say(app, HUNG, f"/start {forged}")
+    await say(app, HUNG, f"/start {expired}")
+    after_refusals = attendance(session, meeting.id)
+    await say(app, HUNG, f"/start {payload}")
+
+    lan = recorder.texts(800_002)
+    assert len(lan) == 2
+    assert lan[0].startswith(
+        "✅ Đã điểm danh: đồng chí có mặt tại «Sinh hoạt chi bộ thường kỳ tháng 6/2026» lúc "
+    )
+    clock = lan[0].rsplit(" ", 1)[1].rstrip(".")
+    assert lan[1] == (
+        "Đồng chí đã điểm danh cuộc họp «Sinh hoạt chi bộ thường kỳ tháng 6/2026» rồi "
+        f"(lúc {clock})."
+    )
+    assert recorder.texts(800_003)[:4] == [
+        mt.CHECKIN_WRONG_CODE,
+        "Nhập mã điểm danh đang hiện ở cuộc họp, ví dụ: /comat 123456",
+        "Đường dẫn điểm danh không hợp lệ.",
+        "Mã QR này đã hết hạn. Xin quét mã QR đang hiện tại cuộc họp, hoặc nhập mã số.",
+    ]
+    assert recorder.texts(800_003)[4].startswith("✅ Đã điểm danh: đồng chí có mặt tại")
+    assert recorder.texts(800_010) == [mt.CHECKIN_NO_MEETING]
+    assert after_refusals == {"Nguyễn Thị Lan": (Mark.PRESENT, Method.CODE)}
+    assert attendance(session, meeting.id) == {
+        "Nguyễn Thị Lan": (Mark.PRESENT, Method.CODE),
+        "Lê Văn Hùng": (Mark.PRESENT, Method.QR),
+    }
+
+
+async def test_the_code_the_panel_shows_checks_members_in(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
+    later = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None and later.id is not None
+
+    await press(app, SECRETARY, pack(mt.PANEL, later.id, "code"))  # check-in not open yet
+    not_open = last_text(recorder)
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "code"))
+    shown = last_text(recorder)
+    code = re.search(r"<code>(\d{6})</code>", shown)
+    assert code is not None
+    await say(app, LAN, code.group(1))
+
+    assert not_open.startswith("Giờ điểm danh: từ ")
+    qr = recorder.sent("sendPhoto")
+    assert len(qr) == 1 and qr[0]["caption"].startswith(
+        "Quét để điểm danh «Sinh hoạt chi bộ thường kỳ tháng 6/2026» (hiệu lực đến "
+    )
+    assert recorder.uploads[0][:2] == ("sendPhoto", "diem-danh.png")
+    assert shown.startswith("<b>Điểm danh — Sinh hoạt chi bộ thường kỳ tháng 6/2026</b>")
+    assert "Đã điểm danh: 0/4." in shown
+    assert recorder.texts(800_002)[0].startswith("✅ Đã điểm danh: đồng chí có mặt tại")
+    assert attendance(session, meeting.id) == {"Nguyễn Thị Lan": (Mark.PRESENT, Method.CODE)}
+
+
+async def test_cuochop_lists_the_meetings_and_opens_a_panel(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    await say(app, SECRETARY, "/cuochop")
+    empty = last_text(recorder)
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None
+    await say(app, SECRETARY, "/cuochop")
+    listing = recorder.sent()[-1]
+    await press(app, SECRETARY, recorder.buttons(listing)[0][1])
+
+    assert empty == "Chi bộ chưa có cuộc họp nào. Gõ /hop để lên lịch."
+    assert listing["text"].startswith("<b>Các cuộc họp của chi bộ</b>\n• Sinh hoạt chi bộ")
+    assert listing["text"].endswith("(sắp họp)")
+    day = as_utc(meeting.starts_at).astimezone(VIETNAM).strftime("%d/%m")
+    assert recorder.buttons(listing) == [
+        (f"{day} · Sinh hoạt chi bộ thường kỳ tháng 6/2026", pack(mt.PANEL, meeting.id, "open"))
+    ]
+    panel = recorder.sent()[-1]
+    assert "❔ Chưa trả lời (4)" in panel["text"]
+    assert recorder.buttons(panel)[0] == (
+        mt.PANEL_BUTTONS["code"],
+        pack(mt.PANEL, meeting.id, "code"),
+    )
+
+
+async def test_a_secretary_records_a_member_without_telegram_by_hand(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
+    assert meeting.id is not None
+
+    await say(app, SECRETARY, "/ghicomat Phạm Chưa Dùng")
+    await say(app, SECRETARY, "/ghicomat pham chua dung")
+    await say(app, SECRETARY, "/ghicomat Người Không Có")
+    await say(app, SECRETARY, "/ghicomat")
+
+    assert recorder.texts(800_001) == [
+        "Đã ghi Phạm Chưa Dùng: Có mặt (người ghi: Trần Văn Bình).",
+        "Phạm Chưa Dùng đã có trong danh sách điểm danh.",
+        "Không tìm thấy đảng viên «Người Không Có» trong chi bộ; xin ghi đúng họ và tên như "
+        "trong danh sách (/thanhvien).",
+        mt.HAND_USAGE,
+    ]
+    assert attendance(session, meeting.id) == {"Phạm Chưa Dùng": (Mark.PRESENT, Method.MANUAL)}
+
+
+# ----------------------------------------------------------------------------- closing
+
+
+async def _held_meeting(app: Application, session: Session, cell: Cell) -> Meeting:
+    """A meeting that started five minutes ago, where Lan checked in with the code."""
+    meeting = schedule(
+        session, cell, starts_in=-timedelta(minutes=5), scheduled_ago=timedelta(hours=1)
+    )
+    await say(app, LAN, f"/comat {meetings.code_at(meeting, utcnow(), SETTINGS)}")
+    return meeting
+
+
+async def test_closing_sends_the_report_and_attendees_rate_the_meeting(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = await _held_meeting(app, session, cell)
+    assert meeting.id is not None
+    await press(app, LAN, pack(mt.VOTE, meeting.id, "tot"))  # before the meeting is closed
+    recorder.clear()
+
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "close"))
+    confirm = recorder.sent()[-1]
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "close_ok"))
+    report = last_text(recorder)
+    sent = [c.method for c in recorder.calls]
+    votes_at = len(recorder.calls)
+    await press(app, LAN, pack(mt.VOTE, meeting.id, "tot"))
+    await press(app, LAN, pack(mt.VOTE, meeting.id, "kha"))
+    await press(app, HUNG, pack(mt.VOTE, meeting.id, "tot"))  # did not attend
+
+    assert confirm["text"] == mt.CONFIRM_CLOSE
+    assert recorder.buttons(confirm) == [("🏁 Kết thúc", pack(mt.PANEL, meeting.id, "close_ok"))]
+    assert sent[-4:] == ["sendMessage", "sendDocument", "sendDocument", "sendPhoto"]
+    assert "Chi bộ có 4 đảng viên, dự sinh hoạt 1/4, tỷ lệ 25%" in report
+    assert "vắng không lý do 3" in report
+    names = [(method, name) for method, name, _ in recorder.uploads]
+    day = as_utc(meeting.starts_at).astimezone(VIETNAM).strftime("%Y-%m-%d")
+    assert names == [
+        ("sendDocument", f"diem-danh-{day}.xlsx"),
+        ("sendDocument", f"diem-danh-{day}.csv"),
+        ("sendPhoto", "ty-le-du-hop.png"),
+    ]
+    xlsx, csv_file, png = (content for _, _, content in recorder.uploads)
+    assert xlsx.startswith(b"PK") and png.startswith(b"\x89PNG")
+    assert "Nguyễn Thị Lan" in csv_file.decode("utf-8-sig")
+    assert recorder.sent("sendDocument")[0]["caption"] == mt.REPORT_FILES
+
+    session.expire_all()
+    closed = session.get(Meeting, meeting.id)
+    assert closed is not None and closed.state == MeetingState.CLOSED
+    assert attendance(session, meeting.id) == {
+        "Nguyễn Thị Lan": (Mark.PRESENT, Method.CODE),
+        "Lê Văn Hùng": (Mark.ABSENT, Method.CLOSING),
+        "Phạm Chưa Dùng": (Mark.ABSENT, Method.CLOSING),
+        "Trần Văn Bình": (Mark.ABSENT, Method.CLOSING),
+    }
+    voters = session.exec(
+        select(NoticeDelivery.member_name)
+        .join(Notice)
+        .where(col(Notice.buttons) == f"vote:{meeting.id}")
+    ).all()
+    assert voters == ["Nguyễn Thị Lan"]  # only who attended is asked to rate
+
+    answered = [
+        (c.params.get("text"), bool(c.params.get("show_alert")))
+        for c in recorder.calls[votes_at:]
+        if c.method == "answerCallbackQuery"
+    ]
+    assert answered == [
+        ("Cảm ơn đồng chí đã đánh giá: Tốt.", True),
+        ("Đồng chí đã đánh giá cuộc họp này rồi.", True),
+        ("Chỉ đảng viên dự họp mới đánh giá được cuộc họp này.", True),
+    ]
+    assert alerts(recorder)[0] == (None, False)  # the close button itself
+    assert meetings.tally(session, meeting_id=meeting.id)[meetings.Rating.GOOD] == 1
+
+
+async def test_a_vote_before_the_meeting_is_closed_is_refused(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = await _held_meeting(app, session, cell)
+    assert meeting.id is not None
+
+    await press(app, LAN, pack(mt.VOTE, meeting.id, "tot"))
+
+    assert alerts(recorder) == [
+        ("Cuộc họp chưa kết thúc; đánh giá sau khi bí thư kết thúc cuộc họp.", True)
+    ]
+    assert meetings.tally(session, meeting_id=meeting.id)[meetings.Rating.GOOD] == 0
+
+
+# ----------------------------------------------------------------------------- /diemdanh
+
+
+async def test_attendance_history_for_members_and_statistics_for_secretaries(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = await _held_meeting(app, session, cell)
+    assert meeting.id is not None
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "close_ok"))
+    recorder.clear()
+    recorder.uploads.clear()
+
+    await say(app, LAN, "/diemdanh")
+    await say(app, SECRETARY, "/diemdanh")
+    statistics = last_text(recorder)
+    await say(app, SECRETARY, "/diemdanh 13/2026")
+
+    local = as_utc(meeting.starts_at).astimezone(VIETNAM)
+    assert recorder.texts(800_002) == [
+        "<b>Điểm danh của đồng chí Nguyễn Thị Lan</b> (12 tháng gần nhất)\n"
+        f"• {local:%d/%m/%Y} — Sinh hoạt chi bộ thường kỳ tháng 6/2026: Có mặt\n"
+        "Dự 1/1 cuộc họp."
+    ]
+    assert statistics.startswith("<b>Thống kê điểm danh Chi bộ Xí nghiệp Xe buýt số 1</b>")
+    assert f"• Tháng {local:%m/%Y}: 1 cuộc họp, dự 1/4 (25%)" in statistics
+    assert [(m, name.rsplit(".", 1)[1]) for m, name, _ in recorder.uploads] == [
+        ("sendDocument", "xlsx"),
+        ("sendDocument", "csv"),
+    ]
+    assert last_text(recorder) == mt.PERIOD_INVALID
+    assert len(recorder.sent("sendDocument")) == 2  # none for the invalid period
+
+
+# ----------------------------------------------------------------------------- the panel
+
+
+async def test_the_place_is_changed_and_the_meeting_cancelled_from_the_panel(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "open"))
+    panel_id = session.exec(select(Meeting.panel_message_id)).one()
+    recorder.clear()
+
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "edit_place"))
+    asked_place = last_text(recorder)
+    await say(app, SECRETARY, "Phòng họp B")
+    edited = last_text(recorder)
+    panel = recorder.sent("editMessageText")[-1]
+    session.expire_all()
+    moved = session.get(Meeting, meeting.id)
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "cancel"))
+    asked_reason = last_text(recorder)
+    await say(app, SECRETARY, "không")
+
+    assert asked_place == "Địa điểm mới?"
+    assert edited == "Đã cập nhật và báo cho đảng viên."
+    assert moved is not None and moved.place == "Phòng họp B"
+    assert int(panel["message_id"]) == panel_id and "📍 Phòng họp B" in panel["text"]
+    assert asked_reason == mt.ASK_CANCEL_REASON
+    assert last_text(recorder) == "Đã hủy cuộc họp và báo cho đảng viên."
+    session.expire_all()
+    cancelled = session.get(Meeting, meeting.id)
+    assert cancelled is not None and cancelled.state == MeetingState.CANCELLED
+    assert cancelled.cancel_reason is None
+    invitation, change, cancel = notice_texts(session)
+    assert invitation.startswith("📣 <b>Giấy mời họp chi bộ</b>")
+    assert change.startswith("🔔 <b>Thay đổi địa điểm cuộc họp</b>")
+    assert "📍 Phòng họp B" in change and "tại Hội trường tầng 2)" in change
+    assert cancel.startswith("❌ <b>Hủy cuộc họp</b>") and "Lý do" not in cancel
+    told = session.exec(
+        select(Notice.text_html, NoticeDelivery.member_name).join(NoticeDelivery)
+    ).all()
+    # Every member hears of the change and the cancellation, but not who made them.
+    assert sorted(name for text, name in told if text == change) == [
+        "Lê Văn Hùng",
+        "Nguyễn Thị Lan",
+        "Phạm Chưa Dùng",
+    ]
+    assert sorted(name for text, name in told if text == cancel) == sorted(
+        name for text, name in told if text == change
+    )
+    assert recorder.buttons(recorder.sent("editMessageText")[-1]) == panel_buttons(
+        meeting.id, "board"
+    )
+    reminders = session.exec(select(MeetingReminder)).all()
+    assert all(r.skipped and r.fired_at is None for r in reminders)
+
+
+# ----------------------------------------------------------------------------- reminders
+
+
+REMIND_SOON = MeetingSettings.model_validate({"reminder_minutes": [1]})
+
+
+def _soon(session: Session, cell: Cell) -> Meeting:
+    """A meeting whose one reminder (a minute before) is due 1.5 s from now."""
+    return schedule(
+        session, cell, starts_in=timedelta(minutes=1, seconds=1.5), settings=REMIND_SOON
+    )
+
+
+def _fired(session: Session) -> tuple[list[bool], int]:
+    """Whether each reminder fired, and how many reminder notices were queued."""
+    session.expire_all()
+    fired = [r.fired_at is not None for r in session.exec(select(MeetingReminder)).all()]
+    count = session.exec(
+        select(func.count()).select_from(Notice).where(col(Notice.text_html).contains("Nhắc họp"))
+    ).one()
+    return fired, int(count)
+
+
+async def test_a_reminder_survives_a_restart_and_fires_once(
+    settings: Settings, services: Services, session: Session, cell: Cell
+) -> None:
+    meeting = _soon(session, cell)
+    first = await _start(settings, services, RecordingRequest())
+    await _stop(first)  # killed before the reminder is due: its job is gone with it
+    after_kill = _fired(session)
+    second = await _start(settings, services, RecordingRequest())
+    await asyncio.sleep(2.5)
+    after_restart = _fired(session)
+    await _stop(second)
+    third = await _start(settings, services, RecordingRequest())
+    await asyncio.sleep(0.3)
+    await _stop(third)
+
+    assert after_kill == ([False], 0)
+    assert after_restart == ([True], 1)
+    assert _fired(session) == ([True], 1)
+    reminder = session.exec(select(MeetingReminder)).one()
+    notice = session.get(Notice, reminder.notice_id)
+    assert notice is not None and notice.buttons == f"rsvp:{meeting.id}"
+    assert notice.text_html.startswith("⏰ <b>Nhắc họp</b> (sắp bắt đầu)")
+
+
+async def test_two_processes_fire_a_reminder_once(
+    settings: Settings, services: Services, session: Session, cell: Cell
+) -> None:
+    _soon(session, cell)
+    one = await _start(settings, services, RecordingRequest())
+    two = await _start(settings, services, RecordingRequest())
+    assert one.job_queue is not None and two.job_queue is not None
+    scheduled = [len(q.jobs()) for q in (one.job_queue, two.job_queue)]
+    await asyncio.sleep(2.5)
+    await _stop(one)
+    await _stop(two)
+
+    assert scheduled == [1, 1]  # both processes set the reminder's job
+    assert _fired(session) == ([True], 1)
