@@ -72,8 +72,12 @@ ASK_PLACE = "Địa điểm họp?"
 ASK_AGENDA = "Nội dung (chương trình) cuộc họp? Gõ «không» nếu chưa có."
 ASK_READINGS = (
     "Văn bản cần đọc trước? Gõ số hiệu, cách nhau bằng dấu phẩy (ví dụ: «05-CT/TW, KL 21»), "
-    "hoặc «không»."
+    "hoặc gửi tệp văn bản (sẽ được nạp vào kho), hoặc «không»."
 )
+READING_ADDED = (
+    "Đã thêm «{label}» vào danh sách đọc trước. Gửi thêm tệp, gõ số hiệu, hoặc gõ «xong»."
+)
+DONE_WORDS = frozenset({"xong", "du", "het", "ok"})
 READING_UNKNOWN = "Không tìm thấy văn bản: {missing}. Xin gõ lại (hoặc «không»)."
 SKIP_WORDS = frozenset({"khong", "k", "ko", "bo qua", "-", "khong co"})
 TOPIC_EMPTY = "Xin ghi chuyên đề của cuộc họp."

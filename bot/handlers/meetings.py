@@ -244,9 +244,8 @@ async def receive_readings(update: Update, context: Context) -> int:
     draft, text = _draft(context), _text(update)
     if draft is None:
         return await _expired(update, context)
-    if fold(text) in mt.SKIP_WORDS:
-        draft.readings = []
-        return await _preview(update, context, draft)
+    if fold(text) in mt.SKIP_WORDS or fold(text) in mt.DONE_WORDS:
+        return await _preview(update, context, draft)  # files sent at this step stay
     wanted = [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()][:10]
     found: list[Reading] = []
     missing: list[str] = []
@@ -260,8 +259,33 @@ async def receive_readings(update: Update, context: Context) -> int:
         shown = ", ".join(f"«{html.escape(m)}»" for m in missing)
         await reply(update, context, mt.READING_UNKNOWN.format(missing=shown))
         return READINGS
-    draft.readings = found
+    draft.readings += found
     return await _preview(update, context, draft)
+
+
+async def receive_reading_file(update: Update, context: Context) -> int:
+    """A file sent at the readings step: ingested into the knowledge base, then listed."""
+    draft, user = _draft(context), update.effective_user
+    assert user is not None
+    if draft is None:
+        return await _expired(update, context)
+    access = await access_of(context, user.id)
+    outcome = await documents.ingest_upload(update, context, access)
+    if outcome is None or outcome.document_id is None:
+        return READINGS  # ingest_upload said why; the step stays
+    document_id = outcome.document_id
+
+    def read(session: Session) -> Reading | None:
+        document = session.get(Document, document_id)
+        if document is None:
+            return None
+        return Reading(document.source, library.doc_info(document).cite_prose())
+
+    reading = await in_session(context, read)
+    if reading is not None:
+        draft.readings.append(reading)
+        await reply(update, context, mt.READING_ADDED.format(label=html.escape(reading.label)))
+    return READINGS
 
 
 def _reading(session: Session, *, number: str) -> Reading | None:
@@ -1321,7 +1345,10 @@ def _conversation(settings: MeetingSettings) -> ConversationHandler[Context]:
             WHEN: [MessageHandler(text, _final(receive_when))],
             PLACE: [MessageHandler(text, _final(receive_place))],
             AGENDA: [MessageHandler(text, _final(receive_agenda))],
-            READINGS: [MessageHandler(text, _final(receive_readings))],
+            READINGS: [
+                MessageHandler(text, _final(receive_readings)),
+                MessageHandler(filters.Document.ALL & private, _final(receive_reading_file)),
+            ],
             CONFIRM: [buttons],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, draft_timed_out)],
         },

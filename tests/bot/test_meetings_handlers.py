@@ -290,6 +290,35 @@ async def test_a_secretary_schedules_a_meeting_step_by_step(
     assert alerts(recorder)[-1] == (mt.BUTTON_STALE, True)  # the second tap: no second meeting
 
 
+async def test_documents_to_read_can_be_uploaded_while_scheduling(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    await say(app, SECRETARY, "/hop")
+    await press(app, SECRETARY, dict(recorder.buttons(recorder.sent()[-1]))["Thường kỳ"])
+    for answer in ("14h thứ 6 tuần sau", "Hội trường tầng 2", "không"):
+        await say(app, SECRETARY, answer)
+    recorder.files["ke-hoach"] = (
+        "ĐẢNG BỘ KHỐI DOANH NGHIỆP\nSố 91-KH/ĐUK\nKẾ HOẠCH\n"
+        "Học tập chuyên đề năm 2027\n1. Mỗi chi bộ tổ chức học tập chuyên đề trong quý I.\n"
+    ).encode()
+    document = {
+        "file_id": "ke-hoach",
+        "file_unique_id": "k",
+        "file_name": "ke-hoach-91.txt",
+        "file_size": 120,
+    }
+    await feed(app, message_update(SECRETARY, None, document=document))
+    added = last_text(recorder)
+    await say(app, SECRETARY, "xong")
+    preview = recorder.sent()[-1]
+    await press(app, SECRETARY, dict(recorder.buttons(preview))["✅ Gửi giấy mời"])
+
+    assert added.startswith("Đã thêm «") and "vào danh sách đọc trước" in added
+    assert "📚 Đọc trước:" in preview["text"] and "91-KH/ĐUK" in preview["text"]
+    meeting = session.exec(select(Meeting)).one()
+    assert [r["source"].endswith("ke-hoach-91.txt") for r in meeting.readings] == [True]
+
+
 async def test_a_draft_button_pressed_after_the_draft_ended_changes_nothing(
     app: Application, recorder: UploadRecorder, session: Session, cell: Cell
 ) -> None:
