@@ -25,6 +25,8 @@ JSONDict = dict[str, Any]
 # Message-creating methods; edits, callback answers and reads are not throttled by Telegram
 # the same way, and holding them back would only make buttons feel slow.
 _EXEMPT = frozenset({"sendchataction"})
+# How often to look again when the window is full of requests still awaiting Telegram's answer.
+_IN_FLIGHT_POLL = 0.02
 
 
 class _Window:
@@ -41,15 +43,22 @@ class _Window:
         self.events: list[list[float]] = []
 
     def wait(self, now: float) -> float:
-        """Seconds until one more event fits."""
-        self.events = [e for e in self.events if e[0] > now - self.period]
+        """Seconds until one more event fits.
+
+        A request still on its way stays counted however long it takes: Telegram counts it
+        when it arrives, which may be later than a second after it was started.
+        """
+        self.events = [e for e in self.events if e[1] or e[0] > now - self.period]
         if len(self.events) < self.limit:
             return 0.0
-        return min(e[0] for e in self.events) + self.period - now
+        answered = [e[0] for e in self.events if not e[1]]
+        if not answered:
+            return _IN_FLIGHT_POLL
+        return max(_IN_FLIGHT_POLL, min(answered) + self.period - now)
 
     def record(self, now: float) -> list[float]:
-        """Count one event; the returned cell is restamped when the request is answered."""
-        cell = [now]
+        """Count one event; the returned cell [stamp, in flight] is restamped when answered."""
+        cell = [now, 1.0]
         self.events.append(cell)
         return cell
 
@@ -76,7 +85,7 @@ class _Bucket:
     def record(self, now: float) -> list[float]:
         self._refill(now)
         self.tokens -= 1.0
-        return [now]
+        return [now, 1.0]
 
 
 class TelegramRateLimiter(BaseRateLimiter[int]):
@@ -138,7 +147,7 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
             finally:
                 answered = self.clock()
                 for stamp in stamps:
-                    stamp[0] = max(stamp[0], answered)
+                    stamp[0], stamp[1] = max(stamp[0], answered), 0.0
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _take_slot(self, chat: int | str) -> list[list[float]]:

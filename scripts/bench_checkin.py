@@ -258,6 +258,12 @@ async def storm(
         good = [m for m in replies if "Đã điểm danh" in m.get("text", "")]
         confirmations += bool(good)
         duplicates += max(0, len(replies) - 1)
+    refused = [r for r in telegram.requests if r.error_code == 429]
+    by_method: dict[str, int] = {}
+    for record in refused:
+        by_method[record.method] = by_method.get(record.method, 0) + 1
+    if refused:
+        print(f"429s by method: {by_method}; first at +{refused[0].time - first:.2f}s", flush=True)
     times = sorted(acked.values())
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else float("nan")
     result: dict[str, object] = {

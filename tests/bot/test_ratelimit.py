@@ -76,3 +76,26 @@ async def test_giving_up_after_the_retries() -> None:
     limiter, api = TelegramRateLimiter(max_retries=0), Recorder(fail_first={7: 0.1})
     with pytest.raises(RetryAfter):
         await _send(limiter, api, 7)
+
+
+async def test_a_request_slow_to_reach_telegram_still_counts_until_answered() -> None:
+    """Telegram counts a message when it arrives: one stuck on its way for longer than a second
+    must not free its place in the window (it did, and a burst of 1,000 replies met 429s)."""
+    limiter = TelegramRateLimiter(per_second=2)
+    arrived: list[float] = []
+    start = time.monotonic()
+
+    async def deliver(chat_id: int) -> dict[str, Any]:
+        await asyncio.sleep(1.5 if chat_id == 1 else 0.0)  # chat 1's request is held up
+        arrived.append(time.monotonic() - start)
+        return {"ok": True}
+
+    async def send(chat_id: int, after: float) -> None:
+        await asyncio.sleep(after)
+        data = {"chat_id": chat_id}
+        await limiter.process_request(deliver, (chat_id,), {}, "sendMessage", data, None)
+
+    await asyncio.gather(send(1, 0), send(2, 0), send(3, 0.1), send(4, 0.1))
+    arrived.sort()
+    # As Telegram counts them, no second holds more than two: 2 at 0, 3 at 1.0, 1 at 1.5, 4 at 2.0.
+    assert all(arrived[i + 2] - arrived[i] >= 0.95 for i in range(len(arrived) - 2)), arrived
