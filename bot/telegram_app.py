@@ -8,7 +8,7 @@ import html
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import texts
-from bot.handlers import asking, documents, joining, meetings, notices
+from bot.handlers import asking, documents, joining, meetings, menus, notices
 from bot.handlers.common import Context, forget_group_check, send_html
 from bot.messages import CALLBACK_VERSION
 from bot.ratelimit import TelegramRateLimiter
@@ -139,11 +139,7 @@ async def _post_init(app: Application) -> None:
     )
     asyncio.get_running_loop().set_default_executor(executor)
     app.bot_data["executor"] = executor
-    commands = [BotCommand(name, description) for name, description in texts.COMMANDS.items()]
-    try:
-        await app.bot.set_my_commands(commands)
-    except TelegramError as exc:  # the menu is a convenience; never refuse to start over it
-        log.warning("setMyCommands failed: %s", exc)
+    await menus.set_role_menus(app)
     await notices.start_sender(app)
     await meetings.start_reminders(app)
 

@@ -82,6 +82,18 @@ HELP_ADMIN = (
     "• /taochibo &lt;tên chi bộ&gt; — tạo chi bộ và đường dẫn mời bí thư.\n"
     "• /moi &lt;tên chi bộ&gt; — đường dẫn mời vào một chi bộ cụ thể."
 )
+SECRETARY_COMMANDS = {
+    "hop": "Lên lịch họp chi bộ",
+    "cuochop": "Các cuộc họp: điểm danh, báo cáo",
+    "ghicomat": "Ghi điểm danh hộ đảng viên",
+    "thongbao": "Gửi thông báo tới đảng viên",
+    "thongbao_ds": "Các thông báo đã gửi",
+    "moi": "Tạo đường dẫn mời đảng viên",
+    "duyet": "Yêu cầu tham gia chờ duyệt",
+    "thanhvien": "Danh sách đảng viên",
+    "phanhoi": "Câu trả lời bị đánh giá 👎",
+}
+ADMIN_COMMANDS = {"taochibo": "Tạo chi bộ mới"}
 COMMANDS = {
     "hoi": "Hỏi về văn bản của Đảng",
     "comat": "Điểm danh tại cuộc họp (nhập mã)",

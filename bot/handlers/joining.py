@@ -13,6 +13,7 @@ from telegram.error import Forbidden
 from telegram.helpers import create_deep_linked_url
 
 from bot import members, texts
+from bot.handlers import menus
 from bot.handlers.common import (
     Context,
     access_of,
@@ -26,7 +27,7 @@ from bot.handlers.common import (
 )
 from bot.members import Access, MembershipError
 from bot.messages import int_args, pack, unpack
-from bot.models import Cell, Invite, Member, MemberStatus, Role, as_utc
+from bot.models import SECRETARY_ROLES, Cell, Invite, Member, MemberStatus, Role, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,8 @@ async def decide_request(update: Update, context: Context) -> None:
     else:
         notice, to_member = texts.REJECTED, texts.REJECTED_TO_USER
     await query.edit_message_text(notice.format(name=name, cell=cell_name))
+    if member.telegram_user_id is not None and action == "a" and member.is_secretary:
+        await menus.set_menu(context.bot, await access_of(context, member.telegram_user_id))
     if member.telegram_user_id is not None:
         try:
             await send_html(context.bot, member.telegram_user_id, to_member.format(cell=cell_name))
@@ -434,6 +437,9 @@ async def mark_left(update: Update, context: Context) -> None:
         return
     text = texts.CHUYENDI_DONE.format(name=html.escape(member.full_name), cell=_cell_name(cell))
     await reply(update, context, text)
+    if member.telegram_user_id is not None and member.role in SECRETARY_ROLES:
+        # A secretary who leaves goes back to the members' menu.
+        await menus.set_menu(context.bot, await access_of(context, member.telegram_user_id))
 
 
 async def link_group(update: Update, context: Context) -> None:
