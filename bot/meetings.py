@@ -407,6 +407,17 @@ def answer(
     return meeting
 
 
+def excuses(session: Session, *, meeting_id: int) -> dict[int, str | None]:
+    """Member id → reason of everyone who asked to be excused from the meeting."""
+    rows = session.exec(
+        select(MeetingRsvp).where(
+            col(MeetingRsvp.meeting_id) == meeting_id,
+            col(MeetingRsvp.answer) == Answer.EXCUSED,
+        )
+    ).all()
+    return {r.member_id: r.reason for r in rows}
+
+
 @dataclass(frozen=True)
 class Board:
     """Who answered what, for the secretary's live panel."""
@@ -507,14 +518,7 @@ def fire_reminder(session: Session, *, reminder_id: int, now: datetime) -> int |
     if not claimed or not useful:
         return None
     assert meeting is not None and meeting.id is not None
-    excused = set(
-        session.exec(
-            select(MeetingRsvp.member_id).where(
-                col(MeetingRsvp.meeting_id) == meeting.id,
-                col(MeetingRsvp.answer) == Answer.EXCUSED,
-            )
-        ).all()
-    )
+    excused = excuses(session, meeting_id=meeting.id)
     recipients = [m for m in roll(session, cell_id=meeting.cell_id) if m.id not in excused]
     creator = session.exec(
         select(Member).where(col(Member.telegram_user_id) == meeting.created_by)
@@ -807,15 +811,7 @@ def close(
     assert meeting.id is not None
     if as_utc(meeting.starts_at) > now:
         raise MeetingError(mt.CLOSE_TOO_EARLY)
-    excused = {
-        r.member_id: r.reason
-        for r in session.exec(
-            select(MeetingRsvp).where(
-                col(MeetingRsvp.meeting_id) == meeting_id,
-                col(MeetingRsvp.answer) == Answer.EXCUSED,
-            )
-        ).all()
-    }
+    excused = excuses(session, meeting_id=meeting_id)
     counted = set(
         session.exec(
             select(MeetingAttendance.member_id).where(
@@ -869,15 +865,7 @@ def sheet(session: Session, *, meeting_id: int, settings: MeetingSettings) -> Me
     lines = [_line(r) for r in rows]
     if meeting.state != MeetingState.CLOSED:
         counted = {r.member_id for r in rows}
-        excused = {
-            r.member_id: r.reason
-            for r in session.exec(
-                select(MeetingRsvp).where(
-                    col(MeetingRsvp.meeting_id) == meeting_id,
-                    col(MeetingRsvp.answer) == Answer.EXCUSED,
-                )
-            ).all()
-        }
+        excused = excuses(session, meeting_id=meeting_id)
         for person in roll(session, cell_id=meeting.cell_id):
             if person.id in counted:
                 continue
