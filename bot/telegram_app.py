@@ -92,6 +92,7 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("duyet", joining.pending, filters=private))
     app.add_handler(CommandHandler("thanhvien", joining.list_members, filters=private))
     app.add_handler(CommandHandler("chuyendi", joining.mark_left, filters=private))
+    app.add_handler(CommandHandler("lienket", joining.relink_command, filters=private))
     app.add_handler(CommandHandler("phanhoi", asking.complaints, filters=private))
     app.add_handler(CommandHandler("nhom", joining.link_group))
     app.add_handler(
@@ -122,6 +123,7 @@ def _add_handlers(app: Application) -> None:
         ("a", joining.decide_request),
         ("x", joining.decide_request),
         ("v", joining.revoke),
+        ("l", joining.relink_button),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=f"{prefix}{action}(:|$)"))
     app.add_handler(CallbackQueryHandler(asking.stale_button))

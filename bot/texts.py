@@ -65,7 +65,8 @@ HELP_SECRETARY = (
     "\n\n<b>Dành cho bí thư, phó bí thư</b>\n"
     "• /moi — tạo đường dẫn mời đảng viên vào chi bộ.\n"
     "• /duyet — các yêu cầu tham gia đang chờ duyệt.\n"
-    "• /thanhvien — danh sách đảng viên; /chuyendi &lt;họ tên&gt; — ghi nhận đã chuyển đi.\n"
+    "• /thanhvien — danh sách đảng viên; /chuyendi &lt;họ tên&gt; — ghi nhận đã chuyển đi; "
+    "/lienket — ghép tài khoản Telegram đã duyệt với dòng trong danh sách đảng viên.\n"
     "• Gửi tệp .docx, .pdf, .txt, .md, .html để nạp văn bản vào kho; gửi tệp .xlsx hoặc "
     ".csv để nhập danh sách đảng viên.\n"
     "• /phanhoi — các câu trả lời bị đánh giá 👎 cần xem lại.\n"
@@ -91,6 +92,7 @@ SECRETARY_COMMANDS = {
     "moi": "Tạo đường dẫn mời đảng viên",
     "duyet": "Yêu cầu tham gia chờ duyệt",
     "thanhvien": "Danh sách đảng viên",
+    "lienket": "Ghép tài khoản với danh sách",
     "phanhoi": "Câu trả lời bị đánh giá 👎",
 }
 ADMIN_COMMANDS = {"taochibo": "Tạo chi bộ mới"}
@@ -235,6 +237,18 @@ REJECTED_TO_USER = (
     "Yêu cầu tham gia {cell} của đồng chí chưa được chấp nhận; xin liên hệ trực tiếp bí thư chi bộ."
 )
 REQUEST_GONE = "Yêu cầu này đã được xử lý hoặc không còn."
+RELINK_GONE = "Tài khoản này đã được ghép hoặc không còn."
+RELINK_NONE = (
+    "Không có tài khoản nào trùng tên với một dòng danh sách chưa có tài khoản. Nếu tên khác "
+    "nhau, gõ: /lienket &lt;tên tài khoản&gt; = &lt;tên trong danh sách&gt;"
+)
+RELINK_TITLE = "<b>Ghép tài khoản với danh sách đảng viên</b>\nBấm để ghép:"
+RELINK_BUTTON = "🔗 {account} = {row}"
+RELINK_DONE = "Đã ghép tài khoản Telegram vào dòng «{name}» của danh sách."
+RELINK_USAGE = "Cú pháp: /lienket &lt;tên tài khoản&gt; = &lt;tên trong danh sách&gt;"
+RELINK_NOT_FOUND = (
+    "Không tìm thấy «{name}» (tài khoản đang hoạt động hoặc dòng danh sách chưa có tài khoản)."
+)
 ROSTER_ROW_GONE = "Dòng danh sách này đã được liên kết với tài khoản khác hoặc không còn."
 DUYET_EMPTY = "Không có yêu cầu nào đang chờ duyệt."
 MEMBER_NOT_FOUND = "Không tìm thấy đảng viên này trong chi bộ."

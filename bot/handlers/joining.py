@@ -28,6 +28,7 @@ from bot.handlers.common import (
 from bot.members import Access, MembershipError
 from bot.messages import int_args, pack, unpack
 from bot.models import SECRETARY_ROLES, Cell, Invite, Member, MemberStatus, Role, as_utc
+from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -464,3 +465,88 @@ async def link_group(update: Update, context: Context) -> None:
     cell = await in_session(context, work)
     context.bot_data.setdefault("group_checks", {}).pop(chat.id, None)
     await reply(update, context, texts.GROUP_LINKED.format(cell=_cell_name(cell)))
+
+
+# ----------------------------------------------------------------------------- relinking
+
+
+async def relink_command(update: Update, context: Context) -> None:
+    """/lienket: join approved accounts to their rows of the roster (suggested by name), or
+    /lienket <tên tài khoản> = <tên trong danh sách> when the names differ."""
+    access = await secretary_access(update, context)
+    if access is None:
+        return
+    if access.member is None:
+        await reply(update, context, texts.NOT_SECRETARY)
+        return
+    cell_id = access.member.cell_id
+    typed = " ".join(context.args or [])
+    if typed:
+        if "=" not in typed:
+            await reply(update, context, texts.RELINK_USAGE)
+            return
+        left, right = (part.strip() for part in typed.split("=", 1))
+
+        def pair(session: Session) -> tuple[Member | None, Member | None, str]:
+            accounts = [a for a, _ in members.unlinked_accounts(session, cell_id=cell_id)]
+            account = next((a for a in accounts if fold(a.full_name) == fold(left)), None)
+            row = members.find_member(session, cell_id=cell_id, text=right)
+            if row is not None and row.telegram_user_id is not None:
+                row = None
+            return account, row, left if account is None else right
+
+        account, row, missing = await in_session(context, pair)
+        if account is None or row is None:
+            await reply(update, context, texts.RELINK_NOT_FOUND.format(name=html.escape(missing)))
+            return
+        pairs = [(account, [row])]
+    else:
+        found = await in_session(context, lambda s: members.unlinked_accounts(s, cell_id=cell_id))
+        pairs = [(a, rows) for a, rows in found if rows]
+    buttons = [
+        [
+            InlineKeyboardButton(
+                texts.RELINK_BUTTON.format(account=account.full_name, row=_row_label(row))[:60],
+                callback_data=pack("l", account.id or 0, row.id or 0),
+            )
+        ]
+        for account, rows in pairs[:20]
+        for row in rows[:3]
+    ]
+    if not buttons:
+        await reply(update, context, texts.RELINK_NONE)
+        return
+    await reply(update, context, texts.RELINK_TITLE, InlineKeyboardMarkup(buttons))
+
+
+def _row_label(row: Member) -> str:
+    born = f" ({row.birth_date.year})" if row.birth_date else ""
+    return f"{row.full_name}{born}"
+
+
+async def relink_button(update: Update, context: Context) -> None:
+    """🔗 on a /lienket suggestion."""
+    query = update.callback_query
+    assert query is not None
+    unpacked = unpack(query.data)
+    ids = int_args(unpacked[1], 2) if unpacked else None
+    if ids is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    access = await access_of(context, query.from_user.id)
+
+    def work(session: Session) -> Member:
+        account = session.get(Member, ids[0])
+        if account is None:
+            raise MembershipError(texts.RELINK_GONE)
+        if not access.manages(account.cell_id):
+            raise MembershipError(texts.NOT_SECRETARY)
+        return members.relink(session, account_id=ids[0], roster_id=ids[1], by=query.from_user.id)
+
+    try:
+        row = await in_session(context, work)
+    except MembershipError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return
+    await query.answer()
+    await reply(update, context, texts.RELINK_DONE.format(name=html.escape(row.full_name)))
