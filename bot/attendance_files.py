@@ -11,7 +11,7 @@ import html
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,10 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.meeting_models import Mark
+from bot.when import VIETNAM, describe
 
-# Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975; a fixed offset needs no
-# tz database on the host (same choice as bot.notice_texts).
-VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 MAX_CHART_POINTS = 12
 
 
@@ -39,7 +37,6 @@ MARK_LABELS: dict[Mark, str] = {
     Mark.EXCUSED: "Vắng có lý do",
     Mark.ABSENT: "Vắng không lý do",
 }
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 SUMMARY = "Chi bộ có {total} đảng viên, dự sinh hoạt {present}/{denominator}, tỷ lệ {rate}"
 SUMMARY_MISSING = "; vắng có lý do {excused}, vắng không lý do {absent}"
@@ -239,16 +236,9 @@ def _local(moment: datetime) -> datetime:
     return aware.astimezone(VIETNAM)
 
 
-def _weekday(moment: datetime) -> str:
-    """Vietnamese name of the day: Thứ Hai … Thứ Bảy, Chủ nhật."""
-    return WEEKDAYS[moment.weekday()]
-
-
 def _when(moment: datetime) -> str:
     """'14:00 thứ Sáu, 04/12/2026' in Vietnam time."""
-    local = _local(moment)
-    day = _weekday(local)
-    return f"{local:%H:%M} {day[0].lower()}{day[1:]}, {local:%d/%m/%Y}"
+    return describe(_local(moment))
 
 
 def _clock(moment: datetime | None) -> str:

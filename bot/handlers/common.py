@@ -53,6 +53,18 @@ def final(callback: Callback) -> Callback:
     return wrapped
 
 
+def drop_on_timeout(key: str, text: str) -> Callable[[object, Context], Coroutine[Any, Any, None]]:
+    """A ConversationHandler TIMEOUT callback: forget the draft under ``key``, say ``text``."""
+
+    async def timed_out(update: object, context: Context) -> None:
+        if context.user_data is not None:
+            context.user_data.pop(key, None)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            await send_html(context.bot, update.effective_chat.id, text)
+
+    return timed_out
+
+
 def services(context: Context) -> Services:
     """The services the entry point put into bot_data."""
     found: Services = context.bot_data["services"]

@@ -53,6 +53,7 @@ from bot.handlers.common import (
     Callback,
     Context,
     access_of,
+    drop_on_timeout,
     final,
     in_session,
     reply,
@@ -381,12 +382,7 @@ async def drop_draft(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def draft_timed_out(update: object, context: Context) -> None:
-    """The draft sat idle too long."""
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT_KEY, None)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        await send_html(context.bot, update.effective_chat.id, mt.DRAFT_EXPIRED)
+draft_timed_out = drop_on_timeout(DRAFT_KEY, mt.DRAFT_EXPIRED)
 
 
 async def _expired(update: Update, context: Context) -> int:

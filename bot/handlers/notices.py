@@ -38,6 +38,7 @@ from bot import notice_texts as nt
 from bot.handlers.common import (
     Context,
     access_of,
+    drop_on_timeout,
     final,
     in_session,
     reply,
@@ -314,12 +315,7 @@ async def cancel_draft(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-async def draft_timed_out(update: object, context: Context) -> None:
-    """The draft sat idle too long."""
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT_KEY, None)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        await send_html(context.bot, update.effective_chat.id, nt.DRAFT_EXPIRED)
+draft_timed_out = drop_on_timeout(DRAFT_KEY, nt.DRAFT_EXPIRED)
 
 
 async def stale_draft_button(update: Update, context: Context) -> None:

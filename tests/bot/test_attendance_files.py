@@ -203,7 +203,7 @@ def test_sheet_text_omits_empty_sections_and_escapes_names() -> None:
 
     assert "1. &lt;b&gt;Tèo&lt;/b&gt; &amp; Tí" in text
     assert "Chi bộ &lt;A&gt;" in text
-    assert "08:30 chủ nhật, 06/12/2026" in text
+    assert "08:30 Chủ nhật, 06/12/2026" in text
     assert "Đi muộn" not in text
     assert "Vắng" not in text
 
