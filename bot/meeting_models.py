@@ -2,9 +2,9 @@
 
 Unique constraints make the rules hold in the database itself, whatever races the handlers
 run into: one RSVP, one attendance row and one vote per member and meeting, one firing per
-reminder. A secret ballot is two rows written together: who voted (``meetingvoter``, unique)
-and what was voted (``meetingballot``, random id, no member, no time), so the tally can be
-checked without anyone, the database included, knowing who chose what.
+reminder. A secret vote writes who voted (``meetingvoter``, unique) and adds to the counters of
+``meetingtally``: no row of a single vote exists, and each vote rewrites all four counters of
+the meeting, so neither row order nor row versions tell who chose what.
 """
 
 from __future__ import annotations
@@ -177,11 +177,15 @@ class MeetingVoter(SQLModel, table=True):
     )
 
 
-class MeetingBallot(SQLModel, table=True):
-    """One rating of a meeting, with a random id and nothing pointing to the voter."""
+class MeetingTally(SQLModel, table=True):
+    """How many votes a rating of a meeting has (four rows per closed meeting)."""
 
-    __tablename__ = "meetingballot"
+    __tablename__ = "meetingtally"
 
-    id: str = Field(sa_column=Column(String(32), primary_key=True))
-    meeting_id: int = Field(sa_column=_cascade("meeting"))
-    rating: Rating = Field(sa_column=Column(String(16), nullable=False))
+    meeting_id: int = Field(
+        sa_column=Column(
+            ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+        )
+    )
+    rating: Rating = Field(sa_column=Column(String(16), primary_key=True))
+    votes: int = 0

@@ -54,13 +54,25 @@ MEMBER_NOT_FOUND = (
     "Không tìm thấy đảng viên «{name}» trong chi bộ; xin ghi đúng họ và tên như trong danh sách "
     "(/thanhvien)."
 )
+RSVP_TOO_LATE = (
+    "Cuộc họp đã bắt đầu nên không đổi được trả lời nữa; nếu vắng mặt, xin báo trực tiếp bí thư "
+    "chi bộ."
+)
+TOO_LONG = "{what} dài quá (tối đa {limit} ký tự); xin viết gọn lại."
+MEMBER_AMBIGUOUS = (
+    "Chi bộ có {count} đảng viên tên «{name}»; xin ghi điểm danh cho từng người từ bảng "
+    "«Ai dự, ai vắng» hoặc báo quản trị viên phân biệt tên trong danh sách."
+)
 CLOSE_TOO_EARLY = "Cuộc họp chưa bắt đầu nên chưa thể kết thúc."
 PERIOD_INVALID = (
     "Không hiểu khoảng thời gian. Ví dụ: /diemdanh (12 tháng gần nhất), /diemdanh 2026, "
     "/diemdanh 5/2026, /diemdanh 1/2026 6/2026."
 )
 NOT_SECRETARY = "Lệnh này dành cho bí thư, phó bí thư chi bộ."
-PRIVATE_ONLY = "Xin lên lịch họp trong trò chuyện riêng với tôi (gõ /hop ở đó)."
+PRIVATE_ONLY = (
+    "Việc lên lịch và theo dõi cuộc họp làm trong trò chuyện riêng với tôi (gõ /hop, /cuochop ở "
+    "đó)."
+)
 NOT_A_MEMBER = "Chức năng này dành cho đảng viên của chi bộ."
 
 # ----------------------------------------------------------------------------- scheduling
@@ -111,6 +123,9 @@ ASK_NEW_TIME = "Giờ họp mới? (ví dụ: «15h thứ 6 tuần sau»)"
 ASK_NEW_PLACE = "Địa điểm mới?"
 ASK_NEW_AGENDA = "Nội dung mới của cuộc họp?"
 ASK_CANCEL_REASON = "Lý do hủy (sẽ báo cho đảng viên)? Gõ «không» nếu không ghi lý do."
+CONFIRM_CANCEL = "Hủy cuộc họp và báo cho mọi đảng viên? Lý do: {reason}. Bấm nút dưới để xác nhận."
+CANCEL_CONFIRM = "✖️ Xác nhận hủy"
+NO_REASON = "(không ghi)"
 EDITED = "Đã cập nhật và báo cho đảng viên."
 CANCELLED_DONE = "Đã hủy cuộc họp và báo cho đảng viên."
 CONFIRM_CLOSE = (
@@ -146,7 +161,12 @@ CHECKIN_ALREADY = "Đồng chí đã điểm danh cuộc họp «{title}» rồi
 CHECKIN_TOO_EARLY = "Chưa đến giờ điểm danh: mở từ {opens} cho cuộc họp «{title}»."
 CHECKIN_TOO_LATE = "Đã hết giờ điểm danh cuộc họp «{title}»; xin báo bí thư chi bộ."
 CHECKIN_WRONG_CODE = (
-    "Mã điểm danh không đúng hoặc đã đổi (mã đổi mỗi phút). Xin nhập mã đang hiện ở cuộc họp."
+    "Mã điểm danh không đúng hoặc đã đổi (mã đổi sau mỗi {seconds} giây). Xin nhập mã đang hiện "
+    "ở cuộc họp."
+)
+CHECKIN_LOCKED = (
+    "Đồng chí đã nhập sai mã {attempts} lần; xin thử lại sau {minutes} phút, hoặc báo bí thư chi "
+    "bộ ghi điểm danh."
 )
 CHECKIN_NO_MEETING = "Chi bộ của đồng chí không có cuộc họp nào đang điểm danh."
 CHECKIN_QR_EXPIRED = "Mã QR này đã hết hạn. Xin quét mã QR đang hiện tại cuộc họp, hoặc nhập mã số."
@@ -163,7 +183,6 @@ CODE_MESSAGE = (
     "Đã điểm danh: {count}/{total}."
 )
 CODE_CLOSED = "Giờ điểm danh: từ {opens} đến {closes}."
-CODE_REFRESH = "🔄 Mã mới"
 QR_CAPTION = "Quét để điểm danh «{title}» (hiệu lực đến {until})."
 HAND_USAGE = (
     "Ghi điểm danh hộ đảng viên không dùng Telegram: /ghicomat &lt;họ và tên&gt; "
@@ -182,6 +201,28 @@ STATS_EMPTY = "Không có cuộc họp nào đã kết thúc trong khoảng {sta
 STATS_MONTH = "• Tháng {month}: {meetings} cuộc họp, dự {present}/{denominator} ({rate})"
 REPORT_FILES = "Báo cáo điểm danh (XLSX, CSV) và biểu đồ tỷ lệ dự họp các cuộc gần đây."
 CHART_TITLE = "Tỷ lệ đảng viên dự sinh hoạt — {cell}"
+
+
+NO_REMINDERS = "không (đã quá giờ nhắc)"
+
+
+def before(minutes: int) -> str:
+    """ "1 ngày trước", "1 giờ trước", "30 phút trước", "1 giờ 30 phút trước"."""
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} ngày"] * bool(days) + [f"{hours} giờ"] * bool(hours)
+    parts += [f"{mins} phút"] * bool(mins)
+    return " ".join(parts or ["0 phút"]) + " trước"
+
+
+def names(people: list[str], limit: int = 25) -> str:
+    """A list of names for the panel, cut after ``limit`` so the message stays within
+    Telegram's 4,096 characters in a large cell."""
+    if not people:
+        return "—"
+    shown = ", ".join(people[:limit])
+    more = len(people) - limit
+    return f"{shown} … và {more} người khác" if more > 0 else shown
 
 
 def _when(moment: datetime) -> str:
@@ -242,13 +283,21 @@ def cancelled(meeting: Meeting, by: str) -> str:
     )
 
 
-def vote_invitation(meeting: Meeting) -> str:
+def vote_invitation(meeting: Meeting, *, secret: bool = True) -> str:
     """Attendees are asked to rate the meeting."""
+    how = "mỗi người một lần, phiếu kín" if secret else "mỗi người một lần"
     return (
         f"⭐ <b>Đánh giá chất lượng sinh hoạt</b>\n{html.escape(meeting.title)}\n"
-        "Theo Hướng dẫn 12-HD/BTCTW, đồng chí đánh giá cuộc họp (mỗi người một lần, "
-        "phiếu kín):"
+        f"Theo Hướng dẫn 12-HD/BTCTW, đồng chí đánh giá cuộc họp ({how}):"
     )
+
+
+def attend_done(title: str) -> str:
+    """The «Sẽ dự» confirmation, short enough for a button's pop-up (200 characters)."""
+    text = RSVP_ATTEND_DONE.format(title=title)
+    if len(text) <= 200:
+        return text
+    return RSVP_ATTEND_DONE.format(title=title[: len(title) - (len(text) - 200) - 1] + "…")
 
 
 def rsvp_markup(meeting_id: int) -> InlineKeyboardMarkup:

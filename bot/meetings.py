@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import Field
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -38,15 +38,16 @@ from bot.meeting_models import (
     Mark,
     Meeting,
     MeetingAttendance,
-    MeetingBallot,
     MeetingKind,
     MeetingReminder,
     MeetingRsvp,
     MeetingState,
+    MeetingTally,
     MeetingVoter,
     Method,
     Rating,
 )
+from bot.messages import split_html
 from bot.models import Cell, Member, MemberStatus, as_utc
 from bot.notice_models import Notice
 from bot.when import VIETNAM
@@ -54,6 +55,8 @@ from knowledge.settings import Section
 from knowledge.text import fold
 
 QR_PREFIX = members.CHECK_IN_PREFIX
+MAX_PLACE = 200
+MAX_AGENDA = 2000
 _QR_MAC_BYTES = 9
 
 
@@ -131,8 +134,7 @@ def schedule(
 ) -> Meeting:
     """The meeting, its reminders, and the invitation queued to every active member."""
     check_start(starts_at, now=now, settings=settings)
-    if not place.strip():
-        raise MeetingError(mt.PLACE_EMPTY)
+    check_text(place=place, agenda=agenda)
     meeting = Meeting(
         cell_id=cell_id,
         kind=kind,
@@ -168,6 +170,16 @@ def schedule(
     )
     session.flush()
     return meeting
+
+
+def check_text(*, place: str | None = None, agenda: str | None = None) -> None:
+    """A place given, not too long; an agenda that fits in a message with the rest."""
+    if place is not None and not place.strip():
+        raise MeetingError(mt.PLACE_EMPTY)
+    if place is not None and len(place.strip()) > MAX_PLACE:
+        raise MeetingError(mt.TOO_LONG.format(what="Địa điểm", limit=MAX_PLACE))
+    if agenda is not None and len(agenda.strip()) > MAX_AGENDA:
+        raise MeetingError(mt.TOO_LONG.format(what="Nội dung", limit=MAX_AGENDA))
 
 
 def check_start(starts_at: datetime, *, now: datetime, settings: MeetingSettings) -> None:
@@ -212,6 +224,7 @@ def _queue(
         cell_id=meeting.cell_id,
         label=meeting.title,
         body=body,
+        parts=[{"kind": "text", "html": part} for part in split_html(body)],
         buttons=buttons,
         send_at=now,
         now=now,
@@ -274,11 +287,11 @@ def edit(
             session.add(reminder)
     elif change == Change.PLACE:
         assert isinstance(value, str)
-        if not value.strip():
-            raise MeetingError(mt.PLACE_EMPTY)
+        check_text(place=value)
         meeting.place = value.strip()
     else:
         assert isinstance(value, str)
+        check_text(agenda=value)
         meeting.agenda = value.strip()
     meeting.updated_at = now
     session.add(meeting)
@@ -386,6 +399,8 @@ def answer(
     member = member_of(session, telegram_user_id=telegram_user_id)
     if member is None or member.cell_id != meeting.cell_id:
         raise MeetingError(mt.NOT_YOUR_MEETING)
+    if as_utc(meeting.starts_at) <= now:  # an excuse after the start would rewrite an absence
+        raise MeetingError(mt.RSVP_TOO_LATE)
     if choice == Answer.EXCUSED and not (reason or "").strip():
         raise MeetingError(mt.REASON_EMPTY)
     assert member.id is not None
@@ -470,6 +485,7 @@ class PendingReminder:
     id: int
     meeting_id: int
     due_at: datetime
+    minutes_before: int
 
 
 def pending_reminders(session: Session, *, meeting_id: int | None = None) -> list[PendingReminder]:
@@ -486,7 +502,7 @@ def pending_reminders(session: Session, *, meeting_id: int | None = None) -> lis
     if meeting_id is not None:
         query = query.where(col(MeetingReminder.meeting_id) == meeting_id)
     return [
-        PendingReminder(r.id, r.meeting_id, as_utc(r.due_at))
+        PendingReminder(r.id, r.meeting_id, as_utc(r.due_at), r.minutes_before)
         for r in session.exec(query.order_by(col(MeetingReminder.due_at))).all()
         if r.id is not None
     ]
@@ -775,9 +791,12 @@ def record_by_hand(
 ) -> tuple[Member, CheckIn]:
     """A secretary records a member present (or late) by hand, with who did it kept."""
     meeting = _open(session, meeting_id)
-    member = members.find_member(session, cell_id=meeting.cell_id, text=name)
-    if member is None:
+    found = members.find_members(session, cell_id=meeting.cell_id, text=name)
+    if len(found) > 1:
+        raise MeetingError(mt.MEMBER_AMBIGUOUS.format(name=name.strip(), count=len(found)))
+    if not found:
         raise MeetingError(mt.MEMBER_NOT_FOUND.format(name=name.strip()))
+    member = found[0]
     mark = Mark.LATE if late else Mark.PRESENT
     result = _record(
         session,
@@ -841,11 +860,12 @@ def close(
     meeting.excused_in_denominator = settings.excused_in_denominator
     session.add(meeting)
     session.flush()
+    _open_tally(session, meeting_id)
     _queue(
         session,
         meeting,
-        recipients=[a for a in attendees if a.telegram_user_id != by],
-        body=mt.vote_invitation(meeting),
+        recipients=attendees,
+        body=mt.vote_invitation(meeting, secret=settings.anonymous_votes),
         buttons=f"vote:{meeting.id}",
         sender_name=by_name,
         created_by=by,
@@ -967,25 +987,44 @@ def vote(
                     rating=None if anonymous else rating,
                 )
             )
-            session.add(
-                MeetingBallot(id=secrets.token_hex(16), meeting_id=meeting_id, rating=rating)
-            )
             session.flush()
     except IntegrityError:
         return VoteOutcome.ALREADY
+    _open_tally(session, meeting_id)
+    # Every counter of the meeting is rewritten (+1 or +0): the rows changed by this vote are
+    # the same whatever was chosen.
+    session.execute(
+        update(MeetingTally)
+        .where(col(MeetingTally.meeting_id) == meeting_id)
+        .values(
+            votes=col(MeetingTally.votes)
+            + case((col(MeetingTally.rating) == str(rating), 1), else_=0)
+        )
+    )
     return VoteOutcome.COUNTED
 
 
+def _open_tally(session: Session, meeting_id: int) -> None:
+    """The four counters of a meeting, at zero if they do not exist yet."""
+    have = set(
+        session.exec(
+            select(MeetingTally.rating).where(col(MeetingTally.meeting_id) == meeting_id)
+        ).all()
+    )
+    for rating in Rating:
+        if rating not in have:
+            session.add(MeetingTally(meeting_id=meeting_id, rating=rating, votes=0))
+    session.flush()
+
+
 def tally(session: Session, *, meeting_id: int) -> dict[Rating, int]:
-    """Ballots by rating (every rating present, zero if none)."""
+    """Votes by rating (every rating present, zero if none)."""
     counts = dict.fromkeys(Rating, 0)
-    rows = session.execute(
-        select(col(MeetingBallot.rating), func.count())
-        .where(col(MeetingBallot.meeting_id) == meeting_id)
-        .group_by(col(MeetingBallot.rating))
+    rows = session.exec(
+        select(MeetingTally).where(col(MeetingTally.meeting_id) == meeting_id)
     ).all()
-    for rating, count in rows:
-        counts[Rating(rating)] = int(count)
+    for row in rows:
+        counts[Rating(row.rating)] = row.votes
     return counts
 
 

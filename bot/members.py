@@ -360,9 +360,10 @@ def relink(session: Session, *, account_id: int, roster_id: int, by: int) -> Mem
     """Join an approved account to its roster row: the row takes the Telegram account, and what
     the account did (answers, check-ins, votes, notices) moves to the row; the account row goes.
 
-    Where both have a record for the same meeting, the roster row's stays (a secretary wrote it).
+    Where both have a record for the same meeting, the roster row's stays (a secretary wrote it),
+    except an absence written at closing, which gives way to the account's check-in.
     """
-    from bot.meeting_models import MeetingAttendance, MeetingRsvp, MeetingVoter
+    from bot.meeting_models import MeetingAttendance, MeetingRsvp, MeetingVoter, Method
     from bot.notice_models import NoticeDelivery
 
     account, row = session.get(Member, account_id), session.get(Member, roster_id)
@@ -384,6 +385,17 @@ def relink(session: Session, *, account_id: int, roster_id: int, by: int) -> Mem
             session.exec(select(table).where(table.member_id == account_id)).all()
         )
         for record in records:
+            if record.meeting_id in taken and table is MeetingAttendance:
+                kept = session.exec(
+                    select(MeetingAttendance).where(
+                        MeetingAttendance.member_id == row.id,
+                        MeetingAttendance.meeting_id == record.meeting_id,
+                    )
+                ).one()
+                if kept.method == Method.CLOSING:  # "absent" written at closing gives way
+                    session.delete(kept)
+                    session.flush()
+                    taken.discard(record.meeting_id)
             if record.meeting_id in taken:
                 session.delete(record)
             else:
@@ -439,14 +451,19 @@ def mark_left(session: Session, *, member_id: int) -> Member:
     return member
 
 
-def find_member(session: Session, *, cell_id: int, text: str) -> Member | None:
-    """An active member of a cell by (folded) full name."""
+def find_members(session: Session, *, cell_id: int, text: str) -> list[Member]:
+    """Active members of a cell with this (folded) full name; namesakes are common."""
     query = select(Member).where(
         Member.cell_id == cell_id,
         Member.folded_name == fold(normalize_name(text)),
         Member.status == MemberStatus.ACTIVE,
     )
-    found = list(session.exec(query).all())
+    return list(session.exec(query).all())
+
+
+def find_member(session: Session, *, cell_id: int, text: str) -> Member | None:
+    """The one active member of a cell with this full name (None if none, or several)."""
+    found = find_members(session, cell_id=cell_id, text=text)
     return found[0] if len(found) == 1 else None
 
 

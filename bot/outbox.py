@@ -172,13 +172,14 @@ class Pacer:
 
     CATCH_UP = 0.25  # seconds of missed slots that may be made up
     MIN_GAP = 0.8  # of an interval, between two requests leaving
+    IN_FLIGHT_POLL = 0.01  # look again this soon when the window is full of unanswered requests
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.paused_until = 0.0
         self._next = 0.0
         self._last = 0.0
-        self._window: deque[float] = deque()
+        self._window: deque[list[float]] = deque()
         self._lock = asyncio.Lock()
         self._gate_lock = asyncio.Lock()
         self.set_rate(rate)
@@ -204,21 +205,35 @@ class Pacer:
                 await asyncio.sleep(wait)
             self._next += self.interval
 
-    async def gate(self) -> None:
-        """Wait until one more request may leave now."""
+    async def gate(self) -> list[float]:
+        """Wait until one more request may leave now; returns its place in the window, which
+        the caller hands to ``done`` once Telegram has answered."""
         async with self._gate_lock:
             while True:
                 now = self.clock()
-                while self._window and self._window[0] <= now - 1.0:
+                # A request still on its way stays counted: Telegram counts it on arrival,
+                # which can be later than a second after it left (a busy machine, a slow link).
+                while self._window and not self._window[0][1] and self._window[0][0] <= now - 1.0:
                     self._window.popleft()
                 wait = max(self.paused_until, self._last + self.MIN_GAP * self.interval) - now
-                if len(self._window) >= self.per_second:
-                    wait = max(wait, self._window[0] + 1.0 - now)
+                live = [c for c in self._window if c[1] or c[0] > now - 1.0]
+                if len(live) >= self.per_second:
+                    answered = [c[0] for c in live if not c[1]]
+                    until = min(answered) + 1.0 - now if answered else self.IN_FLIGHT_POLL
+                    wait = max(wait, until, self.IN_FLIGHT_POLL)
                 if wait <= 0:
                     break
                 await asyncio.sleep(wait)
             self._last = now
-            self._window.append(now)
+            cell = [now, 1.0]
+            self._window.append(cell)
+            return cell
+
+    def done(self, cell: list[float]) -> None:
+        """Telegram answered (or the request never left): count it from now, for one second.
+        Only the first call counts; later ones (a ``finally`` further out) change nothing."""
+        if cell[1]:
+            cell[0], cell[1] = max(cell[0], self.clock()), 0.0
 
 
 @dataclass
@@ -391,15 +406,16 @@ class NoticeSender:
                 self._slots.release()
                 continue
             await self.pacer.acquire()
-            await self.pacer.gate()
+            cell = await self.pacer.gate()
             if self._stopping.is_set():  # armed but not sent: back to pending, not uncertain
+                self.pacer.done(cell)
                 await self._record(
                     notices.record_retry, job, due_at=utcnow(), error="stopped", attempt=False
                 )
                 self._slots.release()
                 break
             self._chat_next[job.chat_id] = time.monotonic() + self.settings.chat_interval
-            task = asyncio.create_task(self._deliver(job))
+            task = asyncio.create_task(self._deliver(job, cell))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         # Unattempted claims still queued here are handed back by release() in run().
@@ -459,15 +475,16 @@ class NoticeSender:
         if len(self._chat_next) > 10_000:  # forget chats whose spacing has passed
             self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
 
-    async def _deliver(self, job: Job) -> None:
+    async def _deliver(self, job: Job, cell: list[float]) -> None:
         try:
-            await self._attempt(job)
+            await self._attempt(job, cell)
         except Exception:  # a bug must not kill the sender; the row is recovered as usual
             log.exception("delivery %s crashed", job.id)
         finally:
+            self.pacer.done(cell)
             self._slots.release()
 
-    async def _attempt(self, job: Job) -> None:
+    async def _attempt(self, job: Job, cell: list[float]) -> None:
         content = self._contents.get(job.notice_id)
         if content is None:  # the cache was emptied since the job was armed
             content = (await self._db(notices.contents, notice_ids={job.notice_id}))[job.notice_id]
@@ -478,14 +495,17 @@ class NoticeSender:
             meeting_keys = mt.buttons_markup(content.buttons) if content.buttons else None
             markup = meeting_keys or read_markup(job.origin_id or job.id)
         try:
-            message = await send_part(
-                self.bot,
-                job.chat_id,
-                parts[min(job.part, len(parts) - 1)],
-                markup=markup,
-                reply_to=job.reply_to if job.round > 0 else None,
-                timeout=self.settings.send_timeout,
-            )
+            try:
+                message = await send_part(
+                    self.bot,
+                    job.chat_id,
+                    parts[min(job.part, len(parts) - 1)],
+                    markup=markup,
+                    reply_to=job.reply_to if job.round > 0 else None,
+                    timeout=self.settings.send_timeout,
+                )
+            finally:
+                self.pacer.done(cell)  # answered: counted from now, not from when it left
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             self.stats.rate_limited += 1
@@ -595,17 +615,18 @@ class NoticeSender:
         for job in jobs:
             await self._edit_status(job)
 
-    async def _to_chat(self, chat_id: int) -> None:
+    async def _to_chat(self, chat_id: int) -> list[float]:
         """Wait for a slot that respects the overall pace and the chat's own limit."""
         wait = self._chat_next.get(chat_id, 0.0) - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
         await self.pacer.acquire()
-        await self.pacer.gate()
+        cell = await self.pacer.gate()
         self._chat_next[chat_id] = time.monotonic() + self.settings.chat_interval
+        return cell
 
     async def _edit_status(self, job: StatusJob) -> None:
-        await self._to_chat(job.chat_id)
+        cell = await self._to_chat(job.chat_id)
         digest: str | None = job.digest
         try:
             await self.bot.edit_message_text(
@@ -629,6 +650,8 @@ class NoticeSender:
         except TelegramError as exc:
             log.warning("status of notice %s not edited: %s", job.notice_id, exc)
             return
+        finally:
+            self.pacer.done(cell)
         await self._db(notices.record_status, notice_id=job.notice_id, digest=digest)
 
     async def _send_report(self, notice_id: int) -> None:
@@ -641,7 +664,7 @@ class NoticeSender:
         for index, part in enumerate(parts):
             markup_here = markup if index == len(parts) - 1 else None
             for _try in range(3):
-                await self._to_chat(chat_id)
+                cell = await self._to_chat(chat_id)
                 try:
                     await send_part(
                         self.bot, chat_id, {"kind": "text", "html": part}, markup=markup_here
@@ -652,4 +675,6 @@ class NoticeSender:
                 except TelegramError as exc:
                     log.warning("report of notice %s not sent: %s", notice_id, exc)
                     return
+                finally:
+                    self.pacer.done(cell)
         self.stats.reports += 1

@@ -15,6 +15,7 @@ nor double one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import html
 import io
@@ -70,7 +71,7 @@ from bot.meetings import (
     meeting_settings,
 )
 from bot.members import Access
-from bot.messages import CALLBACK_VERSION, pack, unpack
+from bot.messages import CALLBACK_VERSION, TEXT_LIMIT, fit_html, pack, unpack
 from bot.models import Member, as_utc
 from bot.when import WhenError, describe, parse_when
 from knowledge import store
@@ -84,7 +85,11 @@ KIND, TOPIC, WHEN, PLACE, AGENDA, READINGS, CONFIRM = range(7)
 DRAFT_KEY = "meeting_draft"
 AWAITING = "meeting_awaiting"
 SETTINGS_KEY = "meeting_settings"
-AWAIT_SECONDS = 15 * 60
+AWAIT_SECONDS = 10 * 60
+CANCEL_REASONS = "meeting_cancel_reasons"
+FAILURES_KEY = "check_in_failures"
+MAX_WRONG_CODES = 5  # wrong codes a member may type …
+LOCKOUT_SECONDS = 10 * 60  # … within this long before check-in by code stops for them
 PANEL_REFRESH_SECONDS = 3.0
 SENDER_KEY = "notice_sender"  # bot.handlers.notices keeps the outbox sender here
 _CODE = re.compile(r"^\s*(\d{4,8})\s*$")
@@ -332,6 +337,9 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
     assert user is not None
     settings = settings_of(context)
     sketch = _draft_meeting(draft)
+    if context.user_data.get(DRAFT_KEY) is not draft:  # a second tap while the first saves
+        return ConversationHandler.END
+    context.user_data.pop(DRAFT_KEY)  # claimed here, with no await since the check above
 
     def save(session: Session) -> tuple[Meeting, int]:
         meeting = meetings.schedule(
@@ -354,21 +362,15 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
     try:
         meeting, linked = await in_session(context, save)
     except MeetingError as exc:
+        context.user_data[DRAFT_KEY] = draft  # the draft stays for another try
         await reply(update, context, str(exc))
         return WHEN if draft.starts_at <= utcnow() else CONFIRM
-    context.user_data.pop(DRAFT_KEY, None)
     assert meeting.id is not None
-    await reschedule_reminders(context.application, meeting.id)
+    pending = await reschedule_reminders(context.application, meeting.id)
     _wake_sender(context)
-    upcoming = [
-        f"{m // 60} giờ trước" if m < 1440 else f"{m // 1440} ngày trước"
-        for m in sorted(settings.reminder_minutes, reverse=True)
-    ]
-    done = (
-        mt.SCHEDULED.format(count=linked, reminders=", ".join(upcoming))
-        if linked
-        else (mt.SCHEDULED_NOBODY)
-    )
+    ahead = sorted({r.minutes_before for r in pending}, reverse=True)
+    upcoming = ", ".join(mt.before(m) for m in ahead) or mt.NO_REMINDERS
+    done = mt.SCHEDULED.format(count=linked, reminders=upcoming) if linked else mt.SCHEDULED_NOBODY
     await reply(update, context, done)
     await _send_panel(context, meeting.id, user.id)
     return ConversationHandler.END
@@ -449,15 +451,19 @@ def _board_text(found: meetings.Board) -> str:
     state = mt.STATE_LABELS[MeetingState(meeting.state)]
     lines = [
         f"{mt.details(meeting)}\n<i>Trạng thái: {state}</i>",
-        f"\n✅ Sẽ dự ({len(found.attending)}): " + html.escape(", ".join(found.attending) or "—"),
+        f"\n✅ Sẽ dự ({len(found.attending)}): " + html.escape(mt.names(found.attending)),
         f"🙏 Xin vắng ({len(found.excused)}): "
-        + html.escape(", ".join(f"{n} ({r})" for n, r in found.excused) or "—"),
-        f"❔ Chưa trả lời ({len(found.silent)}): " + html.escape(", ".join(found.silent) or "—"),
+        + html.escape(mt.names([f"{n} ({_short(r)})" for n, r in found.excused])),
+        f"❔ Chưa trả lời ({len(found.silent)}): " + html.escape(mt.names(found.silent)),
         f"📍 Đã điểm danh: {found.checked_in}/{found.total}",
     ]
     if meeting.minutes_source:
         lines.append("📎 Đã có biên bản.")
-    return "\n".join(lines)
+    return fit_html("\n".join(lines), TEXT_LIMIT)  # edited in place: one message, always
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def _send_panel(context: Context, meeting_id: int, chat_id: int) -> None:
@@ -569,6 +575,37 @@ async def _ask(
     await reply(update, context, prompt)
 
 
+async def _cancel(update: Update, context: Context, meeting: Meeting, access: Access) -> None:
+    """«Hủy cuộc họp» confirmed: members are told, with the reason given before."""
+    user = update.effective_user
+    assert user is not None and meeting.id is not None and context.user_data is not None
+    reasons = context.user_data.get(CANCEL_REASONS, {})
+    if meeting.id not in reasons:
+        await reply(update, context, mt.BUTTON_STALE)
+        return
+    reason = reasons.pop(meeting.id)
+    name = await _who(context, access, user.full_name)
+    try:
+        await in_session(
+            context,
+            lambda s: meetings.cancel(
+                s,
+                meeting_id=meeting.id or 0,
+                reason=reason,
+                by=user.id,
+                by_name=name,
+                now=utcnow(),
+            ),
+        )
+    except MeetingError as exc:
+        await reply(update, context, str(exc))
+        return
+    await reschedule_reminders(context.application, meeting.id)
+    _wake_sender(context)
+    await reply(update, context, mt.CANCELLED_DONE)
+    await _edit_panel(context.application, meeting.id)
+
+
 async def _close_ask(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
     assert meeting.id is not None
     buttons = _keyboard([(mt.CLOSE_BUTTON, pack(mt.PANEL, meeting.id, "close_ok"))])
@@ -649,8 +686,20 @@ async def _tally(update: Update, context: Context, meeting: Meeting, _a: Access)
     await reply(update, context, "\n".join(lines))
 
 
+@dataclass
+class CodeScreen:
+    """What the secretary's screen shows at the meeting: the code message and the QR photo."""
+
+    meeting_id: int
+    chat_id: int
+    code_message_id: int
+    qr_message_id: int
+    qr_until: datetime
+
+
 async def _show_code(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
-    """The rotating code (a message edited every period) and a QR code with a signed link."""
+    """The rotating code (a message edited every period) and a QR code with a signed link,
+    replaced by a fresh one before it expires, until check-in closes."""
     assert meeting.id is not None and update.effective_chat is not None
     settings = settings_of(context)
     now = utcnow()
@@ -660,14 +709,7 @@ async def _show_code(update: Update, context: Context, meeting: Meeting, _a: Acc
         await reply(update, context, text)
         return
     chat_id = update.effective_chat.id
-    payload = meetings.qr_payload(meeting, now, settings)
-    link = create_deep_linked_url(context.bot.username or "bot", payload)
-    png = await asyncio.to_thread(_qr_png, link)
-    until = now + timedelta(minutes=settings.qr_minutes)
-    caption = mt.QR_CAPTION.format(title=html.escape(meeting.title), until=describe(until))
-    await context.bot.send_photo(
-        chat_id, InputFile(io.BytesIO(png), filename="diem-danh.png"), caption=caption
-    )
+    qr_message_id, qr_until = await _send_qr(context, meeting, chat_id)
     message = await send_html(context.bot, chat_id, await _code_text(context, meeting))
     queue = context.application.job_queue
     if queue is not None:
@@ -676,13 +718,23 @@ async def _show_code(update: Update, context: Context, meeting: Meeting, _a: Acc
             job.schedule_removal()
         period = settings.code_seconds
         first = period - (time.time() % period) + 0.5
-        queue.run_repeating(
-            _code_job,
-            interval=period,
-            first=first,
-            data=(meeting.id, chat_id, message.message_id),
-            name=name,
-        )
+        screen = CodeScreen(meeting.id, chat_id, message.message_id, qr_message_id, qr_until)
+        queue.run_repeating(_code_job, interval=period, first=first, data=screen, name=name)
+
+
+async def _send_qr(context: Context, meeting: Meeting, chat_id: int) -> tuple[int, datetime]:
+    """A QR photo with a fresh signed link: its message id and when the link expires."""
+    settings = settings_of(context)
+    now = utcnow()
+    payload = meetings.qr_payload(meeting, now, settings)
+    link = create_deep_linked_url(context.bot.username or "bot", payload)
+    png = await asyncio.to_thread(_qr_png, link)
+    until = now + timedelta(minutes=settings.qr_minutes)
+    caption = mt.QR_CAPTION.format(title=html.escape(meeting.title), until=describe(until))
+    sent = await context.bot.send_photo(
+        chat_id, InputFile(io.BytesIO(png), filename="diem-danh.png"), caption=caption
+    )
+    return sent.message_id, until
 
 
 def _qr_png(link: str) -> bytes:
@@ -708,13 +760,12 @@ async def _code_text(context: Context, meeting: Meeting) -> str:
 
 
 async def _code_job(context: Context) -> None:
-    """Edit the code message with the new code; stop when check-in closes."""
+    """Edit the code message with the new code, replace the QR code before its link expires;
+    stop when check-in closes."""
     job = context.job
-    assert job is not None
-    meeting_id: int = job.data[0]  # type: ignore[index]
-    chat_id: int = job.data[1]  # type: ignore[index]
-    message_id: int = job.data[2]  # type: ignore[index]
-    meeting = await in_session(context, lambda s: s.get(Meeting, meeting_id))
+    assert job is not None and isinstance(job.data, CodeScreen)
+    screen = job.data
+    meeting = await in_session(context, lambda s: s.get(Meeting, screen.meeting_id))
     settings = settings_of(context)
     if (
         meeting is None
@@ -725,13 +776,20 @@ async def _code_job(context: Context) -> None:
         return
     try:
         await context.bot.edit_message_text(
-            await _code_text(context, meeting), chat_id=chat_id, message_id=message_id
+            await _code_text(context, meeting),
+            chat_id=screen.chat_id,
+            message_id=screen.code_message_id,
         )
+        if utcnow() + timedelta(seconds=settings.code_seconds) >= screen.qr_until:
+            old = screen.qr_message_id
+            screen.qr_message_id, screen.qr_until = await _send_qr(context, meeting, screen.chat_id)
+            with contextlib.suppress(TelegramError):
+                await context.bot.delete_message(screen.chat_id, old)
     except BadRequest as exc:
         if "not found" in exc.message.lower():
             job.schedule_removal()
     except TelegramError as exc:
-        log.info("code message of meeting %s not edited: %s", meeting_id, exc)
+        log.info("code screen of meeting %s not updated: %s", screen.meeting_id, exc)
 
 
 _PANEL_ACTIONS: dict[str, Callable[[Update, Context, Meeting, Access], Coroutine[Any, Any, None]]]
@@ -744,6 +802,7 @@ _PANEL_ACTIONS = {
     "edit_agenda": functools.partial(_ask, "agenda", mt.ASK_NEW_AGENDA),
     "cancel": functools.partial(_ask, "cancel", mt.ASK_CANCEL_REASON),
     "minutes": functools.partial(_ask, "minutes", mt.ASK_MINUTES),
+    "cancel_ok": _cancel,
     "close": _close_ask,
     "close_ok": _close,
     "report": _report,
@@ -831,14 +890,13 @@ async def _answer_prompt(
             return
     try:
         if kind == "cancel":
-            reason = "" if fold(text) in mt.SKIP_WORDS else text
-            await in_session(
-                context,
-                lambda s: meetings.cancel(
-                    s, meeting_id=meeting_id, reason=reason, by=user.id, by_name=name, now=now
-                ),
-            )
-            done = mt.CANCELLED_DONE
+            assert context.user_data is not None
+            reason = "" if fold(text) in mt.SKIP_WORDS else text[:500]
+            context.user_data.setdefault(CANCEL_REASONS, {})[meeting_id] = reason
+            buttons = _keyboard([(mt.CANCEL_CONFIRM, pack(mt.PANEL, meeting_id, "cancel_ok"))])
+            shown = html.escape(reason) if reason else mt.NO_REASON
+            await reply(update, context, mt.CONFIRM_CANCEL.format(reason=shown), buttons)
+            return
         else:
             change = {"time": Change.TIME, "place": Change.PLACE, "agenda": Change.AGENDA}[kind]
             await in_session(
@@ -862,6 +920,13 @@ async def _answer_prompt(
     _wake_sender(context)
     await reply(update, context, done)
     await _edit_panel(context.application, meeting_id)
+
+
+async def forget_prompt(update: Update, context: Context) -> None:
+    """Any other command means the person moved on: a waiting prompt no longer takes their
+    next message (the update goes on to its own handler)."""
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)
 
 
 async def cancel_prompt(update: Update, context: Context) -> None:
@@ -948,7 +1013,9 @@ async def rsvp_button(update: Update, context: Context) -> None:
     except MeetingError as exc:
         await query.answer(str(exc), show_alert=True)
         return
-    await query.answer(mt.RSVP_ATTEND_DONE.format(title=meeting.title), show_alert=True)
+    if _awaiting(context) == ("reason", meeting_id) and context.user_data is not None:
+        context.user_data.pop(AWAITING, None)  # changed their mind: no reason is awaited now
+    await query.answer(mt.attend_done(meeting.title), show_alert=True)
     await refresh_panel(context, meeting_id)
 
 
@@ -958,6 +1025,8 @@ def _check_rsvp(session: Session, meeting_id: int, telegram_user_id: int) -> Non
         raise MeetingError(mt.MEETING_CANCELLED)
     if meeting.state == MeetingState.CLOSED:
         raise MeetingError(mt.MEETING_CLOSED)
+    if as_utc(meeting.starts_at) <= utcnow():
+        raise MeetingError(mt.RSVP_TOO_LATE)
     member = meetings.member_of(session, telegram_user_id=telegram_user_id)
     if member is None or member.cell_id != meeting.cell_id:
         raise MeetingError(mt.NOT_YOUR_MEETING)
@@ -1018,12 +1087,23 @@ async def _check_in_code(update: Update, context: Context, code: str) -> None:
     user = update.effective_user
     assert user is not None
     settings = settings_of(context)
+    failures: dict[int, list[float]] = context.bot_data.setdefault(FAILURES_KEY, {})
+    recent = [t for t in failures.get(user.id, []) if t > time.monotonic() - LOCKOUT_SECONDS]
+    if len(recent) >= MAX_WRONG_CODES:  # guessing a code that changes every minute: stopped
+        minutes = max(1, round((recent[0] + LOCKOUT_SECONDS - time.monotonic()) / 60))
+        locked = mt.CHECKIN_LOCKED.format(attempts=len(recent), minutes=minutes)
+        await reply(update, context, locked)
+        return
     result = await in_session(
         context,
         lambda s: meetings.check_in_by_code(
             s, telegram_user_id=user.id, code=code, now=utcnow(), settings=settings
         ),
     )
+    if result.outcome == Outcome.WRONG_CODE:
+        failures[user.id] = [*recent, time.monotonic()]
+    elif result.counted:
+        failures.pop(user.id, None)
     await _tell_check_in(update, context, result)
 
 
@@ -1068,7 +1148,9 @@ async def _tell_check_in(update: Update, context: Context, result: meetings.Chec
         opens = describe(meetings.window(meeting, settings)[0])
         text = mt.CHECKIN_TOO_EARLY.format(opens=opens, title=title)
     else:
-        text = templates[result.outcome].format(title=title, time=clock)
+        text = templates[result.outcome].format(
+            title=title, time=clock, seconds=settings.code_seconds
+        )
     await reply(update, context, text)
     if result.outcome in (Outcome.PRESENT, Outcome.LATE) and meeting is not None:
         await refresh_panel(context, meeting.id or 0)
@@ -1082,9 +1164,11 @@ async def record_by_hand(update: Update, context: Context) -> None:
     user = update.effective_user
     assert user is not None
     words = list(context.args or [])
-    late = bool(words) and fold(words[-1]) in {"muon", "di muon"}
+    late = bool(words) and fold(words[-1]) == "muon"
     if late:
         words = words[:-1]
+        if words and fold(words[-1]) == "di":  # "… đi muộn"
+            words = words[:-1]
     name = " ".join(words).strip()
     if not name or access.member is None:
         await reply(update, context, mt.HAND_USAGE)
@@ -1258,9 +1342,11 @@ async def _statistics(update: Update, context: Context, member: Member, args: li
 # ----------------------------------------------------------------------------- reminders
 
 
-async def reschedule_reminders(application: Application, meeting_id: int | None = None) -> int:
+async def reschedule_reminders(
+    application: Application, meeting_id: int | None = None
+) -> list[meetings.PendingReminder]:
     """(Re)create the job of every reminder still to fire (of one meeting, or all at start-up);
-    overdue ones run at once. How many jobs were set."""
+    overdue ones run at once. The reminders whose jobs were set."""
     svc = application.bot_data["services"]
 
     def load() -> list[meetings.PendingReminder]:
@@ -1271,7 +1357,7 @@ async def reschedule_reminders(application: Application, meeting_id: int | None 
     queue = application.job_queue
     if queue is None:
         log.warning("no job queue: meeting reminders will not fire")
-        return 0
+        return []
     if meeting_id is not None:
         for job in queue.jobs():
             if job.name and job.name.startswith(f"hop-nhac-{meeting_id}-"):
@@ -1282,8 +1368,15 @@ async def reschedule_reminders(application: Application, meeting_id: int | None 
         for job in queue.get_jobs_by_name(name):
             job.schedule_removal()
         delay = max(0.0, (reminder.due_at - now).total_seconds())
-        queue.run_once(_reminder_job, delay, data=reminder.id, name=name)
-    return len(pending)
+        # No misfire grace: a job that runs late (a busy loop) must still run, not be dropped.
+        queue.run_once(
+            _reminder_job,
+            delay,
+            data=reminder.id,
+            name=name,
+            job_kwargs={"misfire_grace_time": None},
+        )
+    return pending
 
 
 async def _reminder_job(context: Context) -> None:
@@ -1300,9 +1393,9 @@ async def _reminder_job(context: Context) -> None:
 
 async def start_reminders(application: Application) -> None:
     """Start-up (post_init): every pending reminder gets its job back."""
-    count = await reschedule_reminders(application)
-    if count:
-        log.info("%s meeting reminders rescheduled from the database", count)
+    pending = await reschedule_reminders(application)
+    if pending:
+        log.info("%s meeting reminders rescheduled from the database", len(pending))
 
 
 # ----------------------------------------------------------------------------- wiring
@@ -1386,11 +1479,16 @@ def register(application: Application) -> None:
             filters.Regex(rf"^/start {meetings.QR_PREFIX}") & private,
         )
     )
-    add(CommandHandler("cuochop", _final(list_meetings)))
+    add(CommandHandler("cuochop", _final(list_meetings), private))
+    add(CommandHandler("cuochop", _final(private_only), ~private))
     add(CommandHandler("comat", _final(check_in_command)))
     add(CommandHandler("ghicomat", _final(record_by_hand)))
     add(CommandHandler("diemdanh", _final(history)))
     add(CommandHandler("huy", _passing(cancel_prompt), private))
+    application.add_handler(
+        MessageHandler(filters.COMMAND & private & ~filters.Regex(r"^/huy\b"), forget_prompt),
+        group=GROUP - 1,
+    )
     add(MessageHandler(filters.TEXT & ~filters.COMMAND & private, _passing(private_text)))
     add(MessageHandler(filters.Document.ALL & private, _passing(private_file)))
     for action, callback in (

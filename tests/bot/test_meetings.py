@@ -21,10 +21,10 @@ from bot.meeting_models import (
     Mark,
     Meeting,
     MeetingAttendance,
-    MeetingBallot,
     MeetingKind,
     MeetingReminder,
     MeetingRsvp,
+    MeetingTally,
     MeetingVoter,
     Method,
     Rating,
@@ -358,6 +358,39 @@ def test_a_cancelled_meeting_takes_no_answers(engine: Engine) -> None:
         _cancel(session, meeting)
         with pytest.raises(MeetingError, match=re.escape(mt.MEETING_CANCELLED)):
             _answer(session, meeting, LAN, Answer.ATTEND)
+
+
+def test_after_the_start_answers_are_closed(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        meeting = _schedule(session, _cell(session))
+        with pytest.raises(MeetingError, match=re.escape(mt.RSVP_TOO_LATE)):
+            meetings.answer(
+                session,
+                meeting_id=meeting.id or 0,
+                telegram_user_id=LAN,
+                choice=Answer.EXCUSED,
+                reason="Ốm",
+                now=START + timedelta(hours=3),  # an excuse would turn an absence into leave
+            )
+
+
+def test_a_place_or_agenda_too_long_for_a_message_is_refused(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        cell = _cell(session)
+        with pytest.raises(MeetingError, match="Địa điểm dài quá"):
+            _schedule(session, cell, place="Hội trường " * 30)
+        meeting = _schedule(session, cell)
+        with pytest.raises(MeetingError, match="Nội dung dài quá"):
+            meetings.edit(
+                session,
+                meeting_id=meeting.id or 0,
+                change=meetings.Change.AGENDA,
+                value="Kiểm điểm " * 300,
+                by=BINH,
+                by_name="Bình",
+                now=NOW,
+                settings=SETTINGS,
+            )
 
 
 # ----------------------------------------------------------------------------- reminders
@@ -872,10 +905,12 @@ def test_each_attendee_votes_once_in_secret(engine: Engine) -> None:
         voters = session.exec(select(MeetingVoter)).all()
         assert len(voters) == 2
         assert {v.rating for v in voters} == {None}
-        ballots = session.exec(select(MeetingBallot)).all()
-        assert sorted(b.rating for b in ballots) == sorted([Rating.GOOD, Rating.FAIR])
-    # Nothing in a ballot points to whoever cast it.
-    assert set(MeetingBallot.__table__.columns.keys()) == {"id", "meeting_id", "rating"}  # type: ignore[attr-defined]
+        counters = session.exec(select(MeetingTally)).all()
+        assert sorted((c.rating, c.votes) for c in counters) == sorted(
+            [(Rating.GOOD, 1), (Rating.FAIR, 1), (Rating.AVERAGE, 0), (Rating.POOR, 0)]
+        )
+    # No row of a single vote exists: only counters, which point to no one.
+    assert set(MeetingTally.__table__.columns.keys()) == {"meeting_id", "rating", "votes"}  # type: ignore[attr-defined]
 
 
 def test_an_open_vote_keeps_who_chose_what(engine: Engine) -> None:

@@ -357,7 +357,8 @@ async def test_members_and_strangers_are_refused_with_the_reason(
         ("Cuộc họp này không phải của chi bộ đồng chí.", True),
     ]
     assert recorder.texts(-100_555) == [
-        "Xin lên lịch họp trong trò chuyện riêng với tôi (gõ /hop ở đó)."
+        "Việc lên lịch và theo dõi cuộc họp làm trong trò chuyện riêng với tôi (gõ /hop, "
+        "/cuochop ở đó)."
     ]
     assert recorder.texts(800_099) == []  # no prompt for a reason
     session.expire_all()
@@ -458,7 +459,8 @@ async def test_check_in_by_code_by_the_code_alone_and_by_the_qr_link(
         f"(lúc {clock})."
     )
     assert recorder.texts(800_003)[:4] == [
-        mt.CHECKIN_WRONG_CODE,
+        "Mã điểm danh không đúng hoặc đã đổi (mã đổi sau mỗi 60 giây). Xin nhập mã đang hiện ở "
+        "cuộc họp.",
         "Nhập mã điểm danh đang hiện ở cuộc họp, ví dụ: /comat 123456",
         "Đường dẫn điểm danh không hợp lệ.",
         "Mã QR này đã hết hạn. Xin quét mã QR đang hiện tại cuộc họp, hoặc nhập mã số.",
@@ -692,12 +694,20 @@ async def test_the_place_is_changed_and_the_meeting_cancelled_from_the_panel(
     await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "cancel"))
     asked_reason = last_text(recorder)
     await say(app, SECRETARY, "không")
+    confirm = recorder.sent()[-1]
+    session.expire_all()
+    still = session.get(Meeting, meeting.id)
+    assert still is not None and still.state == MeetingState.SCHEDULED  # not before confirming
+    await press(app, SECRETARY, dict(recorder.buttons(confirm))["✖️ Xác nhận hủy"])
 
     assert asked_place == "Địa điểm mới?"
     assert edited == "Đã cập nhật và báo cho đảng viên."
     assert moved is not None and moved.place == "Phòng họp B"
     assert int(panel["message_id"]) == panel_id and "📍 Phòng họp B" in panel["text"]
     assert asked_reason == mt.ASK_CANCEL_REASON
+    assert confirm["text"] == (
+        "Hủy cuộc họp và báo cho mọi đảng viên? Lý do: (không ghi). Bấm nút dưới để xác nhận."
+    )
     assert last_text(recorder) == "Đã hủy cuộc họp và báo cho đảng viên."
     session.expire_all()
     cancelled = session.get(Meeting, meeting.id)
@@ -788,3 +798,123 @@ async def test_two_processes_fire_a_reminder_once(
 
     assert scheduled == [1, 1]  # both processes set the reminder's job
     assert _fired(session) == ([True], 1)
+
+
+# ----------------------------------------------------------------------------- edges
+
+
+async def test_two_quick_taps_on_confirm_schedule_one_meeting(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    await say(app, SECRETARY, "/hop")
+    await press(app, SECRETARY, dict(recorder.buttons(recorder.sent()[-1]))["Thường kỳ"])
+    for answer in ("14h thứ 6 tuần sau", "Hội trường tầng 2", "không", "không"):
+        await say(app, SECRETARY, answer)
+    confirm = dict(recorder.buttons(recorder.sent()[-1]))["✅ Gửi giấy mời"]
+
+    await asyncio.gather(press(app, SECRETARY, confirm), press(app, SECRETARY, confirm))
+
+    assert len(session.exec(select(Meeting)).all()) == 1
+    assert len(session.exec(select(Notice)).all()) == 1  # one invitation, not two
+
+
+async def test_a_member_who_changes_their_mind_is_not_asked_for_a_reason_any_more(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "x"))
+    await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "a"))
+    await say(app, LAN, "sinh hoạt chi bộ mấy lần một tháng?")
+
+    session.expire_all()
+    [answer] = session.exec(select(MeetingRsvp)).all()
+    assert (answer.answer, answer.reason) == (Answer.ATTEND, None)
+    assert "xin vắng" not in last_text(recorder, 800_002)  # the question went to the questions
+
+
+async def test_another_command_drops_a_waiting_prompt(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id or 0, "edit_place"))
+    await say(app, SECRETARY, "/help")
+    await say(app, SECRETARY, "chỉ thị 05 nói về gì?")
+
+    session.expire_all()
+    kept = session.get(Meeting, meeting.id)
+    assert kept is not None and kept.place == "Hội trường tầng 2"  # the question is no place
+    assert len(notice_texts(session)) == 1  # the invitation only, no change announced
+
+
+async def test_answers_after_the_start_are_refused(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=-timedelta(minutes=5), scheduled_ago=timedelta(1))
+    await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "x"))
+
+    assert alerts(recorder)[-1] == (mt.RSVP_TOO_LATE, True)
+    assert recorder.texts(800_002) == []  # no reason asked
+
+
+async def test_guessing_codes_is_stopped_after_five_wrong_ones(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
+    right = meetings.code_at(meeting, utcnow(), SETTINGS)
+    wrong = [f"{(int(right) + n) % 1_000_000:06d}" for n in range(100_000, 100_005)]
+    for code in wrong:
+        await say(app, LAN, f"/comat {code}")
+    await say(app, LAN, f"/comat {right}")
+
+    assert last_text(recorder, 800_002).startswith("Đồng chí đã nhập sai mã 5 lần")
+    assert attendance(session, meeting.id or 0) == {}
+
+
+async def test_recording_by_hand_reads_di_muon_and_namesakes(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
+    make_member(session, cell, full_name="Lê Văn Hùng", telegram_user_id=None)
+    await say(app, SECRETARY, "/ghicomat Phạm Chưa Dùng đi muộn")
+    await say(app, SECRETARY, "/ghicomat Lê Văn Hùng")
+
+    assert attendance(session, meeting.id or 0) == {"Phạm Chưa Dùng": (Mark.LATE, Method.MANUAL)}
+    assert last_text(recorder).startswith("Chi bộ có 2 đảng viên tên «Lê Văn Hùng»")
+
+
+def test_the_panel_of_a_large_cell_fits_one_message() -> None:
+    from bot.handlers.meetings import _board_text
+
+    people = [f"Nguyễn Văn Đảng Viên Số {n}" for n in range(300)]
+    board = meetings.Board(
+        meeting=Meeting(
+            cell_id=1,
+            kind=MeetingKind.REGULAR,
+            title="Sinh hoạt chi bộ",
+            starts_at=utcnow(),
+            place="Hội trường",
+            agenda="Nội dung " * 200,
+            secret="",
+            created_by=1,
+        ),
+        total=900,
+        attending=people,
+        excused=[(p, "Đi công tác dài ngày " * 20) for p in people],
+        silent=people,
+        checked_in=0,
+    )
+    text = _board_text(board)
+    assert len(text) <= 4096
+    assert "… và 275 người khác" in text
+
+
+def test_confirmations_fit_telegram_pop_ups() -> None:
+    long_title = "Sinh hoạt chuyên đề: " + "học tập và làm theo tư tưởng " * 10
+    assert len(mt.attend_done(long_title)) <= 200
+    assert mt.attend_done("Họp tháng 5") == mt.RSVP_ATTEND_DONE.format(title="Họp tháng 5")
+    assert [mt.before(m) for m in (1440, 60, 30, 90)] == [
+        "1 ngày trước",
+        "1 giờ trước",
+        "30 phút trước",
+        "1 giờ 30 phút trước",
+    ]

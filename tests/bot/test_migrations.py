@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
@@ -26,7 +27,13 @@ from sqlmodel import Session, SQLModel, select
 from bot import cli as bot_cli
 from bot import schema
 from bot.models import Cell, Member
-from bot.schema import BASELINE_TABLES, current_revision, head_revision, migrate
+from bot.schema import (
+    BASELINE_TABLES,
+    alembic_config,
+    current_revision,
+    head_revision,
+    migrate,
+)
 from knowledge.models import Document, Passage
 from tests.bot.factories import make_cell, make_member
 from tests.conftest import POSTGRES_ADMIN_URL
@@ -260,3 +267,18 @@ def test_the_schema_module_alone_registers_every_table() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_meetings_revision_goes_down_and_up_again(new_database: NewDatabase) -> None:
+    engine = new_database()
+    migrate(engine)
+    with engine.connect() as connection:
+        command.downgrade(alembic_config(connection), "0001")
+        connection.commit()
+    assert current_revision(engine) == "0001"
+    assert not {t for t in table_names(engine) if t.startswith("meeting")}
+
+    migrate(engine)
+
+    assert current_revision(engine) == head_revision()
+    assert schema_differences(engine) == []

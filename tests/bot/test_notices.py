@@ -555,8 +555,9 @@ async def test_the_pace_keeps_every_second_under_the_rate_despite_jitter() -> No
     for _ in range(100):
         await pacer.acquire()
         await asyncio.sleep(rng.choice([0, 0, 0.002, 0.03]))  # commits of varying length
-        await pacer.gate()
+        cell = await pacer.gate()
         left.append(time.monotonic())
+        pacer.done(cell)  # answered at once
     elapsed = time.monotonic() - started
 
     busiest = max(bisect.bisect_right(left, t + 1.0) - i for i, t in enumerate(left))
@@ -564,3 +565,21 @@ async def test_the_pace_keeps_every_second_under_the_rate_despite_jitter() -> No
     assert busiest <= 40
     assert min(gaps) >= 0.8 / 40 - 0.002
     assert 100 / elapsed > 36  # jitter is made up, not lost
+
+
+async def test_a_request_still_on_its_way_keeps_its_place_in_the_second() -> None:
+    """Telegram counts a message when it arrives: requests held up on the way (a busy machine)
+    must not let the next second's budget start early (a restarted sender's broadcast went to
+    31 in one second)."""
+    pacer = outbox.Pacer(3)
+    held_up, also_held_up = await pacer.gate(), await pacer.gate()
+    pacer.done(await pacer.gate())
+    await asyncio.sleep(1.1)
+    pacer.done(await asyncio.wait_for(pacer.gate(), 0.5))  # the answered one's second is over
+    waiting = asyncio.create_task(pacer.gate())
+    await asyncio.sleep(0.5)
+
+    assert not waiting.done()  # two still on their way and one just sent fill the second
+    pacer.done(held_up)
+    pacer.done(also_held_up)
+    await asyncio.wait_for(waiting, timeout=2.0)

@@ -134,3 +134,41 @@ async def test_lienket_with_different_spellings_and_for_non_secretaries(
     said = recorder.texts()
     assert said[-2] == texts.RELINK_NOT_FOUND.format(name="Ai Đó")
     assert said[-1] == "Lệnh này dành cho bí thư, phó bí thư chi bộ."
+
+
+def test_a_check_in_outweighs_the_absence_written_at_closing(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        account, row, _ = _two_rows(session)
+        now = utcnow()
+        meeting = meetings.schedule(
+            session,
+            cell_id=account.cell_id,
+            kind=MeetingKind.REGULAR,
+            title="Sinh hoạt chi bộ",
+            starts_at=now + timedelta(minutes=5),
+            place="Hội trường",
+            agenda="",
+            readings=[],
+            created_by=700_001,
+            sender_name="Trần Văn Bình",
+            now=now,
+            settings=SETTINGS,
+        )
+        code = meetings.code_at(meeting, now, SETTINGS)
+        meetings.check_in_by_code(
+            session, telegram_user_id=700_002, code=code, now=now, settings=SETTINGS
+        )
+        later = now + timedelta(minutes=30)
+        meetings.close(
+            session, meeting_id=meeting.id or 0, by=700_001, by_name="Bình", now=later,
+            settings=SETTINGS,
+        )  # fmt: skip
+        session.commit()
+        assert account.id is not None and row.id is not None
+
+        members.relink(session, account_id=account.id, roster_id=row.id, by=700_001)
+        session.commit()
+        marks = {
+            r.member_id: (r.mark, r.method) for r in session.exec(select(MeetingAttendance)).all()
+        }
+    assert marks[row.id] == (Mark.PRESENT, Method.CODE)  # not "absent", as closing wrote

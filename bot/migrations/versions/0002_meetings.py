@@ -64,19 +64,15 @@ def upgrade() -> None:
             batch_op.create_index(batch_op.f("ix_meeting_starts_at"), ["starts_at"], unique=False)
             batch_op.create_index(batch_op.f("ix_meeting_state"), ["state"], unique=False)
 
-    if "meetingballot" not in present:
+    if "meetingtally" not in present:
         op.create_table(
-            "meetingballot",
-            sa.Column("id", sa.String(length=32), nullable=False),
+            "meetingtally",
             sa.Column("meeting_id", sa.Integer(), nullable=False),
             sa.Column("rating", sa.String(length=16), nullable=False),
+            sa.Column("votes", sa.Integer(), nullable=False),
             sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], ondelete="CASCADE"),
-            sa.PrimaryKeyConstraint("id"),
+            sa.PrimaryKeyConstraint("meeting_id", "rating"),
         )
-        with op.batch_alter_table("meetingballot", schema=None) as batch_op:
-            batch_op.create_index(
-                batch_op.f("ix_meetingballot_meeting_id"), ["meeting_id"], unique=False
-            )
 
     if "meetingreminder" not in present:
         op.create_table(
@@ -171,36 +167,34 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if "buttons" not in _columns("notice"):
+    """Drop what upgrade added (data in these tables is lost)."""
+    if "buttons" in _columns("notice"):
         with op.batch_alter_table("notice", schema=None) as batch_op:
             batch_op.drop_column("buttons")
 
-        with op.batch_alter_table("meetingvoter", schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f("ix_meetingvoter_member_id"))
-            batch_op.drop_index(batch_op.f("ix_meetingvoter_meeting_id"))
+    with op.batch_alter_table("meetingvoter", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetingvoter_member_id"))
+        batch_op.drop_index(batch_op.f("ix_meetingvoter_meeting_id"))
 
-        op.drop_table("meetingvoter")
-        with op.batch_alter_table("meetingrsvp", schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f("ix_meetingrsvp_member_id"))
-            batch_op.drop_index(batch_op.f("ix_meetingrsvp_meeting_id"))
+    op.drop_table("meetingvoter")
+    with op.batch_alter_table("meetingrsvp", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetingrsvp_member_id"))
+        batch_op.drop_index(batch_op.f("ix_meetingrsvp_meeting_id"))
 
-        op.drop_table("meetingrsvp")
-        with op.batch_alter_table("meetingattendance", schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f("ix_meetingattendance_meeting_id"))
+    op.drop_table("meetingrsvp")
+    with op.batch_alter_table("meetingattendance", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetingattendance_meeting_id"))
 
-        op.drop_table("meetingattendance")
-        with op.batch_alter_table("meetingreminder", schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f("ix_meetingreminder_meeting_id"))
-            batch_op.drop_index(batch_op.f("ix_meetingreminder_due_at"))
+    op.drop_table("meetingattendance")
+    with op.batch_alter_table("meetingreminder", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meetingreminder_meeting_id"))
+        batch_op.drop_index(batch_op.f("ix_meetingreminder_due_at"))
 
-        op.drop_table("meetingreminder")
-        with op.batch_alter_table("meetingballot", schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f("ix_meetingballot_meeting_id"))
+    op.drop_table("meetingreminder")
+    op.drop_table("meetingtally")
+    with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meeting_state"))
+        batch_op.drop_index(batch_op.f("ix_meeting_starts_at"))
+        batch_op.drop_index(batch_op.f("ix_meeting_cell_id"))
 
-        op.drop_table("meetingballot")
-        with op.batch_alter_table("meeting", schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f("ix_meeting_state"))
-            batch_op.drop_index(batch_op.f("ix_meeting_starts_at"))
-            batch_op.drop_index(batch_op.f("ix_meeting_cell_id"))
-
-        op.drop_table("meeting")
+    op.drop_table("meeting")
