@@ -16,7 +16,7 @@ import secrets
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import Field
@@ -1188,8 +1188,3 @@ def statistics(
 def days_ago(now: datetime, days: int) -> datetime:
     """``days`` before ``now``."""
     return now - timedelta(days=days)
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day in Vietnam."""
-    return as_utc(moment).astimezone(VIETNAM).date()

@@ -31,7 +31,7 @@ from typing import Any
 
 import qrcode
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -47,7 +47,7 @@ from telegram.helpers import create_deep_linked_url
 from telegram.warnings import PTBUserWarning
 
 from bot import attendance_files as files
-from bot import library, meetings
+from bot import library, meetings, members
 from bot import meeting_texts as mt
 from bot.handlers import documents
 from bot.handlers.common import (
@@ -57,10 +57,12 @@ from bot.handlers.common import (
     drop_on_timeout,
     final,
     in_session,
+    keyboard,
     reply,
     secretary_access,
     send_html,
 )
+from bot.handlers.notices import wake_sender
 from bot.meeting_models import Answer, Mark, Meeting, MeetingKind, MeetingState, Rating
 from bot.meetings import (
     Change,
@@ -72,7 +74,7 @@ from bot.meetings import (
 )
 from bot.members import Access
 from bot.messages import CALLBACK_VERSION, TEXT_LIMIT, fit_html, pack, unpack
-from bot.models import Member, as_utc
+from bot.models import Cell, Member, as_utc
 from bot.when import WhenError, describe, parse_when
 from knowledge import store
 from knowledge.models import Document, utcnow
@@ -91,7 +93,6 @@ FAILURES_KEY = "check_in_failures"
 MAX_WRONG_CODES = 5  # wrong codes a member may type …
 LOCKOUT_SECONDS = 10 * 60  # … within this long before check-in by code stops for them
 PANEL_REFRESH_SECONDS = 3.0
-SENDER_KEY = "notice_sender"  # bot.handlers.notices keeps the outbox sender here
 _CODE = re.compile(r"^\s*(\d{4,8})\s*$")
 
 
@@ -106,18 +107,6 @@ def _settings_in(bot_data: dict[Any, Any]) -> MeetingSettings:
         return found
     owner = bot_data.get("services")
     return meeting_settings(owner.settings if owner is not None else None)
-
-
-def _wake_sender(context: Context) -> None:
-    sender = context.bot_data.get(SENDER_KEY)
-    if sender is not None:
-        sender.wake()
-
-
-def _keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
 
 
 async def _who(context: Context, access: Access, fallback: str) -> str:
@@ -167,7 +156,7 @@ async def begin(update: Update, context: Context) -> int:
         (label, pack(mt.MEETING, draft.token, "kind", str(kind)))
         for kind, label in mt.KIND_LABELS.items()
     ]
-    await reply(update, context, mt.ASK_KIND, _keyboard(buttons))
+    await reply(update, context, mt.ASK_KIND, keyboard(buttons))
     return KIND
 
 
@@ -321,7 +310,7 @@ def _draft_meeting(draft: Draft) -> Meeting:
 
 async def _preview(update: Update, context: Context, draft: Draft) -> int:
     text = mt.invitation(_draft_meeting(draft), draft.sender_name)
-    buttons = _keyboard(
+    buttons = keyboard(
         [
             (mt.CONFIRM_BUTTON, pack(mt.MEETING, draft.token, "ok")),
             (mt.CANCEL_BUTTON, pack(mt.MEETING, draft.token, "no")),
@@ -367,7 +356,7 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
         return WHEN if draft.starts_at <= utcnow() else CONFIRM
     assert meeting.id is not None
     pending = await reschedule_reminders(context.application, meeting.id)
-    _wake_sender(context)
+    wake_sender(context)
     ahead = sorted({r.minutes_before for r in pending}, reverse=True)
     upcoming = ", ".join(mt.before(m) for m in ahead) or mt.NO_REMINDERS
     done = mt.SCHEDULED.format(count=linked, reminders=upcoming) if linked else mt.SCHEDULED_NOBODY
@@ -422,7 +411,7 @@ async def list_meetings(update: Update, context: Context) -> None:
         )
         label = f"{as_utc(meeting.starts_at).astimezone(meetings.VIETNAM):%d/%m} · {meeting.title}"
         rows.append([(label[:60], pack(mt.PANEL, meeting.id, "open"))])
-    await reply(update, context, "\n".join(lines), _keyboard(*rows))
+    await reply(update, context, "\n".join(lines), keyboard(*rows))
 
 
 def _panel_markup(meeting: Meeting) -> InlineKeyboardMarkup:
@@ -443,7 +432,7 @@ def _panel_markup(meeting: Meeting) -> InlineKeyboardMarkup:
         rows = [[button("report"), button("tally")], [button("minutes")]]
     else:
         rows = [[button("board")]]
-    return _keyboard(*rows)
+    return keyboard(*rows)
 
 
 def _board_text(found: meetings.Board) -> str:
@@ -601,14 +590,14 @@ async def _cancel(update: Update, context: Context, meeting: Meeting, access: Ac
         await reply(update, context, str(exc))
         return
     await reschedule_reminders(context.application, meeting.id)
-    _wake_sender(context)
+    wake_sender(context)
     await reply(update, context, mt.CANCELLED_DONE)
     await _edit_panel(context.application, meeting.id)
 
 
 async def _close_ask(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
     assert meeting.id is not None
-    buttons = _keyboard([(mt.CLOSE_BUTTON, pack(mt.PANEL, meeting.id, "close_ok"))])
+    buttons = keyboard([(mt.CLOSE_BUTTON, pack(mt.PANEL, meeting.id, "close_ok"))])
     await reply(update, context, mt.CONFIRM_CLOSE, buttons)
 
 
@@ -632,7 +621,7 @@ async def _close(update: Update, context: Context, meeting: Meeting, access: Acc
     except MeetingError as exc:
         await reply(update, context, str(exc))
         return
-    _wake_sender(context)
+    wake_sender(context)
     await _send_report(update, context, meeting.id)
     await _edit_panel(context.application, meeting.id)
 
@@ -893,7 +882,7 @@ async def _answer_prompt(
             assert context.user_data is not None
             reason = "" if fold(text) in mt.SKIP_WORDS else text[:500]
             context.user_data.setdefault(CANCEL_REASONS, {})[meeting_id] = reason
-            buttons = _keyboard([(mt.CANCEL_CONFIRM, pack(mt.PANEL, meeting_id, "cancel_ok"))])
+            buttons = keyboard([(mt.CANCEL_CONFIRM, pack(mt.PANEL, meeting_id, "cancel_ok"))])
             shown = html.escape(reason) if reason else mt.NO_REASON
             await reply(update, context, mt.CONFIRM_CANCEL.format(reason=shown), buttons)
             return
@@ -917,7 +906,7 @@ async def _answer_prompt(
         await reply(update, context, str(exc))
         return
     await reschedule_reminders(context.application, meeting_id)
-    _wake_sender(context)
+    wake_sender(context)
     await reply(update, context, done)
     await _edit_panel(context.application, meeting_id)
 
@@ -1246,7 +1235,7 @@ async def history(update: Update, context: Context) -> None:
         name = " ".join(args)
         found = await in_session(
             context,
-            lambda s: _find(s, member.cell_id, name),
+            lambda s: members.find_member(s, cell_id=member.cell_id, text=name),
         )
         if found is None:
             await reply(update, context, html.escape(mt.MEMBER_NOT_FOUND.format(name=name)))
@@ -1257,12 +1246,6 @@ async def history(update: Update, context: Context) -> None:
 
 def _looks_like_period(args: list[str]) -> bool:
     return all(re.fullmatch(r"\d{1,2}[/.-]\d{4}|\d{4}", a) for a in args)
-
-
-def _find(session: Session, cell_id: int, name: str) -> Member | None:
-    from bot import members
-
-    return members.find_member(session, cell_id=cell_id, text=name)
 
 
 async def _own_record(update: Update, context: Context, member: Member) -> None:
@@ -1300,8 +1283,6 @@ async def _statistics(update: Update, context: Context, member: Member, args: li
     cell_id = member.cell_id
 
     def load(session: Session) -> tuple[list[files.MemberStat], list[files.MonthStat], str]:
-        from bot.models import Cell
-
         cell = session.get(Cell, cell_id)
         people, months = meetings.statistics(
             session, cell_id=cell_id, start=start, end=end, settings=settings
@@ -1358,15 +1339,13 @@ async def reschedule_reminders(
     if queue is None:
         log.warning("no job queue: meeting reminders will not fire")
         return []
-    if meeting_id is not None:
-        for job in queue.jobs():
-            if job.name and job.name.startswith(f"hop-nhac-{meeting_id}-"):
-                job.schedule_removal()
+    prefix = "hop-nhac-" if meeting_id is None else f"hop-nhac-{meeting_id}-"
+    for job in queue.jobs():  # jobs of reminders moved, fired or cancelled meanwhile go too
+        if job.name and job.name.startswith(prefix):
+            job.schedule_removal()
     now = utcnow()
     for reminder in pending:
         name = f"hop-nhac-{reminder.meeting_id}-{reminder.id}"
-        for job in queue.get_jobs_by_name(name):
-            job.schedule_removal()
         delay = max(0.0, (reminder.due_at - now).total_seconds())
         # No misfire grace: a job that runs late (a busy loop) must still run, not be dropped.
         queue.run_once(
@@ -1388,7 +1367,7 @@ async def _reminder_job(context: Context) -> None:
     )
     if notice_id is not None:
         log.info("meeting reminder %s queued as notice %s", reminder_id, notice_id)
-        _wake_sender(context)
+        wake_sender(context)
 
 
 async def start_reminders(application: Application) -> None:

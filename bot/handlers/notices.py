@@ -41,6 +41,7 @@ from bot.handlers.common import (
     drop_on_timeout,
     final,
     in_session,
+    keyboard,
     reply,
     secretary_access,
     send_html,
@@ -132,12 +133,6 @@ def _draft(context: Context) -> Draft | None:
     return found if isinstance(found, Draft) else None
 
 
-def _keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
 def _body(message: Message) -> str:
     """The text or caption of a message as Telegram HTML."""
     raw = message.text or message.caption or ""
@@ -216,7 +211,7 @@ async def receive_text(update: Update, context: Context) -> int:
     if draft.attachment is not None:
         return await _ask_audience(update, context, draft)
     length = len(notices.visible_text(body))
-    skip = _keyboard([(nt.NO_ATTACHMENT, pack(DRAFT, draft.token, "skip"))])
+    skip = keyboard([(nt.NO_ATTACHMENT, pack(DRAFT, draft.token, "skip"))])
     await reply(update, context, nt.ASK_ATTACHMENT.format(length=length), skip)
     return ATTACHMENT
 
@@ -272,7 +267,7 @@ async def draft_button(update: Update, context: Context) -> int | None:
     if action == "kind" and args:
         if args[0] == "role":
             rows = [[(nt.ROLE_LABELS[r], pack(DRAFT, draft.token, "role", str(r)))] for r in Role]
-            await reply(update, context, nt.ASK_ROLE, _keyboard(*rows))
+            await reply(update, context, nt.ASK_ROLE, keyboard(*rows))
             return ROLE
         draft.kind, draft.role = AudienceKind(args[0]), None
         return await _ask_send_at(update, context, draft)
@@ -301,7 +296,7 @@ async def receive_send_at(update: Update, context: Context) -> int:
         )
     except NoticeError as exc:
         await reply(
-            update, context, str(exc), _keyboard([(nt.SEND_NOW, pack(DRAFT, draft.token, "now"))])
+            update, context, str(exc), keyboard([(nt.SEND_NOW, pack(DRAFT, draft.token, "now"))])
         )
         return SEND_AT
     return await _preview(update, context, draft)
@@ -362,7 +357,7 @@ async def _show_cells(update: Update, context: Context, draft: Draft, *, edit: b
             (nt.NEXT, pack(DRAFT, draft.token, "next")),
         ]
     )
-    markup = _keyboard(*rows)
+    markup = keyboard(*rows)
     query = update.callback_query
     if edit and query is not None and query.message is not None:
         try:
@@ -375,7 +370,7 @@ async def _show_cells(update: Update, context: Context, draft: Draft, *, edit: b
 
 
 async def _show_kinds(update: Update, context: Context, draft: Draft) -> int:
-    markup = _keyboard(
+    markup = keyboard(
         [(nt.AUDIENCE_CELL, pack(DRAFT, draft.token, "kind", "cell"))],
         [(nt.AUDIENCE_COMMITTEE, pack(DRAFT, draft.token, "kind", "committee"))],
         [(nt.AUDIENCE_ROLE, pack(DRAFT, draft.token, "kind", "role"))],
@@ -406,7 +401,7 @@ async def _ask_send_at(update: Update, context: Context, draft: Draft) -> int:
     text = nt.ASK_SEND_AT.format(
         reachable=plan.reachable, label=html.escape(plan.label), missing=missing
     )
-    await reply(update, context, text, _keyboard([(nt.SEND_NOW, pack(DRAFT, draft.token, "now"))]))
+    await reply(update, context, text, keyboard([(nt.SEND_NOW, pack(DRAFT, draft.token, "now"))]))
     return SEND_AT
 
 
@@ -443,7 +438,7 @@ async def _preview(update: Update, context: Context, draft: Draft) -> int:
         parts=len(parts),
         split=nt.PREVIEW_SPLIT.format(length=length) if text_parts > 1 else "",
     )
-    buttons = _keyboard(
+    buttons = keyboard(
         [(nt.CONFIRM, pack(DRAFT, draft.token, "ok")), (nt.CANCEL, pack(DRAFT, draft.token, "no"))]
     )
     await reply(update, context, summary, buttons)
@@ -490,7 +485,7 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
             nt.NOT_QUEUED, chat_id=chat.id, message_id=status.message_id
         )
         raise
-    _wake(context)
+    wake_sender(context)
     log.info("notice %s queued by %s", notice_id, user.id)
     return ConversationHandler.END
 
@@ -558,7 +553,8 @@ async def _manage(
     return result
 
 
-def _wake(context: Context) -> None:
+def wake_sender(context: Context) -> None:
+    """New deliveries are due: the sender looks now instead of at its next poll."""
     sender = context.bot_data.get(SENDER_KEY)
     if isinstance(sender, NoticeSender):
         sender.wake()
@@ -593,7 +589,7 @@ async def remind(update: Update, context: Context) -> None:
         return
     text = nt.REMINDED.format(count=count) if count else nt.NOTHING_TO_REMIND
     await query.answer(text, show_alert=True)
-    _wake(context)
+    wake_sender(context)
 
 
 async def resend(update: Update, context: Context) -> None:
@@ -610,7 +606,7 @@ async def resend(update: Update, context: Context) -> None:
     await query.answer(
         nt.RESENDING.format(count=count) if count else nt.NOTHING_TO_RESEND, show_alert=True
     )
-    _wake(context)
+    wake_sender(context)
 
 
 async def show_report(update: Update, context: Context) -> None:
@@ -638,7 +634,7 @@ async def list_notices(update: Update, context: Context) -> None:
         if notice.state == NoticeState.QUEUED:
             row.append((f"⛔ #{notice.id}", pack(STOP, notice.id or 0)))
         buttons.append(row)
-    await reply(update, context, nt.listing(rows), _keyboard(*buttons) if buttons else None)
+    await reply(update, context, nt.listing(rows), keyboard(*buttons) if buttons else None)
 
 
 async def private_only(update: Update, context: Context) -> None:
