@@ -38,7 +38,6 @@ import socket
 import time
 import uuid
 import warnings
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -75,6 +74,7 @@ from bot import notices
 from bot.messages import pack, split_html
 from bot.notice_models import DeliveryState, NoticeState
 from bot.notices import Content, Figures, Job, NoticeSettings, StatusJob
+from bot.ratelimit import SlidingWindow, answered
 from knowledge.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -179,7 +179,8 @@ class Pacer:
         self.paused_until = 0.0
         self._next = 0.0
         self._last = 0.0
-        self._window: deque[list[float]] = deque()
+        # A request counts in its second until Telegram answered it (it counts on arrival).
+        self._window = SlidingWindow(1, 1.0, poll=self.IN_FLIGHT_POLL)
         self._lock = asyncio.Lock()
         self._gate_lock = asyncio.Lock()
         self.set_rate(rate)
@@ -188,6 +189,7 @@ class Pacer:
         """Change the pace (the share of the overall rate changes with the number of senders)."""
         self.interval = 1.0 / rate
         self.per_second = max(1, math.floor(rate))
+        self._window.limit = self.per_second
 
     def pause(self, seconds: float) -> None:
         """Nothing is sent for ``seconds`` from now (extends, never shortens, a pause)."""
@@ -211,29 +213,17 @@ class Pacer:
         async with self._gate_lock:
             while True:
                 now = self.clock()
-                # A request still on its way stays counted: Telegram counts it on arrival,
-                # which can be later than a second after it left (a busy machine, a slow link).
-                while self._window and not self._window[0][1] and self._window[0][0] <= now - 1.0:
-                    self._window.popleft()
                 wait = max(self.paused_until, self._last + self.MIN_GAP * self.interval) - now
-                live = [c for c in self._window if c[1] or c[0] > now - 1.0]
-                if len(live) >= self.per_second:
-                    answered = [c[0] for c in live if not c[1]]
-                    until = min(answered) + 1.0 - now if answered else self.IN_FLIGHT_POLL
-                    wait = max(wait, until, self.IN_FLIGHT_POLL)
+                wait = max(wait, self._window.wait(now))
                 if wait <= 0:
                     break
                 await asyncio.sleep(wait)
             self._last = now
-            cell = [now, 1.0]
-            self._window.append(cell)
-            return cell
+            return self._window.record(now)
 
     def done(self, cell: list[float]) -> None:
-        """Telegram answered (or the request never left): count it from now, for one second.
-        Only the first call counts; later ones (a ``finally`` further out) change nothing."""
-        if cell[1]:
-            cell[0], cell[1] = max(cell[0], self.clock()), 0.0
+        """Telegram answered (or the request never left): count it from now, for one second."""
+        answered(cell, self.clock())
 
 
 @dataclass

@@ -25,21 +25,20 @@ JSONDict = dict[str, Any]
 # Message-creating methods; edits, callback answers and reads are not throttled by Telegram
 # the same way, and holding them back would only make buttons feel slow.
 _EXEMPT = frozenset({"sendchataction"})
-# How often to look again when the window is full of requests still awaiting Telegram's answer.
-_IN_FLIGHT_POLL = 0.02
 
 
-class _Window:
-    """At most ``limit`` events in any ``period`` seconds.
+class SlidingWindow:
+    """At most ``limit`` events in any ``period`` seconds (used here and by the notice sender).
 
-    An event is stamped when its request starts and stamped again when Telegram has answered:
-    requests overtake each other on the way, and only the answer time is surely no earlier than
-    the moment Telegram counted the message.
+    An event is stamped when its request starts and stamped again when Telegram has answered
+    (``answered``): requests overtake each other on the way, and only the answer time is surely
+    no earlier than the moment Telegram counted the message.
     """
 
-    def __init__(self, limit: int, period: float) -> None:
+    def __init__(self, limit: int, period: float, *, poll: float = 0.02) -> None:
         self.limit = limit
         self.period = period
+        self.poll = poll  # how soon to look again when the window is full of unanswered events
         self.events: list[list[float]] = []
 
     def wait(self, now: float) -> float:
@@ -53,14 +52,21 @@ class _Window:
             return 0.0
         answered = [e[0] for e in self.events if not e[1]]
         if not answered:
-            return _IN_FLIGHT_POLL
-        return max(_IN_FLIGHT_POLL, min(answered) + self.period - now)
+            return self.poll
+        return max(self.poll, min(answered) + self.period - now)
 
     def record(self, now: float) -> list[float]:
         """Count one event; the returned cell [stamp, in flight] is restamped when answered."""
         cell = [now, 1.0]
         self.events.append(cell)
         return cell
+
+
+def answered(cell: list[float], now: float) -> None:
+    """The request behind ``cell`` got its answer at ``now``: it counts from then, for one
+    period. Only the first call counts; later ones (a ``finally`` further out) change nothing."""
+    if cell[1]:
+        cell[0], cell[1] = max(cell[0], now), 0.0
 
 
 class _Bucket:
@@ -107,8 +113,8 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self.group_per_minute = group_per_minute
         self.max_retries = max_retries
         self.clock = clock
-        self._overall = _Window(per_second, 1.0) if per_second else None
-        self._chats: dict[int | str, _Window | _Bucket] = {}
+        self._overall = SlidingWindow(per_second, 1.0) if per_second else None
+        self._chats: dict[int | str, SlidingWindow | _Bucket] = {}
         self._held: dict[int | str, float] = {}  # chat → when Telegram's 429 for it ends
         self._lock = asyncio.Lock()
 
@@ -145,9 +151,9 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                     self._held[chat] = max(self._held.get(chat, 0.0), self.clock() + delay)
                 await asyncio.sleep(delay)
             finally:
-                answered = self.clock()
+                now = self.clock()
                 for stamp in stamps:
-                    stamp[0], stamp[1] = max(stamp[0], answered), 0.0
+                    answered(stamp, now)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _take_slot(self, chat: int | str) -> list[list[float]]:
@@ -160,14 +166,14 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                     return [window.record(now) for window in windows]
             await asyncio.sleep(wait)
 
-    def _chat_window(self, chat: int | str) -> _Window | _Bucket | None:
+    def _chat_window(self, chat: int | str) -> SlidingWindow | _Bucket | None:
         window = self._chats.get(chat)
         if window is None:
             group = isinstance(chat, str) or chat < 0
             if group and not self.group_per_minute:
                 return None
             window = (
-                _Window(self.group_per_minute, 60.0)
+                SlidingWindow(self.group_per_minute, 60.0)
                 if group
                 else _Bucket(self.chat_burst, self.chat_per_second)
             )
