@@ -33,6 +33,25 @@ WORDINGS = ("{q}", "Xin hỏi: {q}", "Cho tôi hỏi, {q}", "Đồng chí cho bi
 TARGET_P95 = 1.0
 
 
+def start_chibo(
+    telegram: TelegramEmulator, config: Path, *, limits: bool, verbose: bool
+) -> subprocess.Popen[bytes]:
+    """`chibo run` as its own process, long-polling the emulator (also used by
+    bench_checkin.py); without ``limits`` the bot's own 30 messages/s throttle is off too."""
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN=telegram.token, HF_HUB_OFFLINE="1")
+    env["CHIBO_BOT__API_BASE_URL"] = telegram.base_url
+    env["CHIBO_BOT__API_FILE_URL"] = telegram.base_file_url
+    if not limits:
+        env["CHIBO_BOT__MAX_MESSAGES_PER_SECOND"] = "0"
+    chibo = Path(sys.executable).with_name("chibo")
+    return subprocess.Popen(
+        [str(chibo), *(["-v"] if verbose else []), "--config", str(config), "run"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stderr=None if verbose else subprocess.DEVNULL,
+    )
+
+
 def questions() -> list[str]:
     """Distinct questions: every evaluation question in every wording."""
     rows = (REPO / "tests/data/party_questions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -105,18 +124,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     users = [
         telegram.create_user(f"ĐV{n}", user_id=20_000 + n, started=True) for n in range(biggest)
     ]
-    env = dict(os.environ, TELEGRAM_BOT_TOKEN=telegram.token, HF_HUB_OFFLINE="1")
-    env["CHIBO_BOT__API_BASE_URL"] = telegram.base_url
-    env["CHIBO_BOT__API_FILE_URL"] = telegram.base_file_url
-    if not args.telegram_limits:
-        env["CHIBO_BOT__MAX_MESSAGES_PER_SECOND"] = "0"
-    chibo = Path(sys.executable).with_name("chibo")
-    bot = subprocess.Popen(
-        [str(chibo), *(["-v"] if args.verbose else []), "--config", str(config), "run"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stderr=None if args.verbose else subprocess.DEVNULL,
-    )
+    bot = start_chibo(telegram, config, limits=args.telegram_limits, verbose=args.verbose)
     results: dict[str, object] = {}
     try:
         started = time.perf_counter()

@@ -23,11 +23,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from scripts.bench_bot import start_chibo  # noqa: E402
 from tests.e2e.telegram_emulator import RateLimits, TelegramEmulator, User  # noqa: E402
 
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -171,18 +170,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         telegram.create_user(f"ĐV{n}", user_id=FIRST_USER + n, started=True)
         for n in range(args.members)
     ]
-    env = dict(os.environ, TELEGRAM_BOT_TOKEN=telegram.token, HF_HUB_OFFLINE="1")
-    env["CHIBO_BOT__API_BASE_URL"] = telegram.base_url
-    env["CHIBO_BOT__API_FILE_URL"] = telegram.base_file_url
-    if not args.telegram_limits:
-        env["CHIBO_BOT__MAX_MESSAGES_PER_SECOND"] = "0"
-    chibo = Path(sys.executable).with_name("chibo")
-    bot = subprocess.Popen(
-        [str(chibo), *(["-v"] if args.verbose else []), "--config", str(config), "run"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stderr=None if args.verbose else subprocess.DEVNULL,
-    )
+    bot = start_chibo(telegram, config, limits=args.telegram_limits, verbose=args.verbose)
     try:
         started = time.perf_counter()
         await telegram.wait_for(lambda: telegram.calls("getUpdates"), timeout=300)

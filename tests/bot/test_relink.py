@@ -3,14 +3,15 @@ Telegram account and what the account did at meetings; nothing is lost, nothing 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from telegram.ext import Application
 
 from bot import meetings, members, texts
-from bot.meeting_models import Mark, MeetingAttendance, MeetingKind, Method
+from bot.meeting_models import Mark, Meeting, MeetingAttendance, MeetingKind, Method
 from bot.meetings import MeetingSettings
 from bot.members import MembershipError
 from bot.models import Member, Role
@@ -42,29 +43,37 @@ def _two_rows(session: Session) -> tuple[Member, Member, Member]:
     return account, row, make_member(session, cell, full_name="Lê Văn Tám", telegram_user_id=None)
 
 
+def _account_checked_in(
+    session: Session, account: Member, now: datetime
+) -> tuple[Meeting, meetings.CheckIn]:
+    """A meeting of the account's cell starting in five minutes, the account checked in."""
+    meeting = meetings.schedule(
+        session,
+        cell_id=account.cell_id,
+        kind=MeetingKind.REGULAR,
+        title="Sinh hoạt chi bộ",
+        starts_at=now + timedelta(minutes=5),
+        place="Hội trường",
+        agenda="",
+        readings=[],
+        created_by=700_001,
+        sender_name="Trần Văn Bình",
+        now=now,
+        settings=SETTINGS,
+    )
+    code = meetings.code_at(meeting, now, SETTINGS)
+    result = meetings.check_in_by_code(
+        session, telegram_user_id=700_002, code=code, now=now, settings=SETTINGS
+    )
+    session.commit()
+    return meeting, result
+
+
 def test_relinking_moves_the_account_and_its_check_ins_to_the_roster_row(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
         account, row, _ = _two_rows(session)
         now = utcnow()
-        meeting = meetings.schedule(
-            session,
-            cell_id=account.cell_id,
-            kind=MeetingKind.REGULAR,
-            title="Sinh hoạt chi bộ",
-            starts_at=now + timedelta(minutes=5),
-            place="Hội trường",
-            agenda="",
-            readings=[],
-            created_by=700_001,
-            sender_name="Trần Văn Bình",
-            now=now,
-            settings=SETTINGS,
-        )
-        code = meetings.code_at(meeting, now, SETTINGS)
-        result = meetings.check_in_by_code(
-            session, telegram_user_id=700_002, code=code, now=now, settings=SETTINGS
-        )
-        session.commit()
+        _meeting, result = _account_checked_in(session, account, now)
         assert result.counted and account.id is not None and row.id is not None
 
         linked = members.relink(session, account_id=account.id, roster_id=row.id, by=700_001)
@@ -102,16 +111,16 @@ def test_relinking_refuses_rows_that_are_taken_or_from_another_cell(engine: Engi
 
 
 async def test_lienket_suggests_the_pair_and_one_tap_joins_them(
-    app: object, recorder: RecordingRequest, session: Session
+    app: Application, recorder: RecordingRequest, session: Session
 ) -> None:
     _account, row, _ = _two_rows(session)
     secretary = user(700_001, "Bình")
 
-    await feed(app, message_update(secretary, "/lienket"))  # type: ignore[arg-type]
+    await feed(app, message_update(secretary, "/lienket"))
     suggestion = recorder.sent()[-1]
     buttons = recorder.buttons(suggestion)
-    await feed(app, callback_update(secretary, buttons[0][1]))  # type: ignore[arg-type]
-    await feed(app, message_update(secretary, "/lienket"))  # type: ignore[arg-type]
+    await feed(app, callback_update(secretary, buttons[0][1]))
+    await feed(app, message_update(secretary, "/lienket"))
 
     assert [label for label, _ in buttons] == ["🔗 Nguyễn Thị Lan = Nguyễn Thị Lan (1990)"]
     said = recorder.texts(700_001)
@@ -122,13 +131,13 @@ async def test_lienket_suggests_the_pair_and_one_tap_joins_them(
 
 
 async def test_lienket_with_different_spellings_and_for_non_secretaries(
-    app: object, recorder: RecordingRequest, session: Session
+    app: Application, recorder: RecordingRequest, session: Session
 ) -> None:
     _two_rows(session)
-    await feed(app, message_update(user(700_001, "Bình"), "/lienket Nguyễn Thị Lan = Lê Văn Tám"))  # type: ignore[arg-type]
+    await feed(app, message_update(user(700_001, "Bình"), "/lienket Nguyễn Thị Lan = Lê Văn Tám"))
     offered = recorder.buttons(recorder.sent()[-1])
-    await feed(app, message_update(user(700_001, "Bình"), "/lienket Ai Đó = Lê Văn Tám"))  # type: ignore[arg-type]
-    await feed(app, message_update(user(700_002, "Lan"), "/lienket"))  # type: ignore[arg-type]
+    await feed(app, message_update(user(700_001, "Bình"), "/lienket Ai Đó = Lê Văn Tám"))
+    await feed(app, message_update(user(700_002, "Lan"), "/lienket"))
 
     assert [label for label, _ in offered] == ["🔗 Nguyễn Thị Lan = Lê Văn Tám"]
     said = recorder.texts()
@@ -140,24 +149,7 @@ def test_a_check_in_outweighs_the_absence_written_at_closing(engine: Engine) -> 
     with Session(engine, expire_on_commit=False) as session:
         account, row, _ = _two_rows(session)
         now = utcnow()
-        meeting = meetings.schedule(
-            session,
-            cell_id=account.cell_id,
-            kind=MeetingKind.REGULAR,
-            title="Sinh hoạt chi bộ",
-            starts_at=now + timedelta(minutes=5),
-            place="Hội trường",
-            agenda="",
-            readings=[],
-            created_by=700_001,
-            sender_name="Trần Văn Bình",
-            now=now,
-            settings=SETTINGS,
-        )
-        code = meetings.code_at(meeting, now, SETTINGS)
-        meetings.check_in_by_code(
-            session, telegram_user_id=700_002, code=code, now=now, settings=SETTINGS
-        )
+        meeting, _ = _account_checked_in(session, account, now)
         later = now + timedelta(minutes=30)
         meetings.close(
             session, meeting_id=meeting.id or 0, by=700_001, by_name="Bình", now=later,
