@@ -1379,8 +1379,6 @@ async def start_reminders(application: Application) -> None:
 
 # ----------------------------------------------------------------------------- wiring
 
-_final = final
-
 
 def _passing(callback: Callback) -> Callback:
     """Errors reported; the callback itself decides whether the update goes on (by raising
@@ -1403,25 +1401,25 @@ def _conversation(settings: MeetingSettings) -> ConversationHandler[Context]:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND & private
     buttons = CallbackQueryHandler(
-        _final(draft_button), pattern=f"^{CALLBACK_VERSION}:{mt.MEETING}:"
+        final(draft_button), pattern=f"^{CALLBACK_VERSION}:{mt.MEETING}:"
     )
     return ConversationHandler(
-        entry_points=[CommandHandler("hop", _final(begin), filters=private)],
+        entry_points=[CommandHandler("hop", final(begin), filters=private)],
         states={
             KIND: [buttons],
-            TOPIC: [MessageHandler(text, _final(receive_topic))],
-            WHEN: [MessageHandler(text, _final(receive_when))],
-            PLACE: [MessageHandler(text, _final(receive_place))],
-            AGENDA: [MessageHandler(text, _final(receive_agenda))],
+            TOPIC: [MessageHandler(text, final(receive_topic))],
+            WHEN: [MessageHandler(text, final(receive_when))],
+            PLACE: [MessageHandler(text, final(receive_place))],
+            AGENDA: [MessageHandler(text, final(receive_agenda))],
             READINGS: [
-                MessageHandler(text, _final(receive_readings)),
-                MessageHandler(filters.Document.ALL & private, _final(receive_reading_file)),
+                MessageHandler(text, final(receive_readings)),
+                MessageHandler(filters.Document.ALL & private, final(receive_reading_file)),
             ],
             CONFIRM: [buttons],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, draft_timed_out)],
         },
         fallbacks=[
-            CommandHandler("huy", _final(drop_draft), filters=private),
+            CommandHandler("huy", final(drop_draft), filters=private),
             buttons,
         ],
         allow_reentry=True,
@@ -1450,19 +1448,19 @@ def register(application: Application) -> None:
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         application.add_handler(_conversation(settings), GROUP)
     add = functools.partial(application.add_handler, group=GROUP)
-    add(CommandHandler("hop", _final(private_only), ~private))
+    add(CommandHandler("hop", final(private_only), ~private))
     add(
         CommandHandler(
             "start",
-            _final(check_in_link),
+            final(check_in_link),
             filters.Regex(rf"^/start {meetings.QR_PREFIX}") & private,
         )
     )
-    add(CommandHandler("cuochop", _final(list_meetings), private))
-    add(CommandHandler("cuochop", _final(private_only), ~private))
-    add(CommandHandler("comat", _final(check_in_command)))
-    add(CommandHandler("ghicomat", _final(record_by_hand)))
-    add(CommandHandler("diemdanh", _final(history)))
+    add(CommandHandler("cuochop", final(list_meetings), private))
+    add(CommandHandler("cuochop", final(private_only), ~private))
+    add(CommandHandler("comat", final(check_in_command)))
+    add(CommandHandler("ghicomat", final(record_by_hand)))
+    add(CommandHandler("diemdanh", final(history)))
     add(CommandHandler("huy", _passing(cancel_prompt), private))
     application.add_handler(
         MessageHandler(filters.COMMAND & private & ~filters.Regex(r"^/huy\b"), forget_prompt),
@@ -1476,4 +1474,4 @@ def register(application: Application) -> None:
         (mt.PANEL, panel_button),
         (mt.MEETING, stale_draft_button),
     ):
-        add(CallbackQueryHandler(_final(callback), pattern=f"^{CALLBACK_VERSION}:{action}(:|$)"))
+        add(CallbackQueryHandler(final(callback), pattern=f"^{CALLBACK_VERSION}:{action}(:|$)"))

@@ -644,8 +644,6 @@ async def private_only(update: Update, context: Context) -> None:
 
 # ----------------------------------------------------------------------------- wiring
 
-_final = final
-
 
 def _pattern(action: str) -> str:
     return f"^{CALLBACK_VERSION}:{action}(:|$)"
@@ -659,27 +657,27 @@ def _conversation(settings: NoticeSettings) -> ConversationHandler[Context]:
         # Only this step's buttons (and «Hủy»); any other falls to stale_draft_button.
         allowed = "|".join((*actions, "no"))
         pattern = f"^{CALLBACK_VERSION}:{DRAFT}:[0-9a-f]+:({allowed})(:|$)"
-        return CallbackQueryHandler(_final(draft_button), pattern=pattern)
+        return CallbackQueryHandler(final(draft_button), pattern=pattern)
 
     return ConversationHandler(
-        entry_points=[CommandHandler("thongbao", _final(begin), filters=private)],
+        entry_points=[CommandHandler("thongbao", final(begin), filters=private)],
         states={
             TEXT: [
-                MessageHandler(text, _final(receive_text)),
-                MessageHandler(MEDIA & private, _final(receive_text)),
+                MessageHandler(text, final(receive_text)),
+                MessageHandler(MEDIA & private, final(receive_text)),
             ],
             ATTACHMENT: [
-                MessageHandler((MEDIA | text) & private, _final(receive_attachment)),
+                MessageHandler((MEDIA | text) & private, final(receive_attachment)),
                 buttons("skip"),
             ],
             CELLS: [buttons("cell", "all", "next")],
             AUDIENCE: [buttons("kind")],
             ROLE: [buttons("role")],
-            SEND_AT: [MessageHandler(text, _final(receive_send_at)), buttons("now")],
+            SEND_AT: [MessageHandler(text, final(receive_send_at)), buttons("now")],
             CONFIRM: [buttons("ok")],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, draft_timed_out)],
         },
-        fallbacks=[CommandHandler("huy", _final(cancel_draft), filters=private)],
+        fallbacks=[CommandHandler("huy", final(cancel_draft), filters=private)],
         allow_reentry=True,
         conversation_timeout=settings.draft_minutes * 60,
         name="notice-draft",
@@ -694,8 +692,8 @@ def register(application: Application) -> None:
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         application.add_handler(_conversation(settings), GROUP)
     groups = ~filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("thongbao", _final(private_only), groups), GROUP)
-    application.add_handler(CommandHandler("thongbao_ds", _final(list_notices)), GROUP)
+    application.add_handler(CommandHandler("thongbao", final(private_only), groups), GROUP)
+    application.add_handler(CommandHandler("thongbao_ds", final(list_notices)), GROUP)
     for action, callback in (
         (READ, confirm_read),
         (STOP, stop_notice),
@@ -705,7 +703,7 @@ def register(application: Application) -> None:
         (DRAFT, stale_draft_button),
     ):
         application.add_handler(
-            CallbackQueryHandler(_final(callback), pattern=_pattern(action)), GROUP
+            CallbackQueryHandler(final(callback), pattern=_pattern(action)), GROUP
         )
 
 
