@@ -50,7 +50,10 @@ class AppContext:
 
     def unmigrated_engine(self) -> Engine:
         """A new engine on the configured database, schema left as it is (for `chibo db`)."""
-        return make_engine(self.settings.database.url, echo=self.settings.database.echo)
+        db = self.settings.database
+        return make_engine(
+            db.url, echo=db.echo, pool_size=db.pool_size, max_overflow=db.max_overflow
+        )
 
     @property
     def knowledge_settings(self) -> KnowledgeSettings:
@@ -75,6 +78,7 @@ class AppContext:
             batch_size=s.batch_size,
             query_prompt=s.query_prompt,
             passage_prompt=s.passage_prompt,
+            query_precision=s.query_precision,
         )
 
     def retriever(self, *, load: bool = True) -> Retriever:

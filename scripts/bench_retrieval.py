@@ -143,6 +143,7 @@ def main() -> None:
         cache_dir=settings.path(s.model_cache_dir),
         max_seq_length=s.max_seq_length,
         batch_size=s.batch_size,
+        query_precision=s.query_precision,
     )
     tmp = Path(tempfile.mkdtemp(prefix="chibo-bench-"))
     sample = make_engine(f"sqlite:///{tmp / 'sample.db'}")

@@ -30,7 +30,10 @@ def main() -> None:
     settings = load_settings(REPO / "config.yaml")
     s = settings.index
     embedder = SentenceTransformerEmbedder(
-        s.model, cache_dir=settings.path(s.model_cache_dir), max_seq_length=s.max_seq_length
+        s.model,
+        cache_dir=settings.path(s.model_cache_dir),
+        max_seq_length=s.max_seq_length,
+        query_precision=s.query_precision,
     )
     retriever, article_of = build_retriever(
         args.corpus, embedder, s, REPO / ".cache" / "eval",
