@@ -89,8 +89,13 @@ class BatchingEmbedder:
             with self._cond:
                 while not self._pending:
                     self._cond.wait()
-                batch = self._pending[: self.max_batch]
-                del self._pending[: self.max_batch]
+                # Halve a backlog rather than take it whole: the other model thread takes
+                # half of the rest when it is free, so both cores work on it and the first
+                # answers leave early (measured against taking it whole and against splitting
+                # by idle threads: docs/benchmarks.md).
+                take = min(self.max_batch, -(-len(self._pending) // self.workers))
+                batch = self._pending[:take]
+                del self._pending[:take]
             self._embed(batch)
 
     def _embed(self, batch: list[tuple[str, Future[np.ndarray]]]) -> None:

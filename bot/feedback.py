@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from concurrent.futures import Future
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.answer import Answer
 from bot.models import AskedQuestion, Feedback, Member
 from knowledge.models import utcnow
+
+log = logging.getLogger(__name__)
 
 
 def cited_of(answer: Answer) -> list[dict[str, Any]]:
@@ -25,20 +31,75 @@ def cited_of(answer: Answer) -> list[dict[str, Any]]:
     ]
 
 
-def record_question(
-    session: Session, *, telegram_user_id: int, chat_id: int, answer: Answer
-) -> AskedQuestion:
-    """Keep a question and what its answer cited; the caller commits."""
-    asked = AskedQuestion(
-        telegram_user_id=telegram_user_id,
-        chat_id=chat_id,
-        text=answer.question,
-        cited=cited_of(answer),
-        not_found=answer.not_found,
-    )
-    session.add(asked)
-    session.flush()
-    return asked
+class QuestionLog:
+    """Keeps asked questions for many threads at once, several per transaction.
+
+    Fifty members asking together would otherwise be fifty transactions queueing for SQLite's
+    one write lock, the losers sleeping in its busy handler. Here the first thread to arrive
+    writes, and the questions that arrive meanwhile go into its next transaction (group
+    commit). ``record`` returns once the question is committed, with its id set.
+    """
+
+    def __init__(self, engine: Engine, *, max_batch: int = 100) -> None:
+        self.engine = engine
+        self.max_batch = max_batch
+        self.transactions = 0
+        self._lock = threading.Lock()
+        self._pending: list[tuple[AskedQuestion, Future[AskedQuestion]]] = []
+        self._writing = False
+
+    def record(self, *, telegram_user_id: int, chat_id: int, answer: Answer) -> AskedQuestion:
+        """Keep a question and what its answer cited (committed when this returns)."""
+        asked = AskedQuestion(
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            text=answer.question,
+            cited=cited_of(answer),
+            not_found=answer.not_found,
+        )
+        future: Future[AskedQuestion] = Future()
+        with self._lock:
+            self._pending.append((asked, future))
+            lead = not self._writing
+            self._writing = True
+        if lead:
+            self._write_all()
+        return future.result()
+
+    def _write_all(self) -> None:
+        """Write what is pending, batch after batch, then give up the writer's role."""
+        batch: list[tuple[AskedQuestion, Future[AskedQuestion]]] = []
+        try:
+            while True:
+                with self._lock:
+                    batch = self._pending[: self.max_batch]
+                    del self._pending[: self.max_batch]
+                    if not batch:
+                        self._writing = False
+                        return
+                self._write(batch)
+        except BaseException as exc:  # interrupted: nobody may be left waiting
+            with self._lock:
+                self._writing = False
+                batch, self._pending = batch + self._pending, []
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            raise
+
+    def _write(self, batch: list[tuple[AskedQuestion, Future[AskedQuestion]]]) -> None:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                session.add_all([asked for asked, _ in batch])
+                session.commit()
+        except Exception as exc:  # every waiting asker gets the error
+            log.exception("keeping %d asked questions failed", len(batch))
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        self.transactions += 1
+        for asked, future in batch:
+            future.set_result(asked)
 
 
 def give_feedback(

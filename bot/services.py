@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.answer import AnswerService
+from bot.feedback import QuestionLog
 from bot.settings import Settings
 from index.retriever import Retriever
 from knowledge.ingest import Ingester, IngestReport
@@ -29,6 +30,10 @@ class Services:
     retriever: Retriever
     answers: AnswerService
     ingester: Ingester
+    questions: QuestionLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.questions = QuestionLog(self.engine)
 
     @property
     def admins(self) -> frozenset[int]:

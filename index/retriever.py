@@ -464,24 +464,25 @@ class Retriever:
     ) -> list[Hit]:
         if not ranked:
             return []
-        with Session(self.engine) as session:
-            rows = session.exec(
-                select(Passage).where(col(Passage.id).in_([pid for pid, _ in ranked]))
-            ).all()
-            passages = {p.id: p for p in rows}
+        # Only the columns a hit shows, without ORM objects: this runs for every question,
+        # from many threads at once.
+        query = select(
+            col(Passage.id), col(Passage.heading_path), col(Passage.text), col(Passage.ordinal)
+        ).where(col(Passage.id).in_([pid for pid, _ in ranked]))
+        with self.engine.connect() as connection:
+            passages = {row[0]: row for row in connection.execute(query)}
         hits = []
         for pid, score in ranked:
-            passage = passages.get(pid)
-            if passage is None:  # removed from the store since the index was built
+            row = passages.get(pid)
+            if row is None:  # removed from the store since the index was built
                 continue
+            _, heading_path, text, ordinal = row
             doc = state.docs[state.passage_doc[pid]]
             sig = signals.get(pid, {})
-            indexed = passage_text_for_index(doc, passage.heading_path, passage.text)
-            relevance = _relevance(idf, indexed, sig)
+            relevance = _relevance(idf, passage_text_for_index(doc, heading_path, text), sig)
             hits.append(
-                Hit(pid, doc, passage.text, list(passage.heading_path), passage.ordinal,
-                    score, relevance, dict(sig))
-            )  # fmt: skip
+                Hit(pid, doc, text, list(heading_path), ordinal, score, relevance, dict(sig))
+            )
         return hits
 
     def document_ids(self) -> set[int]:

@@ -7,13 +7,24 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import QueuePool
 from sqlmodel import SQLModel, create_engine
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; for SQLite, create the parent folder and enable FKs and WAL."""
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int = 20, max_overflow: int = 40
+) -> Engine:
+    """Create an engine; for SQLite, create the parent folder and enable FKs and WAL.
+
+    The pool is sized for the bot's worker threads: with SQLAlchemy's default of five, fifty
+    members asking at once made most searches open (and set up) a new connection.
+    """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
+    # In-memory SQLite (":memory:", "mode=memory" URIs) gets a pool without sizes.
+    dialect: Any = parsed.get_dialect()  # DefaultDialect; the Dialect interface lacks this
+    if issubclass(dialect.get_pool_class(parsed), QueuePool):
+        kwargs.update(pool_size=pool_size, max_overflow=max_overflow)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":

@@ -19,6 +19,12 @@ class DatabaseSettings(Section):
         description="SQLAlchemy URL: sqlite:///path (default) or postgresql+psycopg://...",
     )
     echo: bool = Field(False, description="Log every SQL statement (debugging only).")
+    pool_size: int = Field(
+        20, ge=1, le=500, description="Connections kept open for the worker threads."
+    )
+    max_overflow: int = Field(
+        40, ge=0, le=1000, description="Extra connections opened under load, closed after use."
+    )
 
 
 class KnowledgeSettings(Section):

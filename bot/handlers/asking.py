@@ -8,7 +8,6 @@ import logging
 import re
 import time
 
-from sqlmodel import Session
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -168,11 +167,7 @@ def _answer_and_record(
 ) -> tuple[Answer, AskedQuestion]:
     """The blocking half of answering: retrieval, quoting, and keeping the question."""
     answer = svc.answers.answer(question)
-    with Session(svc.engine, expire_on_commit=False) as session:
-        asked = feedback.record_question(
-            session, telegram_user_id=user_id, chat_id=chat_id, answer=answer
-        )
-        session.commit()
+    asked = svc.questions.record(telegram_user_id=user_id, chat_id=chat_id, answer=answer)
     return answer, asked
 
 

