@@ -913,6 +913,16 @@ def test_each_attendee_votes_once_in_secret(engine: Engine) -> None:
     assert set(MeetingTally.__table__.columns.keys()) == {"meeting_id", "rating", "votes"}  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_the_vote_invitation_says_secret_only_when_it_is(engine: Engine, anonymous: bool) -> None:
+    settings = MeetingSettings.model_validate({"anonymous_votes": anonymous})
+    with Session(engine, expire_on_commit=False) as session:
+        _held(session, settings=settings)
+        invitation = _notices(session)[-1].text_html
+    assert "Đánh giá chất lượng sinh hoạt" in invitation
+    assert ("phiếu kín" in invitation) is anonymous
+
+
 def test_an_open_vote_keeps_who_chose_what(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
         meeting = _held(session)

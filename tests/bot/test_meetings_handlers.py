@@ -272,9 +272,10 @@ async def test_a_secretary_schedules_a_meeting_step_by_step(
     reminders = session.exec(select(MeetingReminder)).all()
     assert sorted((r.minutes_before, r.skipped) for r in reminders) == [(60, False), (1440, False)]
     assert app.job_queue is not None
-    assert {j.name for j in app.job_queue.jobs() if j.name and j.name.startswith("hop-nhac")} == {
-        f"hop-nhac-{meeting.id}-{r.id}" for r in reminders
-    }
+    jobs = [j for j in app.job_queue.jobs() if j.name and j.name.startswith("hop-nhac")]
+    assert {j.name for j in jobs} == {f"hop-nhac-{meeting.id}-{r.id}" for r in reminders}
+    # A reminder whose job runs late (a busy event loop, a long pause) still goes out.
+    assert all(j.job.misfire_grace_time is None for j in jobs)
 
     assert len(recorder.texts(800_001)) == before + 2  # nothing else, no answer to a question
     assert done["text"] == (
@@ -499,6 +500,31 @@ async def test_the_code_the_panel_shows_checks_members_in(
     assert "Đã điểm danh: 0/4." in shown
     assert recorder.texts(800_002)[0].startswith("✅ Đã điểm danh: đồng chí có mặt tại")
     assert attendance(session, meeting.id) == {"Nguyễn Thị Lan": (Mark.PRESENT, Method.CODE)}
+
+
+async def test_the_qr_code_is_replaced_before_its_link_expires(
+    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
+    assert meeting.id is not None and app.job_queue is not None
+    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "code"))
+    [job] = app.job_queue.get_jobs_by_name(f"hop-ma-{meeting.id}-800001")
+    screen = job.data
+    first_qr = screen.qr_message_id
+
+    await job.run(app)  # the link still has minutes to go: only the code message is edited
+    assert len(recorder.sent("sendPhoto")) == 1 and recorder.sent("deleteMessage") == []
+    assert len(recorder.sent("editMessageText")) == 1
+
+    screen.qr_until = utcnow() + timedelta(seconds=30)  # expires before the next tick
+    await job.run(app)
+
+    photos = recorder.sent("sendPhoto")
+    assert len(photos) == 2 and photos[1]["caption"].startswith("Quét để điểm danh")
+    assert screen.qr_message_id != first_qr
+    assert screen.qr_until > utcnow() + timedelta(minutes=4)  # a fresh five-minute link
+    [deleted] = recorder.sent("deleteMessage")
+    assert int(deleted["message_id"]) == first_qr  # the old QR no longer hangs on the screen
 
 
 async def test_cuochop_lists_the_meetings_and_opens_a_panel(
