@@ -159,6 +159,8 @@ def surely_not_sent(exc: NetworkError) -> bool:
 
 # ----------------------------------------------------------------------------- pacing
 
+Slot = list[list[float]]  # a request's places in the sliding windows it counts in
+
 
 class Pacer:
     """Sends spaced at ``rate`` per second, and never more than ``rate`` in any one second.
@@ -174,13 +176,22 @@ class Pacer:
     MIN_GAP = 0.8  # of an interval, between two requests leaving
     IN_FLIGHT_POLL = 0.01  # look again this soon when the window is full of unanswered requests
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        shared: SlidingWindow | None = None,
+    ) -> None:
         self.clock = clock
         self.paused_until = 0.0
         self._next = 0.0
         self._last = 0.0
         # A request counts in its second until Telegram answered it (it counts on arrival).
         self._window = SlidingWindow(1, 1.0, poll=self.IN_FLIGHT_POLL)
+        # The bot's own overall window (same clock), when answers go out from this process too:
+        # notices then count in it, stay under ``rate`` in it, and hold back while answers wait.
+        self._shared = shared
         self._lock = asyncio.Lock()
         self._gate_lock = asyncio.Lock()
         self.set_rate(rate)
@@ -207,23 +218,34 @@ class Pacer:
                 await asyncio.sleep(wait)
             self._next += self.interval
 
-    async def gate(self) -> list[float]:
-        """Wait until one more request may leave now; returns its place in the window, which
+    async def gate(self) -> Slot:
+        """Wait until one more request may leave now; returns its places in the windows, which
         the caller hands to ``done`` once Telegram has answered."""
         async with self._gate_lock:
             while True:
                 now = self.clock()
                 wait = max(self.paused_until, self._last + self.MIN_GAP * self.interval) - now
                 wait = max(wait, self._window.wait(now))
+                if self._shared is not None:
+                    wait = max(
+                        wait, self._shared.wait(now, min(self._shared.limit, self.per_second))
+                    )
+                    if self._shared.waiting:  # answers first
+                        wait = max(wait, self.IN_FLIGHT_POLL)
                 if wait <= 0:
                     break
                 await asyncio.sleep(wait)
             self._last = now
-            return self._window.record(now)
+            cells = [self._window.record(now)]
+            if self._shared is not None:
+                cells.append(self._shared.record(now))
+            return cells
 
-    def done(self, cell: list[float]) -> None:
+    def done(self, cells: Slot) -> None:
         """Telegram answered (or the request never left): count it from now, for one second."""
-        answered(cell, self.clock())
+        now = self.clock()
+        for cell in cells:
+            answered(cell, now)
 
 
 @dataclass
@@ -253,13 +275,14 @@ class NoticeSender:
         settings: NoticeSettings,
         *,
         worker_id: str | None = None,
+        shared_window: SlidingWindow | None = None,
     ) -> None:
         self.engine = engine
         self.bot = bot
         self.settings = settings
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.stats = SenderStats()
-        self.pacer = Pacer(settings.rate_per_second)
+        self.pacer = Pacer(settings.rate_per_second, shared=shared_window)
         self._executor = ThreadPoolExecutor(max_workers=3, thread_name_prefix="chibo-notices")
         self._queue: list[tuple[float, int, Job]] = []
         self._seq = itertools.count()
@@ -465,7 +488,7 @@ class NoticeSender:
         if len(self._chat_next) > 10_000:  # forget chats whose spacing has passed
             self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
 
-    async def _deliver(self, job: Job, cell: list[float]) -> None:
+    async def _deliver(self, job: Job, cell: Slot) -> None:
         try:
             await self._attempt(job, cell)
         except Exception:  # a bug must not kill the sender; the row is recovered as usual
@@ -474,7 +497,7 @@ class NoticeSender:
             self.pacer.done(cell)
             self._slots.release()
 
-    async def _attempt(self, job: Job, cell: list[float]) -> None:
+    async def _attempt(self, job: Job, cell: Slot) -> None:
         content = self._contents.get(job.notice_id)
         if content is None:  # the cache was emptied since the job was armed
             content = (await self._db(notices.contents, notice_ids={job.notice_id}))[job.notice_id]
@@ -605,7 +628,7 @@ class NoticeSender:
         for job in jobs:
             await self._edit_status(job)
 
-    async def _to_chat(self, chat_id: int) -> list[float]:
+    async def _to_chat(self, chat_id: int) -> Slot:
         """Wait for a slot that respects the overall pace and the chat's own limit."""
         wait = self._chat_next.get(chat_id, 0.0) - time.monotonic()
         if wait > 0:

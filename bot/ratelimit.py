@@ -40,20 +40,24 @@ class SlidingWindow:
         self.period = period
         self.poll = poll  # how soon to look again when the window is full of unanswered events
         self.events: list[list[float]] = []
+        # Senders with priority waiting for room here (the bot's answers); the notice sender,
+        # sharing the window, holds back while there are any.
+        self.waiting = 0
 
-    def wait(self, now: float) -> float:
-        """Seconds until one more event fits.
+    def wait(self, now: float, limit: int | None = None) -> float:
+        """Seconds until one more event fits (with at most ``limit`` in the window, if given).
 
         A request still on its way stays counted however long it takes: Telegram counts it
         when it arrives, which may be later than a second after it was started.
         """
         self.events = [e for e in self.events if e[1] or e[0] > now - self.period]
-        if len(self.events) < self.limit:
+        fill = len(self.events) - (self.limit if limit is None else limit) + 1
+        if fill <= 0:
             return 0.0
-        answered = [e[0] for e in self.events if not e[1]]
-        if not answered:
+        answered = sorted(e[0] for e in self.events if not e[1])
+        if len(answered) < fill:
             return self.poll
-        return max(self.poll, min(answered) + self.period - now)
+        return max(self.poll, answered[fill - 1] + self.period - now)
 
     def record(self, now: float) -> list[float]:
         """Count one event; the returned cell [stamp, in flight] is restamped when answered."""
@@ -156,15 +160,31 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
                     answered(stamp, now)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @property
+    def overall_window(self) -> SlidingWindow | None:
+        """The overall window, for the notice sender to share (None when unlimited)."""
+        return self._overall
+
     async def _take_slot(self, chat: int | str) -> list[list[float]]:
-        while True:
-            async with self._lock:
-                now = self.clock()
-                windows = [w for w in (self._overall, self._chat_window(chat)) if w is not None]
-                wait = max([w.wait(now) for w in windows] + [self._held.get(chat, 0.0) - now])
-                if wait <= 0:
-                    return [window.record(now) for window in windows]
-            await asyncio.sleep(wait)
+        queued = False  # counted in the overall window's ``waiting``
+        try:
+            while True:
+                async with self._lock:
+                    now = self.clock()
+                    chat_window = self._chat_window(chat)
+                    overall = self._overall.wait(now) if self._overall is not None else 0.0
+                    own = chat_window.wait(now) if chat_window is not None else 0.0
+                    wait = max(overall, own, self._held.get(chat, 0.0) - now)
+                    if wait <= 0:
+                        windows = [w for w in (self._overall, chat_window) if w is not None]
+                        return [window.record(now) for window in windows]
+                    if self._overall is not None and queued != (overall > 0):
+                        queued = overall > 0
+                        self._overall.waiting += 1 if queued else -1
+                await asyncio.sleep(wait)
+        finally:
+            if queued and self._overall is not None:
+                self._overall.waiting -= 1
 
     def _chat_window(self, chat: int | str) -> SlidingWindow | _Bucket | None:
         window = self._chats.get(chat)

@@ -63,6 +63,7 @@ from bot.outbox import (
     send_part,
     status_markup,
 )
+from bot.ratelimit import TelegramRateLimiter
 from knowledge.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -752,7 +753,10 @@ async def start_sender(application: Application) -> NoticeSender | None:
     bot, own = sender_bot(application, settings)
     if own is not None:
         await own.initialize()
-    sender = NoticeSender(found.engine, bot, settings)
+    # Answers and notices leave through one overall budget: Telegram counts them together.
+    limiter = application.bot.rate_limiter
+    shared = limiter.overall_window if isinstance(limiter, TelegramRateLimiter) else None
+    sender = NoticeSender(found.engine, bot, settings, shared_window=shared)
     application.bot_data[SENDER_KEY] = sender
     application.bot_data[REQUEST_KEY] = own
     sender.start()

@@ -31,6 +31,7 @@ from bot.notices import (
     compose,
     parse_send_time,
 )
+from bot.ratelimit import SlidingWindow, answered
 from tests.bot.factories import make_cell, make_member
 
 SETTINGS = NoticeSettings.model_validate({})
@@ -583,3 +584,23 @@ async def test_a_request_still_on_its_way_keeps_its_place_in_the_second() -> Non
     pacer.done(held_up)
     pacer.done(also_held_up)
     await asyncio.wait_for(waiting, timeout=2.0)
+
+
+async def test_notices_count_in_the_bots_own_window_and_give_way_to_answers() -> None:
+    shared = SlidingWindow(30, 1.0)
+    for _ in range(29):  # 29 answers went out just now
+        answered(shared.record(time.monotonic()), time.monotonic())
+    pacer = outbox.Pacer(29, shared=shared)
+
+    with pytest.raises(TimeoutError):  # the broadcast stays at its 29 within the shared second
+        await asyncio.wait_for(pacer.gate(), 0.3)
+    await asyncio.sleep(0.8)
+    slot = await asyncio.wait_for(pacer.gate(), 0.5)  # the answers' second is over
+    assert len(shared.events) == 1  # the notice now counts where answers look for room
+    pacer.done(slot)
+
+    shared.waiting = 1  # an answer is waiting for room in the overall window
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(pacer.gate(), 0.3)
+    shared.waiting = 0
+    pacer.done(await asyncio.wait_for(pacer.gate(), 0.5))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import TelegramRateLimiter
+from bot.ratelimit import SlidingWindow, TelegramRateLimiter, answered
 
 
 class Recorder:
@@ -99,3 +99,37 @@ async def test_a_request_slow_to_reach_telegram_still_counts_until_answered() ->
     arrived.sort()
     # As Telegram counts them, no second holds more than two: 2 at 0, 3 at 1.0, 1 at 1.5, 4 at 2.0.
     assert all(arrived[i + 2] - arrived[i] >= 0.95 for i in range(len(arrived) - 2)), arrived
+
+
+def test_a_window_says_when_it_has_room_under_a_lower_limit() -> None:
+    window = SlidingWindow(3, 1.0)
+    for stamp in (0.0, 0.1, 0.2):
+        answered(window.record(stamp), stamp)
+    assert window.wait(0.5) == pytest.approx(0.5)  # the first of three must leave
+    assert window.wait(0.5, limit=2) == pytest.approx(0.6)  # two of them must leave
+    assert window.wait(0.5, limit=4) == 0.0
+
+
+async def test_an_answer_held_back_by_the_overall_limit_is_counted_as_waiting() -> None:
+    limiter = TelegramRateLimiter(per_second=2)
+    window = limiter.overall_window
+    assert window is not None
+    on_the_way = [window.record(time.monotonic()) for _ in range(2)]
+
+    slot = asyncio.create_task(limiter._take_slot(1001))
+    await asyncio.sleep(0.1)
+    assert window.waiting == 1 and not slot.done()  # the notice sender now holds back
+    for cell in on_the_way:
+        answered(cell, time.monotonic() - 1.0)  # answered long enough ago to have left
+    await asyncio.wait_for(slot, 2.0)
+    assert window.waiting == 0
+
+    window.record(time.monotonic())  # full again: a waiting answer that gives up
+    window.record(time.monotonic())
+    gave_up = asyncio.create_task(limiter._take_slot(1002))
+    await asyncio.sleep(0.1)
+    assert window.waiting == 1
+    gave_up.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await gave_up
+    assert window.waiting == 0

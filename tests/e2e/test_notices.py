@@ -541,3 +541,34 @@ async def test_the_assembled_bot_sends_notices_and_keeps_drafts_from_questions(
     assert "Chỉ thị 05 nói về gì? Họp bàn lúc 19:30." in copy["text"]
     assert "THÔNG BÁO" not in answer["text"]  # questions are still answered as before
     assert not answer["text"].startswith("Xin lỗi, đã có lỗi")
+
+
+async def test_answers_and_a_broadcast_share_telegrams_budget(tmp_path: Path) -> None:
+    """Telegram counts answers and notices together: with both at full speed, none is refused."""
+    async with TelegramEmulator(rate_limits=RateLimits()) as telegram:
+        config = make_settings(
+            tmp_path, api_base_url=telegram.base_url, api_file_url=telegram.base_file_url
+        )
+        services = services_from(hash_corpus(str(tmp_path.parent / "hash-corpus")), config)
+        try:
+            async with running_bot(config, services) as app:
+                cell = populate(services.engine, telegram, 90)
+                askers = populate(services.engine, telegram, 40)[1:]  # another cell: no notice
+                notice_id = queue_notice(services.engine, cell[0].id)
+                app.bot_data[SENDER_KEY].wake()
+                await telegram.wait_for(lambda: sum(delivered(telegram, cell).values()) >= 15)
+                sent = [telegram.user_sends_text(u, "Chỉ thị 05 nói về gì?") for u in askers]
+                replies = await asyncio.gather(
+                    *(
+                        telegram.wait_for_message(u.id, after=m, timeout=30)
+                        for u, m in zip(askers, sent, strict=True)
+                    )
+                )
+                await until_done(services.engine, notice_id)
+                copies = delivered(telegram, cell)
+        finally:
+            services.engine.dispose()
+
+    assert telegram.rate_limited == 0
+    assert set(copies.values()) == {1} and len(copies) == 90
+    assert all("Nguồn:" in r["text"] or "chưa tìm thấy" in r["text"].lower() for r in replies)
