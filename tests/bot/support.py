@@ -164,6 +164,7 @@ class RecordingRequest(BaseRequest):
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.uploads: list[tuple[str, str, bytes]] = []  # (method, file name, bytes) sent
         self.files: dict[str, bytes] = {}
         self.chat_member_count: int | None = None
         self.chat_members: dict[int, str] = {}
@@ -197,6 +198,10 @@ class RecordingRequest(BaseRequest):
         name = url.rsplit("/", 1)[1]
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append(Call(name, params))
+        if request_data is not None and request_data.contains_files:
+            for file_name, content, _mime in request_data.multipart_data.values():
+                raw = content if isinstance(content, bytes) else content.read()
+                self.uploads.append((name, file_name or "", raw))
         try:
             result = self._result(name, params)
         except ValueError as exc:

@@ -15,7 +15,6 @@ import pytest
 import pytest_asyncio
 from sqlmodel import Session, col, func, select
 from telegram.ext import Application
-from telegram.request import RequestData
 
 from bot import meeting_texts as mt
 from bot import meetings
@@ -56,42 +55,9 @@ NO_SENDER = NoticeSettings.model_validate({"enabled": False})
 JSON = dict[str, Any]
 
 
-class UploadRecorder(RecordingRequest):
-    """The recording Bot API, also keeping each uploaded file: (method, file name, bytes)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.uploads: list[tuple[str, str, bytes]] = []
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        """Keep the files of a multipart request, then answer as the recorder does."""
-        if request_data is not None and request_data.contains_files:
-            for name, content, _mime in request_data.multipart_data.values():
-                raw = content if isinstance(content, bytes) else content.read()
-                self.uploads.append((url.rsplit("/", 1)[1], name or "", raw))
-        return await super().do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
-
-
-@pytest.fixture
-def recorder() -> UploadRecorder:
-    """The offline Bot API, keeping uploaded files too."""
-    return UploadRecorder()
-
-
 @pytest_asyncio.fixture
 async def app(
-    settings: Settings, services: Services, recorder: UploadRecorder
+    settings: Settings, services: Services, recorder: RecordingRequest
 ) -> AsyncIterator[Application]:
     """The real Application, started (its job queue runs), without the notice sender: queued
     messages stay in the outbox for the tests to read."""
@@ -214,7 +180,7 @@ def notice_texts(session: Session) -> list[str]:
 
 
 async def test_a_secretary_schedules_a_meeting_step_by_step(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     await say(app, SECRETARY, "/hop")
     asked_kind = recorder.sent()[-1]
@@ -292,7 +258,7 @@ async def test_a_secretary_schedules_a_meeting_step_by_step(
 
 
 async def test_documents_to_read_can_be_uploaded_while_scheduling(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     await say(app, SECRETARY, "/hop")
     await press(app, SECRETARY, dict(recorder.buttons(recorder.sent()[-1]))["Thường kỳ"])
@@ -321,7 +287,7 @@ async def test_documents_to_read_can_be_uploaded_while_scheduling(
 
 
 async def test_a_draft_button_pressed_after_the_draft_ended_changes_nothing(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     await say(app, SECRETARY, "/hop")
     kind = dict(recorder.buttons(recorder.sent()[-1]))["Thường kỳ"]
@@ -337,7 +303,7 @@ async def test_a_draft_button_pressed_after_the_draft_ended_changes_nothing(
 
 
 async def test_members_and_strangers_are_refused_with_the_reason(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     assert meeting.id is not None
@@ -371,7 +337,7 @@ async def test_members_and_strangers_are_refused_with_the_reason(
 
 
 async def test_members_answer_the_invitation(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     assert meeting.id is not None
@@ -406,7 +372,7 @@ async def test_members_answer_the_invitation(
 
 
 async def test_answers_to_a_cancelled_meeting_are_refused(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     assert meeting.id is not None
@@ -428,7 +394,7 @@ async def test_answers_to_a_cancelled_meeting_are_refused(
 
 
 async def test_check_in_by_code_by_the_code_alone_and_by_the_qr_link(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
     assert meeting.id is not None
@@ -476,7 +442,7 @@ async def test_check_in_by_code_by_the_code_alone_and_by_the_qr_link(
 
 
 async def test_the_code_the_panel_shows_checks_members_in(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
     later = schedule(session, cell, starts_in=timedelta(days=2))
@@ -503,7 +469,7 @@ async def test_the_code_the_panel_shows_checks_members_in(
 
 
 async def test_the_qr_code_is_replaced_before_its_link_expires(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
     assert meeting.id is not None and app.job_queue is not None
@@ -528,7 +494,7 @@ async def test_the_qr_code_is_replaced_before_its_link_expires(
 
 
 async def test_cuochop_lists_the_meetings_and_opens_a_panel(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     await say(app, SECRETARY, "/cuochop")
     empty = last_text(recorder)
@@ -554,7 +520,7 @@ async def test_cuochop_lists_the_meetings_and_opens_a_panel(
 
 
 async def test_a_secretary_records_a_member_without_telegram_by_hand(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
     assert meeting.id is not None
@@ -587,7 +553,7 @@ async def _held_meeting(app: Application, session: Session, cell: Cell) -> Meeti
 
 
 async def test_closing_sends_the_report_and_attendees_rate_the_meeting(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = await _held_meeting(app, session, cell)
     assert meeting.id is not None
@@ -652,7 +618,7 @@ async def test_closing_sends_the_report_and_attendees_rate_the_meeting(
 
 
 async def test_a_vote_before_the_meeting_is_closed_is_refused(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = await _held_meeting(app, session, cell)
     assert meeting.id is not None
@@ -669,7 +635,7 @@ async def test_a_vote_before_the_meeting_is_closed_is_refused(
 
 
 async def test_attendance_history_for_members_and_statistics_for_secretaries(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = await _held_meeting(app, session, cell)
     assert meeting.id is not None
@@ -702,7 +668,7 @@ async def test_attendance_history_for_members_and_statistics_for_secretaries(
 
 
 async def test_the_place_is_changed_and_the_meeting_cancelled_from_the_panel(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     assert meeting.id is not None
@@ -830,7 +796,7 @@ async def test_two_processes_fire_a_reminder_once(
 
 
 async def test_two_quick_taps_on_confirm_schedule_one_meeting(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     await say(app, SECRETARY, "/hop")
     await press(app, SECRETARY, dict(recorder.buttons(recorder.sent()[-1]))["Thường kỳ"])
@@ -845,7 +811,7 @@ async def test_two_quick_taps_on_confirm_schedule_one_meeting(
 
 
 async def test_a_member_who_changes_their_mind_is_not_asked_for_a_reason_any_more(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "x"))
@@ -859,7 +825,7 @@ async def test_a_member_who_changes_their_mind_is_not_asked_for_a_reason_any_mor
 
 
 async def test_another_command_drops_a_waiting_prompt(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     await press(app, SECRETARY, pack(mt.PANEL, meeting.id or 0, "edit_place"))
@@ -873,7 +839,7 @@ async def test_another_command_drops_a_waiting_prompt(
 
 
 async def test_answers_after_the_start_are_refused(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=-timedelta(minutes=5), scheduled_ago=timedelta(1))
     await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "x"))
@@ -883,7 +849,7 @@ async def test_answers_after_the_start_are_refused(
 
 
 async def test_guessing_codes_is_stopped_after_five_wrong_ones(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
     right = meetings.code_at(meeting, utcnow(), SETTINGS)
@@ -897,7 +863,7 @@ async def test_guessing_codes_is_stopped_after_five_wrong_ones(
 
 
 async def test_recording_by_hand_reads_di_muon_and_namesakes(
-    app: Application, recorder: UploadRecorder, session: Session, cell: Cell
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
     make_member(session, cell, full_name="Lê Văn Hùng", telegram_user_id=None)
