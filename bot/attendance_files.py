@@ -13,18 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from bot.meeting_models import Mark
 from bot.when import VIETNAM, describe
+
+# matplotlib and openpyxl are imported where a file is made: together they take about half a
+# second to import, which every `chibo` command would otherwise pay through bot.settings.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_CHART_POINTS = 12
 
@@ -324,6 +323,9 @@ def _write_table(
     widths: Sequence[int],
 ) -> int:
     """Append a bold header and the rows, freeze below the header; return the header's row."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     ws.append(list(header))
     header_row = ws.max_row
     for cell in ws[header_row]:
@@ -345,6 +347,9 @@ def _workbook_bytes(book: Workbook) -> bytes:
 
 def sheet_xlsx(sheet: MeetingSheet) -> bytes:
     """The attendance workbook: the table with title rows and summary, and a totals sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -393,6 +398,9 @@ def chart_points(points: Sequence[RatePoint]) -> tuple[RatePoint, ...]:
 
 def rate_chart(points: Sequence[RatePoint], *, title: str) -> Figure:
     """A bar chart of attendance rates, 0–100 %, each bar labelled like '95,7%'."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     # Figure without pyplot: no global state, safe to build in worker threads.
     figure = Figure(figsize=(10, 5), dpi=100, layout="constrained")
     ax = figure.add_subplot()
@@ -419,6 +427,8 @@ def rate_chart(points: Sequence[RatePoint], *, title: str) -> Figure:
 
 def rate_chart_png(points: Sequence[RatePoint], *, title: str) -> bytes:
     """The rate chart as a 1000×500 PNG."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     figure = rate_chart(points, title=title)
     out = io.BytesIO()
     FigureCanvasAgg(figure).print_png(out)
@@ -454,6 +464,9 @@ def statistics_xlsx(
     members: Sequence[MemberStat], months: Sequence[MonthStat], *, title: str
 ) -> bytes:
     """Attendance over a period, one sheet by member and one by month."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     by_member = book.active
     assert by_member is not None
