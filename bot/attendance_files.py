@@ -11,11 +11,12 @@ import html
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.meeting_models import Mark
+from bot.models import as_utc
 from bot.when import VIETNAM, describe
 
 # matplotlib and openpyxl are imported where a file is made: together they take about half a
@@ -229,19 +230,13 @@ def format_rate(rate: float, *, digits: int = 2) -> str:
     return text.replace(".", ",") + "%"
 
 
-def _local(moment: datetime) -> datetime:
-    # Naive values are UTC, as SQLite hands them back.
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(VIETNAM)
-
-
 def _when(moment: datetime) -> str:
     """'14:00 thứ Sáu, 04/12/2026' in Vietnam time."""
-    return describe(_local(moment))
+    return describe(as_utc(moment))
 
 
 def _clock(moment: datetime | None) -> str:
-    return f"{_local(moment):%H:%M}" if moment is not None else ""
+    return f"{as_utc(moment).astimezone(VIETNAM):%H:%M}" if moment is not None else ""
 
 
 def _safe(value: Any) -> Any:

@@ -138,7 +138,6 @@ ASK_MINUTES = (
     "để đảng viên tra cứu. Gõ /huy để bỏ."
 )
 MINUTES_ATTACHED = "Đã nạp «{title}» vào kho và gắn với cuộc họp «{meeting}»."
-MINUTES_FAILED = "Không nạp được tệp: {reason}"
 TALLY_TITLE = "<b>Đánh giá chất lượng sinh hoạt</b> — {title}"
 TALLY_LINE = "{label}: {count}"
 TALLY_TOTAL = "Tổng: {total} phiếu{secret}."

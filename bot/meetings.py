@@ -536,10 +536,9 @@ def fire_reminder(session: Session, *, reminder_id: int, now: datetime) -> int |
     assert meeting is not None and meeting.id is not None
     excused = excuses(session, meeting_id=meeting.id)
     recipients = [m for m in roll(session, cell_id=meeting.cell_id) if m.id not in excused]
-    creator = session.exec(
-        select(Member).where(col(Member.telegram_user_id) == meeting.created_by)
-    ).first()
-    sender = creator.full_name if creator is not None and creator.full_name else mt.SECRETARY
+    sender, _cell = notices.member_name(
+        session, telegram_user_id=meeting.created_by, fallback=mt.SECRETARY
+    )
     notice = _queue(
         session,
         meeting,

@@ -382,9 +382,9 @@ def queue_to_members(
     cell_id: int | None,
     label: str,
     body: str,
+    parts: list[dict[str, Any]],
     send_at: datetime,
     now: datetime,
-    parts: list[dict[str, Any]] | None = None,
     attachment_name: str | None = None,
     audience: dict[str, Any] | None = None,
     buttons: str | None = None,
@@ -393,8 +393,8 @@ def queue_to_members(
 ) -> Notice:
     """A notice to these members: one pending delivery each (unreachable without an account).
 
-    ``parts`` default to the body as one text message; ``buttons`` names the keyboard of a
-    meeting message (bot.meeting_texts.buttons_markup) instead of «Đã đọc».
+    ``parts`` are the messages as sent (``body`` is kept for the report); ``buttons`` names the
+    keyboard of a meeting message (bot.meeting_texts.buttons_markup) instead of «Đã đọc».
     """
     notice = Notice(
         cell_id=cell_id,
@@ -403,7 +403,7 @@ def queue_to_members(
         audience=audience or {},
         audience_label=label,
         text_html=body,
-        parts=parts if parts is not None else [{"kind": "text", "html": body}],
+        parts=parts,
         attachment_name=attachment_name,
         recipients=len(members),
         send_at=max(send_at, now),
