@@ -35,20 +35,31 @@ _PRESENT = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberSt
 Callback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
 
 
-def final(callback: Callback) -> Callback:
-    """End the update with this handler: later groups' handlers (the question handlers of
-    group 0) must not see it too, even after an error, which the error handlers report."""
+def reported(callback: Callback) -> Callback:
+    """Errors go to the error handlers and end the update; otherwise the callback decides
+    whether the update goes on to later groups (by raising ApplicationHandlerStop)."""
 
     @functools.wraps(callback)
     async def wrapped(update: Update, context: Context) -> Any:
         try:
-            state = await callback(update, context)
+            return await callback(update, context)
         except ApplicationHandlerStop:
             raise
         except Exception as exc:
             await context.application.process_error(update, exc)
             raise ApplicationHandlerStop(None) from exc
-        raise ApplicationHandlerStop(state)
+
+    return wrapped
+
+
+def final(callback: Callback) -> Callback:
+    """End the update with this handler: later groups' handlers (the question handlers of
+    group 0) must not see it too, even after an error, which the error handlers report."""
+    inner = reported(callback)
+
+    @functools.wraps(callback)
+    async def wrapped(update: Update, context: Context) -> Any:
+        raise ApplicationHandlerStop(await inner(update, context))
 
     return wrapped
 

@@ -51,7 +51,6 @@ from bot import library, meetings, members
 from bot import meeting_texts as mt
 from bot.handlers import documents
 from bot.handlers.common import (
-    Callback,
     Context,
     access_of,
     drop_on_timeout,
@@ -59,6 +58,7 @@ from bot.handlers.common import (
     in_session,
     keyboard,
     reply,
+    reported,
     secretary_access,
     send_html,
 )
@@ -1380,23 +1380,6 @@ async def start_reminders(application: Application) -> None:
 # ----------------------------------------------------------------------------- wiring
 
 
-def _passing(callback: Callback) -> Callback:
-    """Errors reported; the callback itself decides whether the update goes on (by raising
-    ApplicationHandlerStop)."""
-
-    @functools.wraps(callback)
-    async def wrapped(update: Update, context: Context) -> Any:
-        try:
-            return await callback(update, context)
-        except ApplicationHandlerStop:
-            raise
-        except Exception as exc:
-            await context.application.process_error(update, exc)
-            raise ApplicationHandlerStop(None) from exc
-
-    return wrapped
-
-
 def _conversation(settings: MeetingSettings) -> ConversationHandler[Context]:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND & private
@@ -1461,13 +1444,13 @@ def register(application: Application) -> None:
     add(CommandHandler("comat", final(check_in_command)))
     add(CommandHandler("ghicomat", final(record_by_hand)))
     add(CommandHandler("diemdanh", final(history)))
-    add(CommandHandler("huy", _passing(cancel_prompt), private))
+    add(CommandHandler("huy", reported(cancel_prompt), private))
     application.add_handler(
         MessageHandler(filters.COMMAND & private & ~filters.Regex(r"^/huy\b"), forget_prompt),
         group=GROUP - 1,
     )
-    add(MessageHandler(filters.TEXT & ~filters.COMMAND & private, _passing(private_text)))
-    add(MessageHandler(filters.Document.ALL & private, _passing(private_file)))
+    add(MessageHandler(filters.TEXT & ~filters.COMMAND & private, reported(private_text)))
+    add(MessageHandler(filters.Document.ALL & private, reported(private_file)))
     for action, callback in (
         (mt.RSVP, rsvp_button),
         (mt.VOTE, vote_button),
