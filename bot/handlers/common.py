@@ -8,7 +8,7 @@ import html
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -83,13 +83,20 @@ def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     )
 
 
-def services(context: Context) -> Services:
+class BotDataOwner(Protocol):
+    """A handler's context, or the Application itself (start-up code and jobs)."""
+
+    @property
+    def bot_data(self) -> Any: ...
+
+
+def services(context: BotDataOwner) -> Services:
     """The services the entry point put into bot_data."""
     found: Services = context.bot_data["services"]
     return found
 
 
-async def in_session(context: Context, work: Callable[[Session], T]) -> T:
+async def in_session(context: BotDataOwner, work: Callable[[Session], T]) -> T:
     """Run ``work`` in one short session, in a worker thread; commits when it returns."""
     engine = services(context).engine
 

@@ -109,7 +109,8 @@ def _settings_in(bot_data: dict[Any, Any]) -> MeetingSettings:
     return meeting_settings(owner.settings if owner is not None else None)
 
 
-async def _who(context: Context, access: Access, fallback: str) -> str:
+def _who(access: Access, fallback: str) -> str:
+    """The roster name of whoever acts, else ``fallback`` (their Telegram name)."""
     member = access.member
     return member.full_name if member is not None and member.full_name else fallback
 
@@ -149,7 +150,7 @@ async def begin(update: Update, context: Context) -> int:
         return ConversationHandler.END
     user = update.effective_user
     assert user is not None
-    name = await _who(context, access, user.full_name)
+    name = _who(access, user.full_name)
     draft = Draft(access.member.cell_id, name)
     context.user_data[DRAFT_KEY] = draft
     buttons = [
@@ -487,13 +488,7 @@ async def _panel_job(context: Context) -> None:
 
 
 async def _edit_panel(application: Application, meeting_id: int) -> None:
-    svc = application.bot_data["services"]
-
-    def load() -> meetings.Board:
-        with Session(svc.engine, expire_on_commit=False) as session:
-            return meetings.board(session, meeting_id=meeting_id)
-
-    found = await asyncio.to_thread(load)
+    found = await in_session(application, lambda s: meetings.board(s, meeting_id=meeting_id))
     meeting = found.meeting
     if meeting.panel_chat_id is None or meeting.panel_message_id is None:
         return
@@ -529,8 +524,6 @@ async def panel_button(update: Update, context: Context) -> None:
         await query.answer(mt.NOT_SECRETARY, show_alert=True)
         return
     await query.answer()
-    chat = update.effective_chat
-    assert chat is not None
     handler = _PANEL_ACTIONS.get(action)
     if handler is None:
         return
@@ -573,7 +566,7 @@ async def _cancel(update: Update, context: Context, meeting: Meeting, access: Ac
         await reply(update, context, mt.BUTTON_STALE)
         return
     reason = reasons.pop(meeting.id)
-    name = await _who(context, access, user.full_name)
+    name = _who(access, user.full_name)
     try:
         await in_session(
             context,
@@ -605,7 +598,7 @@ async def _close(update: Update, context: Context, meeting: Meeting, access: Acc
     user = update.effective_user
     assert user is not None and meeting.id is not None
     settings = settings_of(context)
-    name = await _who(context, access, user.full_name)
+    name = _who(access, user.full_name)
     try:
         await in_session(
             context,
@@ -868,7 +861,7 @@ async def _answer_prompt(
     if target is None or not access.manages(target.cell_id):
         await reply(update, context, mt.NOT_SECRETARY)
         return
-    name = await _who(context, access, user.full_name)
+    name = _who(access, user.full_name)
     value: str | datetime = text
     if kind == "time":
         try:
@@ -1169,7 +1162,7 @@ async def record_by_hand(update: Update, context: Context) -> None:
     if meeting is None:
         await reply(update, context, mt.NO_OPEN_MEETING)
         return
-    by_name = await _who(context, access, user.full_name)
+    by_name = _who(access, user.full_name)
     try:
         member, result = await in_session(
             context,
@@ -1328,13 +1321,9 @@ async def reschedule_reminders(
 ) -> list[meetings.PendingReminder]:
     """(Re)create the job of every reminder still to fire (of one meeting, or all at start-up);
     overdue ones run at once. The reminders whose jobs were set."""
-    svc = application.bot_data["services"]
-
-    def load() -> list[meetings.PendingReminder]:
-        with Session(svc.engine) as session:
-            return meetings.pending_reminders(session, meeting_id=meeting_id)
-
-    pending = await asyncio.to_thread(load)
+    pending = await in_session(
+        application, lambda s: meetings.pending_reminders(s, meeting_id=meeting_id)
+    )
     queue = application.job_queue
     if queue is None:
         log.warning("no job queue: meeting reminders will not fire")

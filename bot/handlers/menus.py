@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot import texts
+from bot.handlers.common import in_session, services
 from bot.members import Access
 from bot.models import SECRETARY_ROLES, Member, MemberStatus
 
@@ -74,8 +75,7 @@ def secretaries(session: Session, *, admins: frozenset[int]) -> list[Access]:
 async def set_role_menus(application: Application) -> None:
     """Start-up: the default menu, then each secretary's and admin's own."""
     await set_default_menu(application.bot)
-    services = application.bot_data["services"]
-    with Session(services.engine) as session:
-        people = secretaries(session, admins=services.admins)
+    admins = services(application).admins
+    people = await in_session(application, lambda s: secretaries(s, admins=admins))
     for access in people:
         await set_menu(application.bot, access)
