@@ -14,7 +14,7 @@ from sqlmodel import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
 from bot import members, texts
 from bot.members import Access
@@ -74,6 +74,30 @@ def drop_on_timeout(key: str, text: str) -> Callable[[object, Context], Coroutin
             await send_html(context.bot, update.effective_chat.id, text)
 
     return timed_out
+
+
+def drop_draft(key: str, text: str) -> Callable[[Update, Context], Coroutine[Any, Any, int]]:
+    """A /huy or «Hủy» callback: forget the draft under ``key``, say ``text``, end the talk."""
+
+    async def dropped(update: Update, context: Context) -> int:
+        assert context.user_data is not None
+        context.user_data.pop(key, None)
+        await reply(update, context, text)
+        return ConversationHandler.END
+
+    return dropped
+
+
+def stale_button(text: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """A callback for buttons of a step already passed or a draft that ended: ``text`` in a
+    pop-up."""
+
+    async def stale(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer(text, show_alert=True)
+
+    return stale
 
 
 def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:

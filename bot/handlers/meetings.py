@@ -49,7 +49,7 @@ from telegram.warnings import PTBUserWarning
 from bot import attendance_files as files
 from bot import library, meetings, members
 from bot import meeting_texts as mt
-from bot.handlers import documents
+from bot.handlers import common, documents
 from bot.handlers.common import (
     Context,
     access_of,
@@ -366,14 +366,7 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
     return ConversationHandler.END
 
 
-async def drop_draft(update: Update, context: Context) -> int:
-    """/huy or «Hủy»: the draft is dropped."""
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
-    await reply(update, context, mt.DRAFT_CANCELLED)
-    return ConversationHandler.END
-
-
+drop_draft = common.drop_draft(DRAFT_KEY, mt.DRAFT_CANCELLED)
 draft_timed_out = drop_on_timeout(DRAFT_KEY, mt.DRAFT_EXPIRED)
 
 
@@ -1405,11 +1398,7 @@ async def private_only(update: Update, context: Context) -> None:
     await reply(update, context, mt.PRIVATE_ONLY)
 
 
-async def stale_draft_button(update: Update, context: Context) -> None:
-    """A draft button after the draft ended."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer(mt.BUTTON_STALE, show_alert=True)
+stale_draft_button = common.stale_button(mt.BUTTON_STALE)
 
 
 def register(application: Application) -> None:

@@ -35,6 +35,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import members, notices
 from bot import notice_texts as nt
+from bot.handlers import common
 from bot.handlers.common import (
     Context,
     access_of,
@@ -303,22 +304,11 @@ async def receive_send_at(update: Update, context: Context) -> int:
     return await _preview(update, context, draft)
 
 
-async def cancel_draft(update: Update, context: Context) -> int:
-    """/huy or «Hủy»: drop the draft."""
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
-    await reply(update, context, nt.CANCELLED)
-    return ConversationHandler.END
-
-
+cancel_draft = common.drop_draft(DRAFT_KEY, nt.CANCELLED)
 draft_timed_out = drop_on_timeout(DRAFT_KEY, nt.DRAFT_EXPIRED)
 
 
-async def stale_draft_button(update: Update, context: Context) -> None:
-    """A draft button of a step already passed, or of a draft that ended."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer(nt.DRAFT_BUTTON_STALE, show_alert=True)
+stale_draft_button = common.stale_button(nt.DRAFT_BUTTON_STALE)
 
 
 async def _expired(update: Update, context: Context) -> int:
