@@ -243,14 +243,9 @@ async def receive_readings(update: Update, context: Context) -> int:
     if fold(text) in mt.SKIP_WORDS or fold(text) in mt.DONE_WORDS:
         return await _preview(update, context, draft)  # files sent at this step stay
     wanted = [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()][:10]
-    found: list[Reading] = []
-    missing: list[str] = []
-    for number in wanted:
-        reading = await in_session(context, functools.partial(_reading, number=number))
-        if reading is None:
-            missing.append(number)
-        else:
-            found.append(reading)
+    looked_up = await in_session(context, lambda s: [_reading(s, number=n) for n in wanted])
+    found = [reading for reading in looked_up if reading is not None]
+    missing = [n for n, reading in zip(wanted, looked_up, strict=True) if reading is None]
     if missing:
         shown = ", ".join(f"«{html.escape(m)}»" for m in missing)
         await reply(update, context, mt.READING_UNKNOWN.format(missing=shown))

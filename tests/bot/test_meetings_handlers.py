@@ -179,6 +179,22 @@ def notice_texts(session: Session) -> list[str]:
 # ----------------------------------------------------------------------------- /hop
 
 
+async def test_readings_are_looked_up_and_unknown_numbers_named(
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
+) -> None:
+    await say(app, SECRETARY, "/hop")
+    await press(app, SECRETARY, dict(recorder.buttons(recorder.sent()[-1]))["Thường kỳ"])
+    for answer in ("14h thứ 6 tuần sau", "Hội trường", "không"):
+        await say(app, SECRETARY, answer)
+    await say(app, SECRETARY, "Chỉ thị 05, Chỉ thị 99-CT/TW; QĐ 777")
+    refused = last_text(recorder)
+    await say(app, SECRETARY, "CT 05")
+    preview = last_text(recorder)
+
+    assert refused == mt.READING_UNKNOWN.format(missing="«Chỉ thị 99-CT/TW», «QĐ 777»")
+    assert "05-CT/TW" in preview and "99-CT/TW" not in preview
+
+
 async def test_a_secretary_schedules_a_meeting_step_by_step(
     app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
