@@ -25,7 +25,6 @@ import asyncio
 import json
 import secrets
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.bench_bot import start_chibo  # noqa: E402
+from scripts.bench_bot import start_chibo, summarize  # noqa: E402
 from tests.e2e.telegram_emulator import RateLimits, TelegramEmulator, User  # noqa: E402
 
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -252,8 +251,7 @@ async def storm(
         by_method[record.method] = by_method.get(record.method, 0) + 1
     if refused:
         print(f"429s by method: {by_method}; first at +{refused[0].time - first:.2f}s", flush=True)
-    times = sorted(acked.values())
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else float("nan")
+    ack = summarize(list(acked.values())) if acked else None
     result: dict[str, object] = {
         "members": len(users),
         "sent_within_s": round(spread, 3),
@@ -262,9 +260,9 @@ async def storm(
         "acknowledged": len(acked),
         "confirmed": confirmations,
         "duplicates": duplicates,
-        "ack_p50_s": round(statistics.median(times), 3) if times else None,
-        "ack_p95_s": round(p95, 3),
-        "ack_max_s": round(times[-1], 3) if times else None,
+        "ack_p50_s": round(ack["p50"], 3) if ack else None,
+        "ack_p95_s": round(ack["p95"], 3) if ack else None,
+        "ack_max_s": round(ack["max"], 3) if ack else None,
         "recorded_by_s": round(recorded_by, 3) if recorded_by is not None else None,
         "rate_limited_429": telegram.rate_limited,
     }
