@@ -180,6 +180,16 @@ async def secretary_access(
     return await allowed_access(update, context, lambda a: a.is_secretary, lambda _: denial)
 
 
+async def cell_secretary_access(
+    update: Update, context: Context, denial: str = texts.NOT_SECRETARY
+) -> Access | None:
+    """Like ``secretary_access``, for commands about the secretary's own cell: an admin with no
+    cell of his own is refused the same way. ``access.member`` is set when this returns one."""
+    return await allowed_access(
+        update, context, lambda a: a.is_secretary and a.member is not None, lambda _: denial
+    )
+
+
 async def send_html(
     bot: Bot,
     chat_id: int,

@@ -17,6 +17,7 @@ from bot.handlers import menus
 from bot.handlers.common import (
     Context,
     access_of,
+    cell_secretary_access,
     in_session,
     member_access,
     refusal,
@@ -289,9 +290,8 @@ async def invite(update: Update, context: Context) -> None:
     if chat.type != ChatType.PRIVATE:
         await reply(update, context, texts.GROUP_COMMAND_PRIVATE)
         return
-    access = await access_of(context, user.id)
-    if not access.is_secretary:
-        await reply(update, context, texts.NOT_SECRETARY)
+    access = await secretary_access(update, context)
+    if access is None:
         return
     ttl = timedelta(hours=services(context).settings.bot.invite_ttl_hours)
     wanted = " ".join(context.args or [])
@@ -473,12 +473,10 @@ async def link_group(update: Update, context: Context) -> None:
 async def relink_command(update: Update, context: Context) -> None:
     """/lienket: join approved accounts to their rows of the roster (suggested by name), or
     /lienket <tên tài khoản> = <tên trong danh sách> when the names differ."""
-    access = await secretary_access(update, context)
+    access = await cell_secretary_access(update, context)
     if access is None:
         return
-    if access.member is None:
-        await reply(update, context, texts.NOT_SECRETARY)
-        return
+    assert access.member is not None
     cell_id = access.member.cell_id
     typed = " ".join(context.args or [])
     if typed:

@@ -53,6 +53,7 @@ from bot.handlers import common, documents
 from bot.handlers.common import (
     Context,
     access_of,
+    cell_secretary_access,
     drop_on_timeout,
     final,
     in_session,
@@ -142,14 +143,11 @@ def _draft(context: Context) -> Draft | None:
 async def begin(update: Update, context: Context) -> int:
     """/hop: a secretary schedules a meeting of the cell."""
     assert context.user_data is not None
-    access = await secretary_access(update, context, mt.NOT_SECRETARY)
+    access = await cell_secretary_access(update, context, mt.NOT_SECRETARY)
     if access is None:
         return ConversationHandler.END
-    if access.member is None:  # an admin without a cell of his own
-        await reply(update, context, mt.NOT_SECRETARY)
-        return ConversationHandler.END
     user = update.effective_user
-    assert user is not None
+    assert user is not None and access.member is not None
     name = _who(access, user.full_name)
     draft = Draft(access.member.cell_id, name)
     context.user_data[DRAFT_KEY] = draft
@@ -380,11 +378,10 @@ def _text(update: Update) -> str:
 
 async def list_meetings(update: Update, context: Context) -> None:
     """/cuochop: the cell's meetings; each opens the secretary's panel."""
-    access = await secretary_access(update, context, mt.NOT_SECRETARY)
-    if access is None or access.member is None:
-        if access is not None:
-            await reply(update, context, mt.NOT_SECRETARY)
+    access = await cell_secretary_access(update, context, mt.NOT_SECRETARY)
+    if access is None:
         return
+    assert access.member is not None
     cell_id = access.member.cell_id
     found = await in_session(context, lambda s: meetings.upcoming(s, cell_id=cell_id, now=utcnow()))
     if not found:

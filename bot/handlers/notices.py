@@ -38,7 +38,6 @@ from bot import notice_texts as nt
 from bot.handlers import common
 from bot.handlers.common import (
     Context,
-    access_of,
     drop_on_timeout,
     final,
     in_session,
@@ -171,9 +170,8 @@ async def begin(update: Update, context: Context) -> int:
     """/thongbao: secretaries and admins start a notice."""
     user = update.effective_user
     assert user is not None and context.user_data is not None
-    access = await access_of(context, user.id)
-    if not access.is_secretary:
-        await reply(update, context, nt.NOT_SECRETARY)
+    access = await secretary_access(update, context, nt.NOT_SECRETARY)
+    if access is None:
         return ConversationHandler.END
     name, cell_id = await in_session(
         context,

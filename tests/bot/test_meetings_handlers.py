@@ -42,13 +42,14 @@ from bot.when import VIETNAM
 from knowledge.models import utcnow
 from tests.bot.conftest import feed
 from tests.bot.factories import make_cell, make_member
-from tests.bot.support import RecordingRequest, callback_update, message_update, user
+from tests.bot.support import ADMIN_ID, RecordingRequest, callback_update, message_update, user
 
 SECRETARY = user(800_001, "Bình")
 LAN = user(800_002, "Lan")
 HUNG = user(800_003, "Hùng")
 HOA = user(800_010, "Hoa")  # a member of another cell
 STRANGER = user(800_099, "Khách")
+ADMIN = user(ADMIN_ID, "Quản trị")
 GROUP = {"id": -100_555, "type": "supergroup", "title": "Chi bộ"}
 SETTINGS = MeetingSettings.model_validate({})
 NO_SENDER = NoticeSettings.model_validate({"enabled": False})
@@ -331,8 +332,11 @@ async def test_members_and_strangers_are_refused_with_the_reason(
     await press(app, STRANGER, pack(mt.RSVP, meeting.id, "a"))
     await press(app, STRANGER, pack(mt.RSVP, meeting.id, "x"))
     await say(app, SECRETARY, "/hop", chat=GROUP)
+    await say(app, ADMIN, "/hop")  # an admin of the deployment, with no cell of his own
+    await say(app, ADMIN, "/cuochop")
 
     assert recorder.texts(800_002) == [mt.NOT_SECRETARY] * 3
+    assert recorder.texts(ADMIN_ID) == [mt.NOT_SECRETARY] * 2
     assert mt.NOT_SECRETARY == "Lệnh này dành cho bí thư, phó bí thư chi bộ."
     assert alerts(recorder) == [
         (mt.NOT_SECRETARY, True),

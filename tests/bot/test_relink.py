@@ -19,7 +19,7 @@ from bot.notice_models import DeliveryState, NoticeDelivery
 from knowledge.models import utcnow
 from tests.bot.conftest import feed
 from tests.bot.factories import make_cell, make_member
-from tests.bot.support import RecordingRequest, callback_update, message_update, user
+from tests.bot.support import ADMIN_ID, RecordingRequest, callback_update, message_update, user
 
 SETTINGS = MeetingSettings.model_validate({})
 
@@ -138,11 +138,12 @@ async def test_lienket_with_different_spellings_and_for_non_secretaries(
     offered = recorder.buttons(recorder.sent()[-1])
     await feed(app, message_update(user(700_001, "Bình"), "/lienket Ai Đó = Lê Văn Tám"))
     await feed(app, message_update(user(700_002, "Lan"), "/lienket"))
+    await feed(app, message_update(user(ADMIN_ID, "Quản trị"), "/lienket"))  # no cell of his own
 
     assert [label for label, _ in offered] == ["🔗 Nguyễn Thị Lan = Lê Văn Tám"]
     said = recorder.texts()
-    assert said[-2] == texts.RELINK_NOT_FOUND.format(name="Ai Đó")
-    assert said[-1] == "Lệnh này dành cho bí thư, phó bí thư chi bộ."
+    assert said[-3] == texts.RELINK_NOT_FOUND.format(name="Ai Đó")
+    assert said[-2:] == ["Lệnh này dành cho bí thư, phó bí thư chi bộ."] * 2
 
 
 def test_a_check_in_outweighs_the_absence_written_at_closing(engine: Engine) -> None:
