@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.models import Role, as_utc
 from bot.notice_models import AudienceKind, NoticeState
+from bot.when import VIETNAM
 
 if TYPE_CHECKING:
     from bot.notice_models import Notice
     from bot.notices import Figures, Report
 
-VIETNAM = timezone(timedelta(hours=7))  # no daylight saving
 
 # ----------------------------------------------------------------------------- the guided steps
 

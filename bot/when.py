@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from knowledge.text import fold, nfc
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+VIETNAM = timezone(timedelta(hours=7))  # no daylight saving since 1975; needs no tzdata
 
 # ----------------------------------------------------------------------------- messages
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -29,11 +29,10 @@ from bot.handlers.common import (
 from bot.members import Access, MembershipError
 from bot.messages import int_args, pack, unpack
 from bot.models import SECRETARY_ROLES, Cell, Invite, Member, MemberStatus, Role, as_utc
+from bot.when import VIETNAM
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
-
-VIETNAM = timezone(timedelta(hours=7))  # no daylight saving
 
 
 # ----------------------------------------------------------------------------- start and help
