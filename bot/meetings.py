@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import secrets
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -837,21 +837,18 @@ def close(
             )
         ).all()
     )
-    attendees: list[Member] = []
-    for person in roll(session, cell_id=meeting.cell_id):
-        if person.id in counted:
-            attendees.append(person)
-            continue
-        gave_reason = person.id in excused
+    people = roll(session, cell_id=meeting.cell_id)
+    attendees = [person for person in people if person.id in counted]
+    for person, mark, reason in _not_checked_in(people, counted, excused):
         session.add(
             MeetingAttendance(
                 meeting_id=meeting_id,
                 member_id=person.id,
                 member_name=person.full_name,
                 member_role=members.describe_role(person),
-                mark=Mark.EXCUSED if gave_reason else Mark.ABSENT,
+                mark=mark,
                 method=Method.CLOSING,
-                reason=excused.get(person.id or 0) if gave_reason else None,
+                reason=reason,
             )
         )
     meeting.state = MeetingState.CLOSED
@@ -873,6 +870,16 @@ def close(
     return meeting
 
 
+def _not_checked_in(
+    people: Iterable[Member], counted: Collection[int | None], excused: dict[int, str | None]
+) -> Iterator[tuple[Member, Mark, str | None]]:
+    """Members with no attendance row: excused (with their reason) if they asked, else absent."""
+    for person in people:
+        if person.id not in counted:
+            reason = excused.get(person.id or 0)
+            yield person, Mark.EXCUSED if person.id in excused else Mark.ABSENT, reason
+
+
 def sheet(session: Session, *, meeting_id: int, settings: MeetingSettings) -> MeetingSheet:
     """The attendance sheet: final once closed; before that, the check-ins so far, those who
     asked to be excused, and everyone else as not (yet) present."""
@@ -883,20 +890,13 @@ def sheet(session: Session, *, meeting_id: int, settings: MeetingSettings) -> Me
     ).all()
     lines = [_line(r) for r in rows]
     if meeting.state != MeetingState.CLOSED:
+        people = roll(session, cell_id=meeting.cell_id)
         counted = {r.member_id for r in rows}
         excused = excuses(session, meeting_id=meeting_id)
-        for person in roll(session, cell_id=meeting.cell_id):
-            if person.id in counted:
-                continue
-            mark = Mark.EXCUSED if person.id in excused else Mark.ABSENT
-            lines.append(
-                AttendanceLine(
-                    person.full_name,
-                    members.describe_role(person),
-                    mark,
-                    reason=excused.get(person.id or 0),
-                )
-            )
+        lines += [
+            AttendanceLine(person.full_name, members.describe_role(person), mark, reason=reason)
+            for person, mark, reason in _not_checked_in(people, counted, excused)
+        ]
     rule = meeting.excused_in_denominator
     return MeetingSheet(
         cell_name=cell.name if cell is not None else "",
