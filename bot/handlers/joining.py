@@ -547,3 +547,6 @@ async def relink_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     await reply(update, context, texts.RELINK_DONE.format(name=html.escape(row.full_name)))
+    if row.telegram_user_id is not None and row.is_secretary:
+        # The roster row made the account a (deputy) secretary: his menu changes now.
+        await menus.set_menu(context.bot, await access_of(context, row.telegram_user_id))

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot import members
+from bot.messages import pack
 from bot.models import Member, Role
 from bot.services import Services
 from bot.settings import Settings
@@ -90,3 +91,26 @@ async def test_an_approved_secretary_gets_the_menu_and_loses_it_on_leaving(
 
     assert "hop" in approved[DEPUTY["id"]]
     assert cleared(recorder) == [DEPUTY["id"]]
+
+
+async def test_an_account_joined_to_a_deputys_roster_row_gets_the_menu(
+    app: Application, recorder: RecordingRequest, session: Session
+) -> None:
+    cell = make_cell(session)
+    make_member(session, cell, telegram_user_id=SECRETARY["id"], role=Role.SECRETARY)
+    account = make_member(session, cell, full_name="Lê Thị Hà", telegram_user_id=DEPUTY["id"])
+    row = make_member(
+        session,
+        cell,
+        full_name="Lê Thị Hà",
+        role=Role.DEPUTY,
+        telegram_user_id=None,
+        in_roster=True,
+    )
+    session.commit()
+    recorder.clear()
+
+    await feed(app, callback_update(SECRETARY, pack("l", account.id or 0, row.id or 0)))
+
+    assert "Đã ghép tài khoản Telegram" in recorder.texts(SECRETARY["id"])[-1]
+    assert "hop" in menus(recorder)[DEPUTY["id"]]
