@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from bot import texts
-from bot.answer import AnswerInconsistent, AnswerService, is_small_talk, render_plain
+from index.answer import AnswerInconsistent, AnswerService, is_small_talk, render_plain
 from index.retriever import IndexError_, QueryError
 
 

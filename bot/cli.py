@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from functools import cached_property
@@ -13,10 +12,10 @@ import click
 from sqlalchemy.engine import Engine
 
 from bot import texts
-from bot.embedding import BatchingEmbedder
 from bot.schema import current_revision, head_revision, migrate
 from bot.services import (
     Services,
+    answer_service,
     build_services,
     limit_model_threads,
     query_workers,
@@ -24,6 +23,8 @@ from bot.services import (
 )
 from bot.settings import Settings, SettingsError, load_settings
 from index import cli as index_cli
+from index.answer import AnswerService
+from index.batching import BatchingEmbedder
 from index.retriever import IndexMissing, Retriever
 from index.settings import IndexSettings
 from knowledge import cli as knowledge_cli
@@ -97,6 +98,10 @@ class AppContext:
                 self._retriever.sync()
         return self._retriever
 
+    def answers(self) -> AnswerService:
+        """The bot's answer service over the loaded index (for `chibo search --answer`)."""
+        return answer_service(self.settings, self.engine, self.retriever())
+
     def services(self) -> Services:
         """Everything the bot and `chibo chat` need: model loaded, store seeded, index in step."""
         limit_model_threads(self.settings.bot.torch_threads)
@@ -159,19 +164,11 @@ def run_command(ctx: click.Context) -> None:
         except SettingsError as exc:
             click.echo(str(exc), err=True)
             sys.exit(2)
-    from telegram import Update
-
-    from bot.telegram_app import build_application
-    from bot.webhook import serve_webhook
+    from bot.telegram.app import run_bot  # the Telegram adapter loads only for this command
 
     services = obj.services()
-    polling = settings.bot.mode == "polling"
-    application = build_application(settings, services, updater=polling)
     click.echo(texts.RUN_STARTED.format(mode=settings.bot.mode), err=True)
-    if polling:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-    else:
-        asyncio.run(serve_webhook(application, settings))
+    run_bot(settings, services)
 
 
 def _interactive() -> bool:

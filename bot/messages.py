@@ -1,4 +1,7 @@
-"""Telegram's message rules in code: HTML escaping and splitting, captions, callback data."""
+"""Telegram's message rules for text: HTML escaping, splitting long HTML, captions.
+
+Plain text rules, no Telegram objects: the domain packages split what they queue with them.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,6 @@ from dataclasses import dataclass
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
-CALLBACK_LIMIT = 64
-
-# Callback data carries a short versioned prefix, so payloads from another version (or
-# another bot) are recognised as foreign and answered politely instead of misread.
-CALLBACK_VERSION = "c1"
 
 _TOKEN = re.compile(r"<[^>]*>|&[^;\s<>&]{1,32};|\n{2,}|\n|[ \t]+|[^<&\s]+|[<&]")
 _TAG = re.compile(r"^<\s*(/?)\s*([A-Za-z][\w-]*)")
@@ -127,42 +125,3 @@ def fit_html(text: str, limit: int) -> str:
     if not parts:
         return ""
     return parts[0] if len(parts) == 1 else parts[0] + "…"
-
-
-# ----------------------------------------------------------------------------- callback data
-
-
-class CallbackDataError(ValueError):
-    """Callback data that would not fit Telegram's 64 bytes."""
-
-
-def pack(action: str, *args: int | str) -> str:
-    """``c1:<action>:<arg>:…`` — at most 64 bytes, else CallbackDataError."""
-    for arg in args:
-        if ":" in str(arg):
-            raise CallbackDataError(f"':' not allowed in callback argument {arg!r}")
-    data = ":".join((CALLBACK_VERSION, action, *map(str, args)))
-    if len(data.encode()) > CALLBACK_LIMIT:
-        raise CallbackDataError(f"callback data over {CALLBACK_LIMIT} bytes: {data!r}")
-    return data
-
-
-def unpack(data: str | None) -> tuple[str, list[str]] | None:
-    """``(action, args)`` of data made by :func:`pack`; None for foreign or outdated data."""
-    if not data:
-        return None
-    version, _, rest = data.partition(":")
-    if version != CALLBACK_VERSION or not rest:
-        return None
-    action, *args = rest.split(":")
-    return action, args
-
-
-def int_args(args: list[str], count: int) -> list[int] | None:
-    """``count`` integer arguments, or None if the payload is malformed."""
-    if len(args) != count:
-        return None
-    try:
-        return [int(a) for a in args]
-    except ValueError:
-        return None

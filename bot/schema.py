@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 # Importing the model modules registers their tables in SQLModel.metadata.
-from bot import meeting_models, models, notice_models  # noqa: F401
+from bot import models  # noqa: F401
 from knowledge import models as knowledge_models  # noqa: F401
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

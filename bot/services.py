@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.answer import AnswerService
-from bot.feedback import QuestionLog
+from bot.answers.feedback import QuestionLog
 from bot.settings import Settings
+from index.answer import AnswerService
 from index.retriever import Retriever
 from knowledge.ingest import Ingester, IngestReport
 from knowledge.models import Document
@@ -48,14 +48,19 @@ class Services:
 
 def build_services(settings: Settings, engine: Engine, retriever: Retriever) -> Services:
     """Wire the answer service and the ingester around a ready retriever."""
-    answers = AnswerService(
+    answers = answer_service(settings, engine, retriever)
+    return Services(settings, engine, retriever, answers, Ingester(engine, settings.knowledge))
+
+
+def answer_service(settings: Settings, engine: Engine, retriever: Retriever) -> AnswerService:
+    """The one answer path of the bot, `chibo chat` and `chibo search --answer`."""
+    return AnswerService(
         retriever,
         engine,
         min_relevance=settings.index.min_relevance,
         max_sources=settings.bot.answer_sources,
         page_size=settings.bot.more_results,
     )
-    return Services(settings, engine, retriever, answers, Ingester(engine, settings.knowledge))
 
 
 def store_is_empty(engine: Engine) -> bool:

@@ -12,8 +12,6 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from bot.meetings import MeetingSettings
-from bot.notices import NoticeSettings
 from index.settings import IndexSettings
 from knowledge.settings import DatabaseSettings, KnowledgeSettings, Section
 
@@ -69,6 +67,69 @@ class BotSettings(Section):
     seed_corpus: str | None = Field(
         "corpus/sample", description="Ingested by `chibo run`/`chat` when the store is empty."
     )
+
+
+class NoticeSettings(Section):
+    """How notices are checked and sent (config.yaml section ``notices``)."""
+
+    enabled: bool = Field(True, description="Run the sender in this bot process.")
+    rate_per_second: float = Field(
+        29.0, gt=0, le=1000, description="Messages per second, shared by all sender processes."
+    )
+    chat_interval: float = Field(
+        1.05, ge=0, le=60, description="Seconds between two messages to the same chat."
+    )
+    max_in_flight: int = Field(8, ge=1, le=64, description="Requests on their way at once.")
+    batch_size: int = Field(60, ge=1, le=1000, description="Deliveries claimed at a time.")
+    max_attempts: int = Field(
+        5, ge=1, le=20, description="Tries on transient network errors before giving up."
+    )
+    backoff_seconds: float = Field(2.0, gt=0, le=60, description="First retry delay; doubles.")
+    send_timeout: float = Field(15.0, gt=0, le=120, description="Seconds to wait for Telegram.")
+    heartbeat_seconds: float = Field(2.0, gt=0, le=60, description="Sender heartbeat period.")
+    dead_after_seconds: float = Field(
+        20.0, gt=0, le=600, description="A sender silent this long is dead; its rows recovered."
+    )
+    status_edit_seconds: float = Field(
+        3.0, ge=1, le=60, description="At most one edit of a status message per this period."
+    )
+    poll_seconds: float = Field(0.5, gt=0, le=10, description="Idle wait between checks.")
+    max_parts: int = Field(
+        4, ge=1, le=10, description="A longer notice is split into at most this many messages."
+    )
+    max_photo_mb: float = Field(10.0, gt=0, le=10, description="Telegram's limit for photos.")
+    max_document_mb: float = Field(50.0, gt=0, le=50, description="Telegram's limit for bots.")
+    max_schedule_days: int = Field(90, ge=1, le=366, description="How far ahead it may be set.")
+    draft_minutes: int = Field(30, ge=1, le=24 * 60, description="An idle draft is dropped.")
+    recent: int = Field(10, ge=1, le=50, description="Notices listed by /thongbao_ds.")
+
+
+class MeetingSettings(Section):
+    """How meetings run (config.yaml section ``meetings``)."""
+
+    reminder_minutes: list[int] = Field(
+        default_factory=lambda: [1440, 60],
+        description="Reminders this many minutes before the start (1440 = one day).",
+    )
+    check_in_opens_minutes: int = Field(
+        30, ge=0, le=24 * 60, description="Check-in opens this long before the start."
+    )
+    check_in_closes_minutes: int = Field(
+        240, ge=1, le=24 * 60, description="…and closes this long after the start."
+    )
+    late_after_minutes: int = Field(
+        15, ge=0, le=24 * 60, description="Checked in later than this after the start = late."
+    )
+    code_digits: int = Field(6, ge=4, le=8, description="Digits of the check-in code.")
+    code_seconds: int = Field(60, ge=15, le=3600, description="The code changes this often.")
+    qr_minutes: int = Field(5, ge=1, le=60, description="A check-in QR link works this long.")
+    excused_in_denominator: bool = Field(
+        True, description="Excused absences count in the rate's denominator (x/all members)."
+    )
+    anonymous_votes: bool = Field(True, description="Votes on meeting quality are secret.")
+    max_schedule_days: int = Field(366, ge=1, le=731, description="How far ahead to schedule.")
+    chart_meetings: int = Field(12, ge=2, le=36, description="Meetings in the attendance chart.")
+    draft_minutes: int = Field(30, ge=1, le=24 * 60, description="An idle /hop draft is dropped.")
 
 
 class Settings(BaseSettings):

@@ -108,16 +108,6 @@ COMMANDS = {
 
 # ----------------------------------------------------------------------------- answers
 
-SOURCES_HEADING = "Nguồn:"
-UNKNOWN_NUMBERS = "Trong kho chưa có văn bản số {numbers}."
-NOT_FOUND = (
-    "Chưa tìm thấy đoạn văn bản nào trả lời câu hỏi này trong kho. Đồng chí thử hỏi lại bằng "
-    "từ ngữ khác, hoặc nêu số hiệu văn bản (ví dụ «{example}»). Gõ /tailieu để xem các văn bản "
-    "hiện có."
-)
-NOT_FOUND_EMPTY_STORE = (
-    "Kho hiện chưa có văn bản nào; bí thư chi bộ có thể gửi tệp văn bản cho tôi để nạp vào kho."
-)
 ANSWER_BROKEN = (
     "Xin lỗi, tôi chưa ghép được câu trả lời có trích dẫn chính xác cho câu hỏi này; đồng chí "
     "thử hỏi lại theo cách khác."

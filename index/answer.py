@@ -1,106 +1,269 @@
-"""Extractive answers: the sentences of the top passages that best answer a question, verbatim."""
+"""Questions to cited answers: the bot, `chibo chat` and `chibo search` share this one path.
+
+An answer is a few sentences quoted verbatim from the best passages, each followed by a marker
+[n] that points to a numbered source; the rendered text is checked before anyone sees it.
+"""
 
 from __future__ import annotations
 
+import html
+import logging
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from index.lexical import tokenize
-from index.retriever import Hit, SearchResult
-from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from index import texts
+from index.quotes import candidate_sentences, select_quotes
+from index.retriever import Hit, Retriever, SearchResult
+from knowledge import store
+from knowledge.models import DocumentCitation
 from knowledge.text import fold
 
-_HEADER_NOISE = re.compile(
-    r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)", re.I
-)
-MIN_SENTENCE_CHARS = 25
+log = logging.getLogger(__name__)
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_SOURCE_LINE = re.compile(r"^\[(\d{1,3})\] ", re.M)
+PREVIEW_CHARS = 240
+
+
+class AnswerInconsistent(RuntimeError):
+    """A rendered answer whose markers and sources disagree; it must not be sent."""
 
 
 @dataclass(frozen=True)
-class Quote:
-    """A verbatim sentence from ``hits[hit_index].text``."""
+class Source:
+    """A numbered source: one document section, cited by one or more quotes."""
 
-    hit_index: int
+    number: int
+    citation: str
+    document_id: int
+    passage_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class QuotedSentence:
+    """A sentence copied verbatim from a passage, with the number of its source."""
+
     text: str
+    source: int
+    passage_id: int
 
 
-def candidate_sentences(text: str) -> list[str]:
-    """Sentences of a passage, kept verbatim (each is a substring of ``text``)."""
-    out: list[str] = []
-    for line in text.split("\n"):
-        if _is_heading(line.strip()):
-            continue
-        for sentence in split_sentences(line):
-            if len(sentence) >= MIN_SENTENCE_CHARS and not _HEADER_NOISE.match(sentence):
-                out.append(sentence)
-    return out
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to a question, before any formatting."""
+
+    question: str
+    quotes: tuple[QuotedSentence, ...] = ()
+    sources: tuple[Source, ...] = ()
+    unknown_numbers: tuple[str, ...] = ()
+    example: str | None = None  # a document label to suggest when nothing was found
+
+    @property
+    def not_found(self) -> bool:
+        """True when nothing relevant was found."""
+        return not self.quotes
+
+    @property
+    def passage_ids(self) -> list[int]:
+        """Cited passages, in source order (for buttons and feedback)."""
+        return [pid for source in self.sources for pid in source.passage_ids]
+
+    def quote_of(self, passage_id: int) -> str:
+        """The quoted sentences taken from one passage."""
+        return " ".join(q.text for q in self.quotes if q.passage_id == passage_id)
 
 
-def _is_heading(line: str) -> bool:
-    """Headings name a section; they answer nothing by themselves."""
-    if line.isupper():
-        return True
-    short = len(line) <= HEADING_MAX_CHARS and not line.endswith((".", ";", ":", "?", "!"))
-    return short and heading_match(line) is not None
+@dataclass(frozen=True)
+class Listed:
+    """A further passage for «Thêm kết quả»: its rank, citation and a short preview."""
+
+    rank: int
+    passage_id: int
+    citation: str
+    preview: str
 
 
-def select_quotes(
-    result: SearchResult,
-    weights: dict[str, float],
-    *,
-    max_quotes: int = 3,
-    max_hits: int = 3,
-) -> list[Quote]:
-    """Pick up to ``max_quotes`` sentences, at most one or two per hit, in hit order.
+@dataclass(frozen=True)
+class MorePage:
+    """One page of further passages and where the next page starts, if any."""
 
-    ``weights`` maps folded syllables of the question to their importance (IDF); a sentence
-    scores by the weight of question syllables and bigrams it contains.
-    """
-    hits = result.hits[:max_hits]
-    if not hits:
-        return []
-    if result.only_number:
-        return _document_lead(hits)
-    query_bigrams = {t for t in tokenize(result.query) if "_" in t}
-    scored: list[tuple[float, int, int, str]] = []
-    for hit_index, hit in enumerate(hits):
-        for position, sentence in enumerate(candidate_sentences(hit.text)):
-            tokens = set(tokenize(sentence))
-            score = sum(w for t, w in weights.items() if t in tokens)
-            score += 0.5 * sum(1 for b in query_bigrams if b in tokens)
-            # Earlier hits and earlier sentences win ties.
-            score -= 0.05 * hit_index + 0.01 * position
-            scored.append((score, hit_index, position, sentence))
-    quotes: list[Quote] = []
-    per_hit: dict[int, int] = {}
-    for score, hit_index, _position, sentence in sorted(scored, key=lambda s: -s[0]):
-        if len(quotes) >= max_quotes:
-            break
-        limit = 2 if hit_index == 0 else 1
-        if per_hit.get(hit_index, 0) >= limit or (score <= 0 and quotes):
-            continue
-        per_hit[hit_index] = per_hit.get(hit_index, 0) + 1
-        quotes.append(Quote(hit_index, sentence))
-    if not quotes:
-        quotes = [Quote(0, s) for s in candidate_sentences(hits[0].text)[:1]]
-    quotes.sort(key=lambda q: (q.hit_index, hits[q.hit_index].text.find(q.text)))
-    return quotes
+    items: tuple[Listed, ...]
+    next_offset: int | None
 
 
-def _document_lead(hits: list[Hit]) -> list[Quote]:
-    """For a question that only names a document: its subject line and first sentences."""
-    quotes: list[Quote] = []
-    for hit_index, hit in enumerate(hits):
-        title = fold(hit.document.title)[:40]
-        for line in hit.text.split("\n"):
-            if title and fold(line).startswith(title):
-                quotes.append(Quote(hit_index, line.strip()))
-                break
-        body = candidate_sentences(hit.text)
-        for sentence in body:
-            if len(quotes) >= 2 or any(sentence in q.text or q.text in sentence for q in quotes):
+class AnswerService:
+    """Turns questions into cited answers with the retriever; synchronous, run it off the loop."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        engine: Engine,
+        *,
+        min_relevance: float,
+        max_sources: int = 3,
+        page_size: int = 5,
+    ) -> None:
+        self.retriever = retriever
+        self.engine = engine
+        self.min_relevance = min_relevance
+        self.max_sources = max_sources
+        self.page_size = page_size
+
+    def relevant_hits(self, question: str, k: int) -> tuple[SearchResult, list[Hit]]:
+        """Search, then keep the hits at or above the relevance threshold.
+
+        The question counts as answered only when one of the first ``max_sources`` hits clears
+        the threshold (how it is calibrated); lower-ranked hits never stand in for them.
+        """
+        result = self.retriever.search(question, k)
+        top = result.hits[: self.max_sources]
+        if not any(h.relevance >= self.min_relevance for h in top):
+            return result, []
+        return result, [h for h in result.hits if h.relevance >= self.min_relevance]
+
+    def answer(self, question: str) -> Answer:
+        """Answer a question (QueryError for an empty one, IndexError_ without an index)."""
+        result, hits = self.relevant_hits(question, max(8, self.max_sources * 2))
+        unknown = tuple(result.unknown_numbers)
+        if not hits:
+            return Answer(result.query, unknown_numbers=unknown, example=self._example())
+        hits = hits[: self.max_sources]
+        picked = select_quotes(
+            replace(result, hits=hits),
+            result.weights,
+            max_quotes=self.max_sources,
+            max_hits=self.max_sources,
+        )
+        numbers: dict[str, int] = {}
+        members: dict[str, list[int]] = {}
+        documents: dict[str, int] = {}
+        quotes: list[QuotedSentence] = []
+        for quote in picked:
+            hit = hits[quote.hit_index]
+            if quote.text not in hit.text:  # only ever quote verbatim
+                log.warning("dropping a non-verbatim quote for passage %s", hit.passage_id)
                 continue
-            quotes.append(Quote(hit_index, sentence))
-        if len(quotes) >= 2:
-            break
-    return quotes[:3]
+            citation = hit.document.cite_prose(hit.section)
+            number = numbers.setdefault(citation, len(numbers) + 1)
+            if hit.passage_id not in members.setdefault(citation, []):
+                members[citation].append(hit.passage_id)
+            documents[citation] = hit.document.id
+            quotes.append(QuotedSentence(quote.text, number, hit.passage_id))
+        sources = tuple(
+            Source(n, citation, documents[citation], tuple(members[citation]))
+            for citation, n in numbers.items()
+        )
+        if not quotes:
+            return Answer(result.query, unknown_numbers=unknown, example=self._example())
+        return Answer(result.query, tuple(quotes), sources, unknown)
+
+    def more(self, question: str, offset: int) -> MorePage:
+        """Further relevant passages after the first ``offset`` ones."""
+        _result, hits = self.relevant_hits(question, offset + self.page_size + 1)
+        page = hits[offset : offset + self.page_size]
+        items = tuple(
+            Listed(
+                offset + i + 1,
+                hit.passage_id,
+                hit.document.cite_prose(hit.section),
+                preview(hit.text),
+            )
+            for i, hit in enumerate(page)
+        )
+        more = len(hits) > offset + self.page_size
+        return MorePage(items, offset + self.page_size if more else None)
+
+    def _example(self) -> str | None:
+        """A document worth naming: the one other documents cite most, else the newest."""
+        with Session(self.engine) as session:
+            documents = [d for d in store.list_documents(session) if d.number]
+            if not documents:
+                return None
+            cited = Counter(
+                session.exec(select(DocumentCitation.number)).all()  # one row per citing document
+            )
+            best = max(documents, key=lambda d: cited[d.number or ""])
+            return f"{best.doc_type} {best.number}"
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The first real sentence of a passage, shortened at a word boundary."""
+    sentences = candidate_sentences(text)
+    first = sentences[0] if sentences else " ".join(text.split())
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def render_html(answer: Answer) -> str:
+    """The answer as Telegram HTML, checked: every marker has a source, every source a marker."""
+    return _checked(_render(answer, html.escape, lambda s: f"<b>{s}</b>"), answer)
+
+
+def render_plain(answer: Answer) -> str:
+    """The answer as plain text for the terminal, checked like the HTML one."""
+    return _checked(_render(answer, lambda s: s, lambda s: s), answer)
+
+
+def _render(answer: Answer, esc: Callable[[str], str], bold: Callable[[str], str]) -> str:
+    lines: list[str] = []
+    if answer.unknown_numbers:
+        lines.append(esc(texts.UNKNOWN_NUMBERS.format(numbers=", ".join(answer.unknown_numbers))))
+    if answer.not_found:
+        if answer.example:
+            lines.append(esc(texts.NOT_FOUND.format(example=answer.example)))
+        elif not answer.unknown_numbers:
+            lines.append(esc(texts.NOT_FOUND_EMPTY_STORE))
+        return "\n\n".join(lines)
+    lines.extend(f"“{esc(q.text)}” [{q.source}]" for q in answer.quotes)
+    sources = "\n".join(f"[{s.number}] {esc(s.citation)}" for s in answer.sources)
+    return "\n\n".join(lines) + f"\n\n{bold(texts.SOURCES_HEADING)}\n{sources}"
+
+
+def _checked(rendered: str, answer: Answer) -> str:
+    problems = consistency_problems(rendered, answer)
+    if problems:
+        log.error("inconsistent answer to %r: %s", answer.question, "; ".join(problems))
+        raise AnswerInconsistent("; ".join(problems))
+    return rendered
+
+
+def consistency_problems(rendered: str, answer: Answer) -> list[str]:
+    """What is wrong with a rendered answer's markers and sources (empty when it is sound)."""
+    if answer.not_found:
+        return ["a not-found answer lists sources"] if answer.sources else []
+    body, heading, tail = rendered.rpartition(texts.SOURCES_HEADING)
+    if not heading:
+        return ["no sources heading"]
+    listed = [int(n) for n in _SOURCE_LINE.findall(tail)]
+    markers = {int(n) for n in _MARKER.findall(body)}
+    problems = []
+    if listed != list(range(1, len(listed) + 1)):
+        problems.append(f"sources are not numbered 1..n: {listed}")
+    if dangling := sorted(markers - set(listed)):
+        problems.append(f"markers without a source: {dangling}")
+    if unquoted := sorted(set(listed) - markers):
+        problems.append(f"sources never quoted: {unquoted}")
+    if len(listed) != len(answer.sources):
+        problems.append(f"{len(listed)} sources listed, {len(answer.sources)} cited")
+    return problems
+
+
+def is_small_talk(text: str) -> bool:
+    """Greetings and thanks are answered with a hint, not searched."""
+    words = re.findall(r"[a-z]+", fold(text).lower())
+    return bool(words) and len(words) <= 4 and set(words) <= _SMALL_TALK
+
+
+_SMALL_TALK = set(
+    "xin chao chao hello hi alo cam on thanks thank you ban oi bot ad admin a anh chi em ong "
+    "ba dong chi tro ly nhe nha ok oke".split()
+)

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import click
 
+from index.answer import AnswerInconsistent, AnswerService, render_plain
 from index.evaluate import MODES, build_retriever, evaluate, format_table, load_queries
 from index.retriever import Filters, IndexError_, QueryError, Retriever
 from index.settings import IndexSettings
@@ -17,6 +18,8 @@ class IndexContext(Protocol):
     """What these commands need from the entry point."""
 
     def retriever(self, *, load: bool = True) -> Retriever: ...
+
+    def answers(self) -> AnswerService: ...
 
     @property
     def embedder(self) -> Any: ...
@@ -51,6 +54,9 @@ def index_command(obj: IndexContext, rebuild: bool) -> None:
 @click.option("--year", type=int, help="Chỉ tìm văn bản ban hành năm này.")
 @click.option("--issuer", help="Chỉ tìm văn bản của cơ quan này.")
 @click.option("--full", is_flag=True, help="In toàn văn mỗi đoạn.")
+@click.option(
+    "--answer", "as_answer", is_flag=True, help="In câu trả lời có trích dẫn, như bot trả lời."
+)
 @click.pass_obj
 def search_command(
     obj: IndexContext,
@@ -60,8 +66,16 @@ def search_command(
     year: int | None,
     issuer: str | None,
     full: bool,
+    as_answer: bool,
 ) -> None:
     """Tìm các đoạn văn bản trả lời câu hỏi, kèm trích dẫn."""
+    if as_answer:
+        try:
+            click.echo(render_plain(obj.answers().answer(" ".join(query))))
+        except (IndexError_, QueryError, AnswerInconsistent) as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        return
     try:
         retriever = obj.retriever()
         result = retriever.search(" ".join(query), top, Filters(doc_type, year, issuer))

@@ -48,8 +48,7 @@ def prepare(folder: Path, members: int, url: str) -> tuple[Path, int]:
     from sqlmodel import Session
 
     from bot import meetings
-    from bot.meeting_models import MeetingKind
-    from bot.models import Cell, Member, Role
+    from bot.models import Cell, MeetingKind, Member, Role
     from bot.schema import migrate
     from bot.settings import load_settings
     from knowledge.db import make_engine
@@ -114,8 +113,8 @@ def current_code(url: str, meeting_id: int) -> str:
     from sqlmodel import Session
 
     from bot import meetings
-    from bot.meeting_models import Meeting
     from bot.meetings import MeetingSettings
+    from bot.models import Meeting
     from knowledge.db import make_engine
     from knowledge.models import utcnow
 
@@ -133,7 +132,7 @@ def attendance_rows(url: str, meeting_id: int) -> tuple[int, int]:
     from sqlalchemy import func
     from sqlmodel import Session, col, select
 
-    from bot.meeting_models import MeetingAttendance
+    from bot.models import MeetingAttendance
     from knowledge.db import make_engine
 
     engine = make_engine(url)

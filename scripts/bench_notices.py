@@ -6,7 +6,7 @@
 
 Three processes, as in production: the emulator (tests/e2e/telegram_emulator.py, enforcing 30
 messages/s overall, 1/s per chat, 20/min per group, answering 429 with retry_after), the sender
-(bot.outbox.NoticeSender with its own Bot and HTTP pool) and this script, which fills the
+(bot.telegram.sender.NoticeSender with its own Bot and HTTP pool) and this script, which fills the
 database, starts and (in the kill scenario) SIGKILLs and restarts the sender, then compares what
 the emulator delivered with what the database says.
 
@@ -117,9 +117,9 @@ def run_sender(args: argparse.Namespace) -> None:
     from telegram import Bot
     from telegram.request import HTTPXRequest
 
-    from bot.notice_models import Notice, NoticeState
+    from bot.models import Notice, NoticeState
     from bot.notices import NoticeSettings
-    from bot.outbox import NoticeSender
+    from bot.telegram.sender import NoticeSender
     from knowledge.db import make_engine
 
     async def main() -> None:
@@ -210,10 +210,9 @@ def fill(url: str, recipients: int, port: int) -> int:
     from sqlalchemy import insert
     from sqlmodel import Session
 
-    from bot import notice_texts as nt
-    from bot.models import Cell, Member, MemberStatus, Role
-    from bot.notice_models import AudienceKind
+    from bot.models import AudienceKind, Cell, Member, MemberStatus, Role
     from bot.notices import Audience, NoticeSettings, compose, create_notice
+    from bot.notices import texts as nt
     from knowledge.db import create_tables, make_engine
     from knowledge.models import utcnow
 
@@ -278,7 +277,7 @@ def progress(url: str, notice_id: int) -> tuple[int, dict[str, int]]:
     from sqlalchemy import func
     from sqlmodel import Session, col, select
 
-    from bot.notice_models import OPEN_STATES, NoticeDelivery
+    from bot.models import OPEN_STATES, NoticeDelivery
     from knowledge.db import make_engine
 
     engine = make_engine(url)
@@ -298,7 +297,7 @@ def final_states(url: str, notice_id: int) -> dict[int, str]:
     """chat id → delivery state."""
     from sqlmodel import Session, select
 
-    from bot.notice_models import NoticeDelivery
+    from bot.models import NoticeDelivery
     from knowledge.db import make_engine
 
     engine = make_engine(url)

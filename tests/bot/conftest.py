@@ -13,7 +13,7 @@ from telegram.ext import Application
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
 from tests.bot.support import RecordingRequest, hash_corpus, make_settings, services_from
 
 

@@ -115,8 +115,8 @@ def hash_corpus(folder: str) -> Corpus:
 @functools.cache
 def model_corpus(folder: str) -> Corpus:
     """The whole sample corpus with the real offline model, built once per process."""
-    from bot.embedding import BatchingEmbedder
     from bot.services import limit_model_threads
+    from index.batching import BatchingEmbedder
 
     limit_model_threads(1)  # as `chibo run` does by default (bot.torch_threads)
     from index.embedder import SentenceTransformerEmbedder
@@ -414,7 +414,7 @@ async def running_bot(settings: Settings, services: Services) -> AsyncIterator[A
     """The real Application long-polling the Bot API at settings.bot.api_base_url."""
     from telegram import Update
 
-    from bot.telegram_app import build_application
+    from bot.telegram.app import build_application
 
     app = build_application(settings, services)
     await app.initialize()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot.answer import (
+from bot.services import Services
+from index.answer import (
     Answer,
     AnswerInconsistent,
     QuotedSentence,
@@ -19,7 +20,6 @@ from bot.answer import (
     render_html,
     render_plain,
 )
-from bot.services import Services
 from knowledge.models import Passage
 from tests.bot.support import SAMPLE
 

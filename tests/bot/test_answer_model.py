@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from bot.answer import render_html
 from bot.chat import run_chat
 from bot.services import Services
+from index.answer import render_html
 from knowledge.models import Document, Passage
 from tests.bot.support import make_settings, model_corpus, services_from
 

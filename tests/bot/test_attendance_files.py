@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from bot.attendance_files import (
+from bot.meetings.reports import (
     AttendanceLine,
     Mark,
     MeetingSheet,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from bot.embedding import BatchingEmbedder
+from index.batching import BatchingEmbedder
 from index.embedder import HashEmbedder
 
 

@@ -15,11 +15,11 @@ from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot import members, texts
-from bot.answer import Answer, QuotedSentence, Source
 from bot.models import AskedQuestion, Feedback, Member, MemberStatus, Role
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
+from index.answer import Answer, QuotedSentence, Source
 from knowledge.models import Passage, utcnow
 from tests.bot.conftest import feed
 from tests.bot.factories import make_cell, make_member

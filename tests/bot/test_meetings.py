@@ -13,11 +13,20 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import meeting_texts as mt
 from bot import meetings
-from bot.attendance_files import MemberStat, MonthStat
-from bot.meeting_models import (
+from bot.meetings import (
+    CheckIn,
+    MeetingError,
+    Outcome,
+    Reading,
+    VoteOutcome,
+)
+from bot.meetings import texts as mt
+from bot.meetings.reports import MemberStat, MonthStat
+from bot.models import (
     Answer,
+    Cell,
+    DeliveryState,
     Mark,
     Meeting,
     MeetingAttendance,
@@ -26,19 +35,15 @@ from bot.meeting_models import (
     MeetingRsvp,
     MeetingTally,
     MeetingVoter,
+    MemberStatus,
     Method,
+    Notice,
+    NoticeDelivery,
     Rating,
+    Role,
+    as_utc,
 )
-from bot.meetings import (
-    CheckIn,
-    MeetingError,
-    MeetingSettings,
-    Outcome,
-    Reading,
-    VoteOutcome,
-)
-from bot.models import Cell, MemberStatus, Role, as_utc
-from bot.notice_models import DeliveryState, Notice, NoticeDelivery
+from bot.settings import MeetingSettings
 from bot.when import VIETNAM
 from tests.bot.factories import make_cell, make_member
 

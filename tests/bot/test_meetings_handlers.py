@@ -6,6 +6,7 @@ reminders that survive restarts and several processes."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -16,10 +17,12 @@ import pytest_asyncio
 from sqlmodel import Session, col, func, select
 from telegram.ext import Application
 
-from bot import meeting_texts as mt
 from bot import meetings
-from bot.meeting_models import (
+from bot.meetings import texts as mt
+from bot.models import (
     Answer,
+    Cell,
+    DeliveryState,
     Mark,
     Meeting,
     MeetingAttendance,
@@ -27,17 +30,19 @@ from bot.meeting_models import (
     MeetingReminder,
     MeetingRsvp,
     MeetingState,
+    Member,
     Method,
+    Notice,
+    NoticeDelivery,
+    Rating,
+    Role,
+    as_utc,
 )
-from bot.meetings import MeetingSettings
-from bot.messages import pack
-from bot.models import Cell, Member, Role, as_utc
-from bot.notice_models import DeliveryState, Notice, NoticeDelivery
-from bot.notices import NoticeSettings
-from bot.ratelimit import TelegramRateLimiter
 from bot.services import Services
-from bot.settings import Settings
-from bot.telegram_app import build_application
+from bot.settings import MeetingSettings, NoticeSettings, Settings
+from bot.telegram.app import build_application
+from bot.telegram.callbacks import Action, pack
+from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.when import VIETNAM
 from knowledge.models import utcnow
 from tests.bot.conftest import feed
@@ -70,8 +75,10 @@ async def app(
 
 async def _start(settings: Settings, services: Services, recorder: RecordingRequest) -> Application:
     """Start-up as `chibo run` does it: initialize, post_init (reminders rebuilt), start."""
+    services = dataclasses.replace(
+        services, settings=settings.model_copy(update={"notices": NO_SENDER})
+    )
     application = build_application(settings, services, request=recorder, updater=False)
-    application.bot_data["notice_settings"] = NO_SENDER
     limiter = application.bot.rate_limiter
     assert isinstance(limiter, TelegramRateLimiter)
     # A test chat says more than a person would in a second; pacing is test_ratelimit's.
@@ -159,7 +166,7 @@ def alerts(recorder: RecordingRequest) -> list[tuple[str | None, bool]]:
 
 def panel_buttons(meeting_id: int, *actions: str) -> list[tuple[str, str]]:
     """The panel's buttons as the secretary sees them."""
-    return [(mt.PANEL_BUTTONS[a], pack(mt.PANEL, meeting_id, a)) for a in actions]
+    return [(mt.PANEL_BUTTONS[a], pack(Action.PANEL, meeting_id, a)) for a in actions]
 
 
 def attendance(session: Session, meeting_id: int) -> dict[str, tuple[Mark, Method]]:
@@ -328,9 +335,9 @@ async def test_members_and_strangers_are_refused_with_the_reason(
     await say(app, LAN, "/hop")
     await say(app, LAN, "/cuochop")
     await say(app, LAN, "/ghicomat Phạm Chưa Dùng")
-    await press(app, LAN, pack(mt.PANEL, meeting.id, "close"))
-    await press(app, STRANGER, pack(mt.RSVP, meeting.id, "a"))
-    await press(app, STRANGER, pack(mt.RSVP, meeting.id, "x"))
+    await press(app, LAN, pack(Action.PANEL, meeting.id, "close"))
+    await press(app, STRANGER, pack(Action.RSVP, meeting.id, "a"))
+    await press(app, STRANGER, pack(Action.RSVP, meeting.id, "x"))
     await say(app, SECRETARY, "/hop", chat=GROUP)
     await say(app, ADMIN, "/hop")  # an admin of the deployment, with no cell of his own
     await say(app, ADMIN, "/cuochop")
@@ -362,10 +369,10 @@ async def test_members_answer_the_invitation(
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     assert meeting.id is not None
 
-    await press(app, LAN, pack(mt.RSVP, meeting.id, "a"))
-    await press(app, HUNG, pack(mt.RSVP, meeting.id, "x"))
+    await press(app, LAN, pack(Action.RSVP, meeting.id, "a"))
+    await press(app, HUNG, pack(Action.RSVP, meeting.id, "x"))
     await say(app, HUNG, "Đi công tác")
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "board"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "board"))
 
     assert alerts(recorder) == [
         (
@@ -401,8 +408,8 @@ async def test_answers_to_a_cancelled_meeting_are_refused(
     )
     session.commit()
 
-    await press(app, LAN, pack(mt.RSVP, meeting.id, "a"))
-    await press(app, LAN, pack(mt.RSVP, meeting.id, "x"))
+    await press(app, LAN, pack(Action.RSVP, meeting.id, "a"))
+    await press(app, LAN, pack(Action.RSVP, meeting.id, "x"))
     await say(app, LAN, "Đi công tác")  # not taken as a reason: no reason was asked
 
     assert alerts(recorder) == [("Cuộc họp này đã bị hủy.", True)] * 2
@@ -468,9 +475,9 @@ async def test_the_code_the_panel_shows_checks_members_in(
     later = schedule(session, cell, starts_in=timedelta(days=2))
     assert meeting.id is not None and later.id is not None
 
-    await press(app, SECRETARY, pack(mt.PANEL, later.id, "code"))  # check-in not open yet
+    await press(app, SECRETARY, pack(Action.PANEL, later.id, "code"))  # check-in not open yet
     not_open = last_text(recorder)
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "code"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "code"))
     shown = last_text(recorder)
     code = re.search(r"<code>(\d{6})</code>", shown)
     assert code is not None
@@ -493,7 +500,7 @@ async def test_the_qr_code_is_replaced_before_its_link_expires(
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
     assert meeting.id is not None and app.job_queue is not None
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "code"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "code"))
     [job] = app.job_queue.get_jobs_by_name(f"hop-ma-{meeting.id}-800001")
     screen = job.data
     first_qr = screen.qr_message_id
@@ -529,13 +536,13 @@ async def test_cuochop_lists_the_meetings_and_opens_a_panel(
     assert listing["text"].endswith("(sắp họp)")
     day = as_utc(meeting.starts_at).astimezone(VIETNAM).strftime("%d/%m")
     assert recorder.buttons(listing) == [
-        (f"{day} · Sinh hoạt chi bộ thường kỳ tháng 6/2026", pack(mt.PANEL, meeting.id, "open"))
+        (f"{day} · Sinh hoạt chi bộ thường kỳ tháng 6/2026", pack(Action.PANEL, meeting.id, "open"))
     ]
     panel = recorder.sent()[-1]
     assert "❔ Chưa trả lời (4)" in panel["text"]
     assert recorder.buttons(panel)[0] == (
         mt.PANEL_BUTTONS["code"],
-        pack(mt.PANEL, meeting.id, "code"),
+        pack(Action.PANEL, meeting.id, "code"),
     )
 
 
@@ -577,21 +584,23 @@ async def test_closing_sends_the_report_and_attendees_rate_the_meeting(
 ) -> None:
     meeting = await _held_meeting(app, session, cell)
     assert meeting.id is not None
-    await press(app, LAN, pack(mt.VOTE, meeting.id, "tot"))  # before the meeting is closed
+    await press(app, LAN, pack(Action.VOTE, meeting.id, "tot"))  # before the meeting is closed
     recorder.clear()
 
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "close"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "close"))
     confirm = recorder.sent()[-1]
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "close_ok"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "close_ok"))
     report = last_text(recorder)
     sent = [c.method for c in recorder.calls]
     votes_at = len(recorder.calls)
-    await press(app, LAN, pack(mt.VOTE, meeting.id, "tot"))
-    await press(app, LAN, pack(mt.VOTE, meeting.id, "kha"))
-    await press(app, HUNG, pack(mt.VOTE, meeting.id, "tot"))  # did not attend
+    await press(app, LAN, pack(Action.VOTE, meeting.id, "tot"))
+    await press(app, LAN, pack(Action.VOTE, meeting.id, "kha"))
+    await press(app, HUNG, pack(Action.VOTE, meeting.id, "tot"))  # did not attend
 
     assert confirm["text"] == mt.CONFIRM_CLOSE
-    assert recorder.buttons(confirm) == [("🏁 Kết thúc", pack(mt.PANEL, meeting.id, "close_ok"))]
+    assert recorder.buttons(confirm) == [
+        ("🏁 Kết thúc", pack(Action.PANEL, meeting.id, "close_ok"))
+    ]
     assert sent[-4:] == ["sendMessage", "sendDocument", "sendDocument", "sendPhoto"]
     assert "Chi bộ có 4 đảng viên, dự sinh hoạt 1/4, tỷ lệ 25%" in report
     assert "vắng không lý do 3" in report
@@ -634,7 +643,7 @@ async def test_closing_sends_the_report_and_attendees_rate_the_meeting(
         ("Chỉ đảng viên dự họp mới đánh giá được cuộc họp này.", True),
     ]
     assert alerts(recorder)[0] == (None, False)  # the close button itself
-    assert meetings.tally(session, meeting_id=meeting.id)[meetings.Rating.GOOD] == 1
+    assert meetings.tally(session, meeting_id=meeting.id)[Rating.GOOD] == 1
 
 
 async def test_a_vote_before_the_meeting_is_closed_is_refused(
@@ -643,12 +652,12 @@ async def test_a_vote_before_the_meeting_is_closed_is_refused(
     meeting = await _held_meeting(app, session, cell)
     assert meeting.id is not None
 
-    await press(app, LAN, pack(mt.VOTE, meeting.id, "tot"))
+    await press(app, LAN, pack(Action.VOTE, meeting.id, "tot"))
 
     assert alerts(recorder) == [
         ("Cuộc họp chưa kết thúc; đánh giá sau khi bí thư kết thúc cuộc họp.", True)
     ]
-    assert meetings.tally(session, meeting_id=meeting.id)[meetings.Rating.GOOD] == 0
+    assert meetings.tally(session, meeting_id=meeting.id)[Rating.GOOD] == 0
 
 
 # ----------------------------------------------------------------------------- /diemdanh
@@ -659,7 +668,7 @@ async def test_attendance_history_for_members_and_statistics_for_secretaries(
 ) -> None:
     meeting = await _held_meeting(app, session, cell)
     assert meeting.id is not None
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "close_ok"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "close_ok"))
     recorder.clear()
     recorder.uploads.clear()
 
@@ -692,18 +701,18 @@ async def test_the_place_is_changed_and_the_meeting_cancelled_from_the_panel(
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
     assert meeting.id is not None
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "open"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "open"))
     panel_id = session.exec(select(Meeting.panel_message_id)).one()
     recorder.clear()
 
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "edit_place"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "edit_place"))
     asked_place = last_text(recorder)
     await say(app, SECRETARY, "Phòng họp B")
     edited = last_text(recorder)
     panel = recorder.sent("editMessageText")[-1]
     session.expire_all()
     moved = session.get(Meeting, meeting.id)
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id, "cancel"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "cancel"))
     asked_reason = last_text(recorder)
     await say(app, SECRETARY, "không")
     confirm = recorder.sent()[-1]
@@ -834,8 +843,8 @@ async def test_a_member_who_changes_their_mind_is_not_asked_for_a_reason_any_mor
     app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
-    await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "x"))
-    await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "a"))
+    await press(app, LAN, pack(Action.RSVP, meeting.id or 0, "x"))
+    await press(app, LAN, pack(Action.RSVP, meeting.id or 0, "a"))
     await say(app, LAN, "sinh hoạt chi bộ mấy lần một tháng?")
 
     session.expire_all()
@@ -848,7 +857,7 @@ async def test_another_command_drops_a_waiting_prompt(
     app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=timedelta(days=2))
-    await press(app, SECRETARY, pack(mt.PANEL, meeting.id or 0, "edit_place"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id or 0, "edit_place"))
     await say(app, SECRETARY, "/help")
     await say(app, SECRETARY, "chỉ thị 05 nói về gì?")
 
@@ -862,7 +871,7 @@ async def test_answers_after_the_start_are_refused(
     app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
     meeting = schedule(session, cell, starts_in=-timedelta(minutes=5), scheduled_ago=timedelta(1))
-    await press(app, LAN, pack(mt.RSVP, meeting.id or 0, "x"))
+    await press(app, LAN, pack(Action.RSVP, meeting.id or 0, "x"))
 
     assert alerts(recorder)[-1] == (mt.RSVP_TOO_LATE, True)
     assert recorder.texts(800_002) == []  # no reason asked
@@ -895,7 +904,7 @@ async def test_recording_by_hand_reads_di_muon_and_namesakes(
 
 
 def test_the_panel_of_a_large_cell_fits_one_message() -> None:
-    from bot.handlers.meetings import _board_text
+    from bot.telegram.handlers.meetings import _board_text
 
     people = [f"Nguyễn Văn Đảng Viên Số {n}" for n in range(300)]
     board = meetings.Board(

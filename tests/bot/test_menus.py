@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot import members
-from bot.messages import pack
 from bot.models import Member, Role
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram_app import build_application
+from bot.telegram.app import build_application
+from bot.telegram.callbacks import pack
 from tests.bot.conftest import feed
 from tests.bot.factories import make_cell, make_member
 from tests.bot.support import ADMIN_ID, RecordingRequest, callback_update, message_update, user

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.messages import (
-    CallbackDataError,
-    escape,
-    fit_html,
-    int_args,
-    pack,
-    split_html,
-    unpack,
-)
+from bot.messages import escape, fit_html, split_html
+from bot.telegram.callbacks import CallbackDataError, int_args, pack, unpack
 from tests.e2e.telegram_emulator import parse_html
 
 

@@ -82,7 +82,7 @@ def schema_differences(engine: Engine) -> list[Any]:
         existing = set(inspect(connection).get_table_names())
 
         def include(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
-            # bot/meeting_models.py is being written alongside, its tables to come with revision
+            # bot/models.py is being written alongside, its tables to come with revision
             # 0002. Until that revision exists they are in the models but in no database: skip
             # exactly those, so the filter lapses by itself once a revision creates them.
             table = obj if type_ == "table" else getattr(obj, "table", None)

@@ -18,20 +18,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from telegram.error import NetworkError, TimedOut
 
-from bot import notice_texts as nt
-from bot import notices, outbox
-from bot.models import Cell, Role
-from bot.notice_models import AudienceKind, DeliveryState, Notice, NoticeDelivery, NoticeState
+from bot import notices
+from bot.models import AudienceKind, Cell, DeliveryState, Notice, NoticeDelivery, NoticeState, Role
 from bot.notices import (
     Attachment,
     Audience,
     NoticeError,
-    NoticeSettings,
     ReadOutcome,
     compose,
     parse_send_time,
 )
-from bot.ratelimit import SlidingWindow, answered
+from bot.notices import texts as nt
+from bot.settings import NoticeSettings
+from bot.telegram import sender as outbox
+from bot.telegram.ratelimit import SlidingWindow, answered
 from tests.bot.factories import make_cell, make_member
 
 SETTINGS = NoticeSettings.model_validate({})

@@ -13,11 +13,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, Defaults, MessageHandler, filters
 
-from bot.handlers.notices import register
-from bot.messages import pack
-from bot.models import Role
-from bot.notice_models import DeliveryState, Notice, NoticeDelivery
+from bot.models import DeliveryState, Notice, NoticeDelivery, Role
 from bot.services import Services
+from bot.telegram.callbacks import pack
+from bot.telegram.context import CONTEXT_TYPES
+from bot.telegram.handlers.notices import register
 from tests.bot.factories import make_cell, make_member
 from tests.bot.support import (
     ADMIN_ID,
@@ -34,8 +34,11 @@ STRANGER = user(800_099, "Khách")
 JSON = dict[str, Any]
 
 
+GROUP0: list[Update] = []  # what reached the question handlers' group (cleared per test)
+
+
 async def _group0(update: Update, context: Any) -> None:
-    context.bot_data.setdefault("group0", []).append(update)
+    GROUP0.append(update)
 
 
 @pytest_asyncio.fixture
@@ -47,10 +50,12 @@ async def app(services: Services, recorder: RecordingRequest) -> AsyncIterator[A
         .request(recorder)
         .get_updates_request(recorder)
         .updater(None)
+        .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .build()
     )
-    application.bot_data["services"] = services
+    application.bot_data.services = services
+    GROUP0.clear()
     register(application)
     application.add_handler(MessageHandler(filters.ALL, _group0))
     await application.initialize()
@@ -118,7 +123,7 @@ async def test_only_secretaries_may_send_notices(
     assert recorder.texts(sender["id"]) == [
         "Lệnh /thongbao dành cho bí thư, phó bí thư chi bộ và quản trị viên."
     ]
-    assert len(app.bot_data["group0"]) == 1  # the text went on to the question handlers
+    assert len(GROUP0) == 1  # the text went on to the question handlers
 
 
 async def test_notices_are_composed_in_private(
@@ -176,7 +181,7 @@ async def test_a_secretary_drafts_previews_and_confirms(
         ("Nguyễn Thị Lan", DeliveryState.PENDING),
         ("Phạm Chưa Dùng", DeliveryState.UNREACHABLE),
     ]
-    assert "group0" not in app.bot_data  # no draft message reached the question handlers
+    assert not GROUP0  # no draft message reached the question handlers
 
 
 async def test_cancel_drops_the_draft(
@@ -188,7 +193,7 @@ async def test_cancel_drops_the_draft(
 
     assert last_text(recorder) == "Đã hủy bản thông báo."
     assert session.exec(select(Notice)).first() is None
-    assert len(app.bot_data["group0"]) == 1
+    assert len(GROUP0) == 1
 
 
 @pytest.mark.parametrize(
@@ -241,7 +246,7 @@ async def test_an_attachment_over_telegrams_limit_is_refused(
 
     assert "Tệp nặng 60,0 MB, vượt giới hạn 50 MB" in refusal
     assert last_text(recorder) == "Gửi tới ai?"
-    assert "group0" not in app.bot_data  # the files were not ingested as documents
+    assert not GROUP0  # the files were not ingested as documents
 
 
 async def test_a_send_time_in_the_past_is_refused_then_a_future_one_taken(

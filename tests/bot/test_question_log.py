@@ -10,9 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.answer import Answer, QuotedSentence, Source
-from bot.feedback import QuestionLog
+from bot.answers.feedback import QuestionLog
 from bot.models import AskedQuestion
+from index.answer import Answer, QuotedSentence, Source
 
 
 def _answer(n: int) -> Answer:

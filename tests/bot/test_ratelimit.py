@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import SlidingWindow, TelegramRateLimiter, answered
+from bot.telegram.ratelimit import SlidingWindow, TelegramRateLimiter, answered
 
 
 class Recorder:

@@ -11,11 +11,19 @@ from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot import meetings, members, texts
-from bot.meeting_models import Mark, Meeting, MeetingAttendance, MeetingKind, Method
-from bot.meetings import MeetingSettings
 from bot.members import MembershipError
-from bot.models import Member, Role
-from bot.notice_models import DeliveryState, NoticeDelivery
+from bot.models import (
+    DeliveryState,
+    Mark,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    Member,
+    Method,
+    NoticeDelivery,
+    Role,
+)
+from bot.settings import MeetingSettings
 from knowledge.models import utcnow
 from tests.bot.conftest import feed
 from tests.bot.factories import make_cell, make_member

@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from bot import members
+from bot.members.roster import RosterError, parse_roster
 from bot.models import PartyStatus, Role
-from bot.roster import RosterError, parse_roster
 from tests.bot.factories import make_cell
 
 

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.telegram_app import build_application
-from bot.webhook import SECRET_HEADER, serve_webhook
+from bot.telegram.app import build_application
+from bot.telegram.webhook import SECRET_HEADER, serve_webhook
 from tests.bot.support import (
     Corpus,
     Deployment,

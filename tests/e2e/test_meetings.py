@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from bot import meetings
-from bot.meeting_models import Answer, Mark, Meeting, MeetingAttendance, MeetingRsvp, MeetingState
-from bot.models import Role
+from bot.models import Answer, Mark, Meeting, MeetingAttendance, MeetingRsvp, MeetingState, Role
 from bot.when import VIETNAM
 from knowledge.models import utcnow
 from tests.bot.support import Deployment

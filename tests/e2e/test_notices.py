@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import bisect
 import contextlib
+import dataclasses
 import itertools
 import random
 import sys
@@ -25,15 +26,16 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import HTTPXRequest
 
-import bot.outbox as outbox
-from bot import notice_texts as nt
+import bot.telegram.sender as outbox
 from bot import notices
-from bot.handlers.notices import SENDER_KEY, SETTINGS_KEY, register, start_sender, stop_sender
-from bot.models import Cell, Role
-from bot.notice_models import AudienceKind, DeliveryState, Notice, NoticeDelivery, NoticeState
-from bot.notices import Audience, NoticeSettings
-from bot.outbox import NoticeSender
+from bot.models import AudienceKind, Cell, DeliveryState, Notice, NoticeDelivery, NoticeState, Role
+from bot.notices import Audience
+from bot.notices import texts as nt
 from bot.services import Services
+from bot.settings import NoticeSettings
+from bot.telegram.context import CONTEXT_TYPES
+from bot.telegram.handlers.notices import register, start_sender, stop_sender
+from bot.telegram.sender import NoticeSender
 from knowledge.db import create_tables, make_engine
 from knowledge.models import utcnow
 from tests.bot.factories import make_cell, make_member
@@ -206,10 +208,12 @@ async def running(
         .post_init(start_sender)
         .post_shutdown(stop_sender)
         .concurrent_updates(64)
+        .context_types(CONTEXT_TYPES)
         .build()
     )
-    app.bot_data["services"] = services
-    app.bot_data[SETTINGS_KEY] = settings
+    app.bot_data.services = dataclasses.replace(
+        services, settings=services.settings.model_copy(update={"notices": settings})
+    )
     register(app)
     await app.initialize()
     assert app.post_init is not None and app.updater is not None
@@ -320,7 +324,7 @@ async def test_answers_do_not_wait_for_a_broadcast(tmp_path: Path) -> None:
     async with TelegramEmulator() as telegram, running(telegram, tmp_path, settings) as bot:
         users = populate(bot.services.engine, telegram, 120)
         notice_id = queue_notice(bot.services.engine, users[0].id)
-        bot.app.bot_data[SENDER_KEY].wake()
+        bot.app.bot_data.sender.wake()
         await telegram.wait_for(lambda: len(telegram.calls("sendMessage")) > 20, timeout=10)
         started = time.monotonic()
         listing = await bot.say(users[0], "/thongbao_ds")
@@ -555,7 +559,7 @@ async def test_answers_and_a_broadcast_share_telegrams_budget(tmp_path: Path) ->
                 cell = populate(services.engine, telegram, 90)
                 askers = populate(services.engine, telegram, 40)[1:]  # another cell: no notice
                 notice_id = queue_notice(services.engine, cell[0].id)
-                app.bot_data[SENDER_KEY].wake()
+                app.bot_data.sender.wake()
                 await telegram.wait_for(lambda: sum(delivered(telegram, cell).values()) >= 15)
                 sent = [telegram.user_sends_text(u, "Chỉ thị 05 nói về gì?") for u in askers]
                 replies = await asyncio.gather(

@@ -1,1 +1,0 @@
-"""Telegram handlers, one module per feature; assembled in bot.telegram_app."""

@@ -1,0 +1,154 @@
+"""Closing a meeting: everyone not checked in written down, the sheet of the report, minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from bot import members
+from bot.meetings import texts as mt
+from bot.meetings.reports import (
+    AttendanceLine,
+    MeetingSheet,
+)
+from bot.meetings.rsvp import excuses
+from bot.meetings.scheduling import MeetingError, get, open_meeting, queue_to_roll, roll
+from bot.meetings.voting import open_tally
+from bot.models import (
+    Cell,
+    Mark,
+    Meeting,
+    MeetingAttendance,
+    MeetingState,
+    Member,
+    Method,
+    as_utc,
+)
+from bot.settings import MeetingSettings
+
+_ORDER = {Mark.PRESENT: 0, Mark.LATE: 1, Mark.EXCUSED: 2, Mark.ABSENT: 3}
+
+
+METHOD_LABELS = {
+    Method.CODE: mt.METHOD_CODE,
+    Method.QR: mt.METHOD_QR,
+    Method.MANUAL: mt.METHOD_MANUAL,
+}
+
+
+def close(
+    session: Session,
+    *,
+    meeting_id: int,
+    by: int,
+    by_name: str,
+    now: datetime,
+    settings: MeetingSettings,
+) -> Meeting:
+    """Close the meeting: everyone not checked in is written down as excused (with the reason
+    given) or absent, the counting rule is fixed, and attendees are asked to rate the meeting."""
+    meeting = open_meeting(session, meeting_id)
+    assert meeting.id is not None
+    if as_utc(meeting.starts_at) > now:
+        raise MeetingError(mt.CLOSE_TOO_EARLY)
+    excused = excuses(session, meeting_id=meeting_id)
+    counted = set(
+        session.exec(
+            select(MeetingAttendance.member_id).where(
+                col(MeetingAttendance.meeting_id) == meeting_id
+            )
+        ).all()
+    )
+    people = roll(session, cell_id=meeting.cell_id)
+    attendees = [person for person in people if person.id in counted]
+    for person, mark, reason in _not_checked_in(people, counted, excused):
+        session.add(
+            MeetingAttendance(
+                meeting_id=meeting_id,
+                member_id=person.id,
+                member_name=person.full_name,
+                member_role=members.describe_role(person),
+                mark=mark,
+                method=Method.CLOSING,
+                reason=reason,
+            )
+        )
+    meeting.state = MeetingState.CLOSED
+    meeting.closed_at = meeting.updated_at = now
+    meeting.excused_in_denominator = settings.excused_in_denominator
+    session.add(meeting)
+    session.flush()
+    open_tally(session, meeting_id)
+    queue_to_roll(
+        session,
+        meeting,
+        recipients=attendees,
+        body=mt.vote_invitation(meeting, secret=settings.anonymous_votes),
+        buttons=f"vote:{meeting.id}",
+        sender_name=by_name,
+        created_by=by,
+        now=now,
+    )
+    return meeting
+
+
+def _not_checked_in(
+    people: Iterable[Member], counted: Collection[int | None], excused: dict[int, str | None]
+) -> Iterator[tuple[Member, Mark, str | None]]:
+    """Members with no attendance row: excused (with their reason) if they asked, else absent."""
+    for person in people:
+        if person.id not in counted:
+            reason = excused.get(person.id or 0)
+            yield person, Mark.EXCUSED if person.id in excused else Mark.ABSENT, reason
+
+
+def sheet(session: Session, *, meeting_id: int, settings: MeetingSettings) -> MeetingSheet:
+    """The attendance sheet: final once closed; before that, the check-ins so far, those who
+    asked to be excused, and everyone else as not (yet) present."""
+    meeting = get(session, meeting_id=meeting_id)
+    cell = session.get(Cell, meeting.cell_id)
+    rows = session.exec(
+        select(MeetingAttendance).where(col(MeetingAttendance.meeting_id) == meeting_id)
+    ).all()
+    lines = [_line(r) for r in rows]
+    if meeting.state != MeetingState.CLOSED:
+        people = roll(session, cell_id=meeting.cell_id)
+        counted = {r.member_id for r in rows}
+        excused = excuses(session, meeting_id=meeting_id)
+        lines += [
+            AttendanceLine(person.full_name, members.describe_role(person), mark, reason=reason)
+            for person, mark, reason in _not_checked_in(people, counted, excused)
+        ]
+    rule = meeting.excused_in_denominator
+    return MeetingSheet(
+        cell_name=cell.name if cell is not None else "",
+        title=meeting.title,
+        starts_at=as_utc(meeting.starts_at),
+        place=meeting.place,
+        lines=tuple(sorted(lines, key=lambda line: (_ORDER[line.mark], line.name))),
+        excused_in_denominator=settings.excused_in_denominator if rule is None else rule,
+    )
+
+
+def _line(row: MeetingAttendance) -> AttendanceLine:
+    return AttendanceLine(
+        name=row.member_name,
+        role=row.member_role,
+        mark=Mark(row.mark),
+        checked_in_at=as_utc(row.checked_in_at) if row.checked_in_at else None,
+        method=METHOD_LABELS.get(Method(row.method)),
+        recorded_by=row.recorded_by_name,
+        reason=row.reason,
+    )
+
+
+def attach_minutes(session: Session, *, meeting_id: int, source: str) -> Meeting:
+    """Link the ingested minutes (or the cell's resolution) to the meeting."""
+    meeting = get(session, meeting_id=meeting_id)
+    if meeting.state == MeetingState.CANCELLED:
+        raise MeetingError(mt.MEETING_CANCELLED)
+    meeting.minutes_source = source
+    session.add(meeting)
+    return meeting

@@ -1,0 +1,87 @@
+"""Members of a cell: who a Telegram user is, cells and groups, invites, the roster, relinking.
+
+The package's functions are its public API (`from bot import members; members.approve(...)`);
+each lives in the module of its seam:
+
+- `membership`: access (who is writing, with which rights), requests, approval, leaving;
+- `cells`: cells and their registered groups;
+- `invites`: invite links;
+- `roster` (reading sheets) and `roster_import` (applying rows to members);
+- `relink`: joining an account to its roster row after approval.
+"""
+
+from bot.members.cells import (
+    create_cell,
+    find_cell,
+    get_cell,
+    group_of,
+    link_group,
+    list_cells,
+)
+from bot.members.invites import (
+    create_invite,
+    hash_token,
+    redeem_invite,
+    revoke_invite,
+)
+from bot.members.membership import (
+    CHECK_IN_PREFIX,
+    Access,
+    MembershipError,
+    access,
+    active_member_ids,
+    approve,
+    approvers,
+    describe_role,
+    find_member,
+    find_members,
+    give_name,
+    list_members,
+    mark_left,
+    member_by_telegram,
+    pending_requests,
+    reject,
+)
+from bot.members.relink import (
+    relink,
+    unlinked_accounts,
+)
+from bot.members.roster_import import (
+    RosterReport,
+    import_roster,
+    roster_candidates,
+)
+
+__all__ = [
+    "CHECK_IN_PREFIX",
+    "Access",
+    "MembershipError",
+    "RosterReport",
+    "access",
+    "active_member_ids",
+    "approve",
+    "approvers",
+    "create_cell",
+    "create_invite",
+    "describe_role",
+    "find_cell",
+    "find_member",
+    "find_members",
+    "get_cell",
+    "give_name",
+    "group_of",
+    "hash_token",
+    "import_roster",
+    "link_group",
+    "list_cells",
+    "list_members",
+    "mark_left",
+    "member_by_telegram",
+    "pending_requests",
+    "redeem_invite",
+    "reject",
+    "relink",
+    "revoke_invite",
+    "roster_candidates",
+    "unlinked_accounts",
+]

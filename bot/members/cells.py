@@ -1,0 +1,71 @@
+"""Cells and their registered group chats."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from bot import texts
+from bot.members.membership import MembershipError
+from bot.models import (
+    Cell,
+    GroupChat,
+)
+from knowledge.text import fold, nfc
+
+
+def get_cell(session: Session, *, cell_id: int) -> Cell | None:
+    """A cell by id."""
+    return session.get(Cell, cell_id)
+
+
+def list_cells(session: Session) -> list[Cell]:
+    """Every cell, by name."""
+    return list(session.exec(select(Cell).order_by(col(Cell.name))).all())
+
+
+def create_cell(
+    session: Session, *, name: str, created_by: int, committee: str | None = None
+) -> Cell:
+    """A new cell; names are unique (compared without diacritics)."""
+    name = " ".join(nfc(name).split())
+    if not 3 <= len(name) <= 120:
+        raise MembershipError(texts.CELL_NAME_INVALID)
+    if any(fold(c.name) == fold(name) for c in list_cells(session)):
+        raise MembershipError(texts.CELL_EXISTS.format(name=name))
+    cell = Cell(name=name, committee=committee, created_by=created_by)
+    session.add(cell)
+    session.flush()
+    return cell
+
+
+def find_cell(session: Session, *, text: str) -> Cell | None:
+    """A cell by id or by (folded) name, or the only cell when ``text`` is empty."""
+    cells = list_cells(session)
+    text = text.strip()
+    if not text:
+        return cells[0] if len(cells) == 1 else None
+    if text.isdigit():
+        return next((c for c in cells if c.id == int(text)), None)
+    wanted = fold(text)
+    exact = [c for c in cells if fold(c.name) == wanted]
+    if exact:
+        return exact[0]
+    partial = [c for c in cells if wanted in fold(c.name)]
+    return partial[0] if len(partial) == 1 else None
+
+
+def link_group(
+    session: Session, *, chat_id: int, cell_id: int, title: str, linked_by: int
+) -> GroupChat:
+    """Declare a Telegram group to be a cell's own."""
+    group = session.get(GroupChat, chat_id) or GroupChat(
+        chat_id=chat_id, cell_id=cell_id, linked_by=linked_by
+    )
+    group.cell_id, group.title, group.linked_by = cell_id, title, linked_by
+    session.add(group)
+    return group
+
+
+def group_of(session: Session, *, chat_id: int) -> GroupChat | None:
+    """The cell group record of a chat, if any."""
+    return session.get(GroupChat, chat_id)

@@ -1,0 +1,182 @@
+"""The one place the Telegram Application is assembled: handlers, limits, start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import texts
+from bot.services import Services
+from bot.settings import Settings
+from bot.telegram.callbacks import Action, pattern
+from bot.telegram.context import CONTEXT_TYPES, App, Context
+from bot.telegram.handlers import asking, documents, joining, meetings, menus, notices
+from bot.telegram.handlers.common import forget_group_check, send_html
+from bot.telegram.ratelimit import TelegramRateLimiter
+from bot.telegram.webhook import serve_webhook
+
+log = logging.getLogger(__name__)
+
+# RetryAfter from Telegram is waited out and retried this many times before giving up.
+RATE_LIMIT_RETRIES = 3
+
+
+def build_application(
+    settings: Settings,
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    updater: bool = True,
+) -> App:
+    """The bot: handlers wired to ``services`` (in the typed bot data), Telegram's limits respected.
+
+    ``request`` replaces the HTTP client (tests record calls with it); without ``updater`` the
+    application is fed updates by a webhook server or by tests.
+    """
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(settings.token())
+        .base_url(settings.bot.api_base_url)
+        .base_file_url(settings.bot.api_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(
+            TelegramRateLimiter(
+                per_second=settings.bot.max_messages_per_second, max_retries=RATE_LIMIT_RETRIES
+            )
+        )
+        .concurrent_updates(settings.bot.concurrent_updates)
+        .context_types(CONTEXT_TYPES)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data.services = services
+    _add_handlers(application)
+    return application
+
+
+def run_bot(settings: Settings, services: Services) -> None:
+    """Serve Telegram until stopped: long polling, or the webhook server (``bot.mode``)."""
+    polling = settings.bot.mode == "polling"
+    application = build_application(settings, services, updater=polling)
+    if polling:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    else:
+        asyncio.run(serve_webhook(application, settings))
+
+
+def _add_handlers(app: App) -> None:
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    app.add_handler(CommandHandler("start", joining.start))
+    app.add_handler(CommandHandler("help", joining.help_command))
+    app.add_handler(CommandHandler("hoi", asking.ask_command))
+    app.add_handler(CommandHandler("vanban", documents.document_card))
+    app.add_handler(CommandHandler("tailieu", documents.catalogue))
+    app.add_handler(CommandHandler("taochibo", joining.create_cell, filters=private))
+    app.add_handler(CommandHandler("moi", joining.invite))
+    app.add_handler(CommandHandler("duyet", joining.pending, filters=private))
+    app.add_handler(CommandHandler("thanhvien", joining.list_members, filters=private))
+    app.add_handler(CommandHandler("chuyendi", joining.mark_left, filters=private))
+    app.add_handler(CommandHandler("lienket", joining.relink_command, filters=private))
+    app.add_handler(CommandHandler("phanhoi", asking.complaints, filters=private))
+    app.add_handler(CommandHandler("nhom", joining.link_group))
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & private, asking.on_private_text)
+    )
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & groups, asking.ask_in_group))
+    app.add_handler(MessageHandler(filters.Document.ALL & private, documents.receive_file))
+    app.add_handler(
+        MessageHandler(
+            (filters.StatusUpdate.NEW_CHAT_MEMBERS | filters.StatusUpdate.LEFT_CHAT_MEMBER),
+            forget_group_check,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+            asking.not_text,
+        )
+    )
+    for action, callback in (
+        (Action.PASSAGE, asking.open_passage),
+        (Action.PAGE, asking.turn_page),
+        (Action.MORE, asking.more_results),
+        (Action.FEEDBACK, asking.rate_answer),
+        (Action.REVIEWED, asking.mark_reviewed),
+        (Action.ORIGINAL, documents.send_original),
+        (Action.APPROVE, joining.decide_request),
+        (Action.REJECT, joining.decide_request),
+        (Action.REVOKE, joining.revoke),
+        (Action.RELINK, joining.relink_button),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=pattern(action)))
+    app.add_handler(CallbackQueryHandler(asking.stale_button))
+    app.add_handler(InlineQueryHandler(asking.inline_search))
+    notices.register(app)  # group -1: drafts and notice buttons before the handlers above
+    meetings.register(app)  # group -1 too, after the notices' drafts
+    app.add_error_handler(_on_error)
+
+
+async def _post_init(app: App) -> None:
+    """Start-up: worker threads for blocking work, and the command menu."""
+    services = app.bot_data.services
+    executor = ThreadPoolExecutor(
+        max_workers=services.settings.bot.workers, thread_name_prefix="chibo-work"
+    )
+    asyncio.get_running_loop().set_default_executor(executor)
+    app.bot_data.executor = executor
+    await menus.set_role_menus(app)
+    await notices.start_sender(app)
+    await meetings.start_reminders(app)
+
+
+async def _post_shutdown(app: App) -> None:
+    await notices.stop_sender(app)
+    executor, app.bot_data.executor = app.bot_data.executor, None
+    if executor is not None:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def _on_error(update: object, context: Context) -> None:
+    """Log the failure; tell the person in a private chat that something went wrong."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer(texts.ERROR, show_alert=True)
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        try:
+            await send_html(context.bot, chat.id, html.escape(texts.ERROR))
+        except TelegramError:
+            log.warning("could not tell chat %s about the error", chat.id)

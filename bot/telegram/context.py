@@ -1,0 +1,70 @@
+"""The typed context every handler gets: the application's bot data as an object, not string keys.
+
+python-telegram-bot builds ``bot_data`` once per application by calling :class:`BotData`
+without arguments; the entry point then hands it the services (``build_application``).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+from telegram.request import HTTPXRequest
+
+from bot.services import Services
+from bot.settings import MeetingSettings, NoticeSettings, Settings
+
+if TYPE_CHECKING:
+    from bot.telegram.sender import NoticeSender
+
+
+@dataclass
+class BotData:
+    """What the application keeps for all handlers."""
+
+    _services: Services | None = None
+    # Group chat id → (checked at, every member of the chat is a member of the cell).
+    group_checks: dict[int, tuple[float, bool]] = field(default_factory=dict)
+    executor: ThreadPoolExecutor | None = None
+    sender: NoticeSender | None = None
+    sender_request: HTTPXRequest | None = None
+
+    @property
+    def services(self) -> Services:
+        """The components the entry point built (database, retriever, answers…)."""
+        if self._services is None:
+            raise RuntimeError("the application was built without services")
+        return self._services
+
+    @services.setter
+    def services(self, value: Services) -> None:
+        self._services = value
+
+    @property
+    def settings(self) -> Settings:
+        """The deployment's settings."""
+        return self.services.settings
+
+    @property
+    def meetings(self) -> MeetingSettings:
+        """The ``meetings`` section."""
+        return self.settings.meetings
+
+    @property
+    def notices(self) -> NoticeSettings:
+        """The ``notices`` section."""
+        return self.settings.notices
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+
+
+class BotDataOwner(Protocol):
+    """A handler's context, or the Application itself (start-up code and jobs)."""
+
+    @property
+    def bot_data(self) -> BotData: ...

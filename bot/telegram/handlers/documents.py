@@ -1,0 +1,291 @@
+"""Documents: /vanban, /tailieu, original files, and files secretaries send (documents, rosters)."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+from pathlib import Path
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+
+from bot import members, texts
+from bot.answers import library
+from bot.members import Access
+from bot.members.roster import RosterError, is_roster_file, parse_roster
+from bot.messages import CAPTION_LIMIT, fit_html
+from bot.models import Cell
+from bot.services import Services
+from bot.telegram.callbacks import Action, int_args, pack, unpack
+from bot.telegram.handlers.common import (
+    Context,
+    access_of,
+    deliver,
+    group_is_members_only,
+    in_session,
+    member_access,
+    refusal,
+    reply,
+    services,
+)
+from knowledge.ingest import FileOutcome
+from knowledge.models import Document
+from knowledge.readers import format_of
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_DOWNLOAD_MB = 20
+ROSTER_MAX_MB = 5
+ROSTER_ERRORS_SHOWN = 20
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+async def document_card(update: Update, context: Context) -> None:
+    """/vanban <số hiệu>: metadata, outline and buttons for the full text and the file."""
+    access = await member_access(update, context)
+    if access is None:
+        return
+    number = " ".join(context.args or []).strip()
+    if not number:
+        await reply(update, context, texts.VANBAN_USAGE)
+        return
+    cards = await in_session(context, lambda s: library.document_cards(s, text=number))
+    if not cards:
+        await reply(update, context, texts.VANBAN_NOT_FOUND.format(number=html.escape(number)))
+        return
+    if len(cards) > 1:
+        await deliver(
+            update, context, texts.VANBAN_MANY.format(number=html.escape(number), n=len(cards))
+        )
+    for card in cards:
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.BTN_READ, callback_data=pack(Action.PAGE, card.document_id, 0)
+                    ),
+                    InlineKeyboardButton(
+                        texts.BTN_FILE, callback_data=pack(Action.ORIGINAL, card.document_id)
+                    ),
+                ]
+            ]
+        )
+        await deliver(update, context, card.html, markup)
+
+
+async def catalogue(update: Update, context: Context) -> None:
+    """/tailieu [loại] [năm]: documents in the store by type and year."""
+    access = await member_access(update, context)
+    if access is None:
+        return
+    doc_type, year = library.parse_filters(list(context.args or []))
+    text = await in_session(context, lambda s: library.catalogue(s, doc_type=doc_type, year=year))
+    await deliver(update, context, text)
+
+
+async def send_original(update: Update, context: Context) -> None:
+    """📎: the document's original file."""
+    query = update.callback_query
+    assert query is not None
+    access = await access_of(context, query.from_user.id)
+    if not access.can_ask:
+        await query.answer(refusal(access), show_alert=True)
+        return
+    unpacked = unpack(query.data)
+    ids = int_args(unpacked[1], 1) if unpacked else None
+    if ids is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+
+    def load(session: Session) -> tuple[tuple[Path, str] | None, str]:
+        found = library.original_file(session, document_id=ids[0])
+        doc = session.get(Document, ids[0])
+        return found, library.doc_info(doc).cite_prose() if doc else ""
+
+    found, citation = await in_session(context, load)
+    if found is None:
+        await query.answer(texts.FILE_MISSING, show_alert=True)
+        return
+    await query.answer()
+    path, name = found
+    data = await asyncio.to_thread(path.read_bytes)
+    caption = fit_html(f"<b>{html.escape(citation)}</b>", CAPTION_LIMIT)
+    chat = update.effective_chat
+    assert chat is not None
+    # Same privacy rule as answers: a group gets the file only if it holds only members.
+    target = chat.id
+    if chat.type != ChatType.PRIVATE and not await group_is_members_only(context, chat.id):
+        target = query.from_user.id
+    await context.bot.send_document(target, data, filename=name, caption=caption)
+
+
+# ----------------------------------------------------------------------------- uploads
+
+
+async def receive_file(update: Update, context: Context) -> None:
+    """A file in a private chat: a secretary's document to ingest, or the cell's roster."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.document is not None
+    access = await access_of(context, user.id)
+    if not access.can_ask:
+        await reply(update, context, refusal(access))
+        return
+    if not access.is_secretary:
+        await reply(update, context, texts.UPLOAD_FORBIDDEN)
+        return
+    name = _safe_name(message.document.file_name or "tep")
+    if is_roster_file(name):
+        await _import_roster(update, context, access, name)
+        return
+    await ingest_upload(update, context, access)
+
+
+async def ingest_upload(update: Update, context: Context, access: Access) -> FileOutcome | None:
+    """Download the file of this message, store it and index it, showing progress in one
+    edited message; the outcome when it was added or updated, None otherwise (explained)."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    name = _safe_name(document.file_name or "tep")
+    shown = html.escape(name)
+    if format_of(Path(name)) is None:
+        await reply(update, context, texts.UPLOAD_UNSUPPORTED.format(name=shown))
+        return None
+    svc = services(context)
+    limit_mb = min(svc.settings.knowledge.max_file_mb, TELEGRAM_DOWNLOAD_MB)
+    size = document.file_size or 0
+    if size > limit_mb * 2**20:
+        text = texts.UPLOAD_TOO_LARGE.format(name=shown, size=size / 2**20, limit=limit_mb)
+        await reply(update, context, text)
+        return None
+    progress = await reply(update, context, texts.UPLOAD_DOWNLOADING.format(name=shown))
+    data = await _download(update, context)
+    if data is None:
+        await _edit(progress, texts.UPLOAD_DOWNLOAD_FAILED.format(name=shown))
+        return None
+    await _edit(progress, texts.UPLOAD_READING.format(name=shown))
+    folder = svc.uploads_dir / _upload_folder(access)
+    outcome, label = await asyncio.to_thread(_ingest, svc, data, name, folder)
+    if outcome.status == "failed":
+        await _edit(
+            progress, texts.UPLOAD_FAILED.format(name=shown, reason=html.escape(outcome.message))
+        )
+        return None
+    if outcome.status == "duplicate":
+        text = texts.UPLOAD_DUPLICATE.format(name=shown, reason=html.escape(outcome.message))
+        await _edit(progress, text)
+        return None
+    if outcome.status == "unchanged":
+        await _edit(progress, texts.UPLOAD_UNCHANGED.format(name=shown))
+        return None
+    shown_label = html.escape(label)
+    await _edit(progress, texts.UPLOAD_INDEXING.format(n=outcome.passages, label=shown_label))
+    try:
+        await asyncio.to_thread(svc.retriever.sync)
+    except Exception:
+        log.exception("indexing %s failed", name)
+        await _edit(progress, texts.UPLOAD_INDEX_FAILED.format(name=shown))
+        return None
+    done = texts.UPLOAD_ADDED if outcome.status == "added" else texts.UPLOAD_UPDATED
+    await _edit(progress, done.format(label=shown_label, n=outcome.passages))
+    return outcome
+
+
+def _ingest(svc: Services, data: bytes, name: str, folder: Path) -> tuple[FileOutcome, str]:
+    """Store the document, then keep its original beside the others; blocking."""
+    path = (folder / name).resolve()
+    outcome = svc.ingester.ingest_bytes(data, file_name=name, source=str(path), shown=name)
+    if outcome.status in ("added", "updated"):
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    label = name
+    if outcome.document_id is not None:
+        with Session(svc.engine) as session:
+            doc = session.get(Document, outcome.document_id)
+            if doc is not None:
+                label = f"{doc.doc_type} {doc.number}" if doc.number else f"«{doc.title}»"
+    return outcome, label
+
+
+async def _download(update: Update, context: Context) -> bytes | None:
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    try:
+        file = await message.document.get_file()
+        return bytes(await file.download_as_bytearray())
+    except TelegramError as exc:
+        log.warning("download of %s failed: %s", message.document.file_name, exc)
+        return None
+
+
+async def _edit(progress: Message, text: str) -> None:
+    """Progress is shown by editing one message."""
+    try:
+        await progress.edit_text(text)
+    except BadRequest as exc:
+        log.info("progress edit refused: %s", exc)
+
+
+def _safe_name(name: str) -> str:
+    """A file name that cannot climb out of the uploads folder."""
+    base = Path(name.replace("\\", "/")).name.strip().lstrip(".")
+    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base)
+    return base[:120] or "tep"
+
+
+def _upload_folder(access: Access) -> str:
+    return f"cell-{access.member.cell_id}" if access.member else "admin"
+
+
+async def _import_roster(update: Update, context: Context, access: Access, name: str) -> None:
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    if access.member is None or not access.member.is_secretary:
+        await reply(update, context, texts.ROSTER_NO_CELL)
+        return
+    size = message.document.file_size or 0
+    if size > ROSTER_MAX_MB * 2**20:
+        text = texts.UPLOAD_TOO_LARGE.format(
+            name=html.escape(name), size=size / 2**20, limit=ROSTER_MAX_MB
+        )
+        await reply(update, context, text)
+        return
+    data = await _download(update, context)
+    if data is None:
+        await reply(update, context, texts.UPLOAD_DOWNLOAD_FAILED.format(name=html.escape(name)))
+        return
+    cell_id = access.member.cell_id
+    try:
+        parsed = await asyncio.to_thread(parse_roster, data, name)
+    except RosterError as exc:
+        await reply(
+            update, context, texts.UPLOAD_FAILED.format(name=html.escape(name), reason=str(exc))
+        )
+        return
+
+    def save(session: Session) -> tuple[members.RosterReport, Cell | None]:
+        report = members.import_roster(session, cell_id=cell_id, rows=parsed.rows)
+        return report, session.get(Cell, cell_id)
+
+    report, cell = await in_session(context, save)
+    lines = [
+        texts.ROSTER_DONE.format(
+            cell=html.escape(cell.name if cell else ""),
+            created=len(report.created),
+            updated=len(report.updated),
+        )
+    ]
+    if parsed.errors:
+        lines.append("")
+        lines.append(texts.ROSTER_ERRORS.format(n=len(parsed.errors)))
+        for line, reason in parsed.errors[:ROSTER_ERRORS_SHOWN]:
+            lines.append(texts.ROSTER_ERROR_LINE.format(line=line, reason=html.escape(reason)))
+        if len(parsed.errors) > ROSTER_ERRORS_SHOWN:
+            lines.append("…")
+    await reply(update, context, "\n".join(lines))
