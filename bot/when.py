@@ -1,4 +1,4 @@
-"""The date and time of a cell meeting as a secretary types it in Vietnamese.
+"""Dates and times as a secretary types them in Vietnamese: one grammar for meetings and notices.
 
 Text is read with or without diacritics, in any case and in NFC or NFD: "14h thứ 6 tuần sau",
 "8h30 ngày 25/12", "7h30 sang mai", "lúc 14 giờ ngày 25 tháng 12 năm 2026". Anything this module
@@ -20,10 +20,8 @@ VIETNAM = timezone(timedelta(hours=7))  # no daylight saving since 1975; needs n
 # ----------------------------------------------------------------------------- messages
 
 EXAMPLES = "ví dụ: «14h thứ 6 tuần sau», «8h30 ngày 25/12», «19h30 mai»"
-EMPTY = "Xin ghi ngày giờ họp, " + EXAMPLES + "."
-NOT_UNDERSTOOD = (
-    "Tôi chưa hiểu «{part}» trong thời gian họp. Xin ghi ngày giờ họp, " + EXAMPLES + "."
-)
+EMPTY = "Xin ghi ngày giờ, " + EXAMPLES + "."
+NOT_UNDERSTOOD = "Tôi chưa hiểu «{part}» trong ngày giờ đã ghi. Xin ghi ngày giờ, " + EXAMPLES + "."
 BAD_HOUR = "Giờ «{part}» không hợp lệ: giờ phải từ 0 đến 23. Xin ghi lại, " + EXAMPLES + "."
 BAD_MINUTE = (
     "Phút trong «{part}» không hợp lệ: phút phải từ 0 đến 59. Xin ghi lại, " + EXAMPLES + "."
@@ -38,16 +36,14 @@ BAD_PERIOD = (
     "Xin ghi ví dụ «8h sáng», «2h chiều», «19h»."
 )
 WEEK_WITHOUT_DAY = "Xin ghi rõ thứ mấy của «{part}», ví dụ: «14h thứ 6 {part}»."
-TWO_DAYS = (
-    "Có hai ngày khác nhau («{first}» và «{second}»); xin ghi một ngày họp, " + EXAMPLES + "."
-)
-TWO_TIMES = "Có hai giờ khác nhau («{first}» và «{second}»); xin ghi một giờ họp, " + EXAMPLES + "."
-TWO_PERIODS = "«{first}» và «{second}» mâu thuẫn nhau; xin ghi một giờ họp, " + EXAMPLES + "."
-NO_HOUR = "Xin ghi cả giờ họp, ví dụ: «14h thứ 6 tuần sau», «8h sáng mai»."
+TWO_DAYS = "Có hai ngày khác nhau («{first}» và «{second}»); xin ghi một ngày, " + EXAMPLES + "."
+TWO_TIMES = "Có hai giờ khác nhau («{first}» và «{second}»); xin ghi một giờ, " + EXAMPLES + "."
+TWO_PERIODS = "«{first}» và «{second}» mâu thuẫn nhau; xin ghi một giờ, " + EXAMPLES + "."
+NO_HOUR = "Xin ghi cả giờ, ví dụ: «14h thứ 6 tuần sau», «8h sáng mai»."
 WEEKDAY_MISMATCH = "Ngày {date} là {weekday}, không khớp với «{part}»; xin kiểm tra lại."
 PAST = "Thời điểm {moment} đã qua; xin ghi một thời điểm sắp tới, " + EXAMPLES + "."
 TOO_FAR = (
-    "Thời điểm {moment} còn xa quá (hơn {days} ngày nữa); xin ghi một ngày họp "
+    "Thời điểm {moment} còn xa quá (hơn {days} ngày nữa); xin ghi một ngày "
     "trong vòng {days} ngày tới."
 )
 

@@ -113,8 +113,8 @@ def current_code(url: str, meeting_id: int) -> str:
     from sqlmodel import Session
 
     from bot import meetings
-    from bot.meetings import MeetingSettings
     from bot.models import Meeting
+    from bot.settings import MeetingSettings
     from knowledge.db import make_engine
     from knowledge.models import utcnow
 

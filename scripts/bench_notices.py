@@ -118,7 +118,7 @@ def run_sender(args: argparse.Namespace) -> None:
     from telegram.request import HTTPXRequest
 
     from bot.models import Notice, NoticeState
-    from bot.notices import NoticeSettings
+    from bot.settings import NoticeSettings
     from bot.telegram.sender import NoticeSender
     from knowledge.db import make_engine
 
@@ -211,8 +211,9 @@ def fill(url: str, recipients: int, port: int) -> int:
     from sqlmodel import Session
 
     from bot.models import AudienceKind, Cell, Member, MemberStatus, Role
-    from bot.notices import Audience, NoticeSettings, compose, create_notice
+    from bot.notices import Audience, compose, create_notice
     from bot.notices import texts as nt
+    from bot.settings import NoticeSettings
     from knowledge.db import create_tables, make_engine
     from knowledge.models import utcnow
 

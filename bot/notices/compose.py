@@ -7,11 +7,10 @@ caller. Nothing in this package talks to Telegram: bot/telegram/sender.py does.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.messages import CAPTION_LIMIT, TEXT_LIMIT, split_html
@@ -21,6 +20,7 @@ from bot.models import (
 )
 from bot.notices import texts as nt
 from bot.settings import NoticeSettings
+from bot.when import WhenError, parse_when
 
 COMMITTEE_ROLES = (Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE)
 
@@ -192,57 +192,10 @@ def compose(
     return [media, *parts]
 
 
-_TIME = r"(\d{1,2})\s*(?:[:hg]\s*(\d{2})?|giờ(?:\s*(\d{2}))?)"
-
-
-_DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?"
-
-
-_TIME_FIRST = re.compile(rf"^{_TIME}(?:\s*(?:,|ngày)?\s*{_DATE})?$")
-
-
-_DATE_FIRST = re.compile(rf"^{_DATE}\s*(?:,|lúc)?\s*{_TIME}$")
-
-
 def parse_send_time(text: str, *, now: datetime, settings: NoticeSettings) -> datetime:
-    """A send time typed in Vietnam's time ("7:30", "19h 25/12", "25/12/2025 07:30"), in UTC."""
-    typed = " ".join(text.lower().replace("lúc", " ").split())
-    hour = minute = day = month = year = None
-    if match := _TIME_FIRST.match(typed):
-        hour, m1, m2, day, month, year = match.groups()
-        minute = m1 or m2
-    elif match := _DATE_FIRST.match(typed):
-        day, month, year, hour, m1, m2 = match.groups()
-        minute = m1 or m2
-    else:
-        raise NoticeError(nt.SEND_TIME_INVALID)
-    local_now = now.astimezone(nt.VIETNAM)
+    """A send time typed in Vietnam's time, in the grammar meetings use too ("7:30",
+    "19h 25/12", "19h thứ 6 tuần sau", "8h sáng mai"), as an aware UTC datetime."""
     try:
-        when = local_now.replace(
-            hour=int(hour),
-            minute=int(minute or 0),
-            second=0,
-            microsecond=0,
-            day=int(day) if day else local_now.day,
-            month=int(month) if month else local_now.month,
-            year=_year(year, local_now.year),
-        )
-    except ValueError:
-        raise NoticeError(nt.SEND_TIME_INVALID) from None
-    ahead = timedelta(days=settings.max_schedule_days)
-    if day and not year and when <= local_now:
-        # "05/01" typed in December means next January; "01/06" typed on 2 June is past.
-        with contextlib.suppress(ValueError):
-            following = when.replace(year=when.year + 1)
-            when = following if following - local_now <= ahead else when
-    if when <= local_now:
-        raise NoticeError(nt.SEND_TIME_PAST.format(when=nt.local_time(when)))
-    if when - local_now > ahead:
-        raise NoticeError(nt.SEND_TIME_TOO_FAR.format(days=settings.max_schedule_days))
-    return when.astimezone(now.tzinfo)
-
-
-def _year(typed: str | None, current: int) -> int:
-    if not typed:
-        return current
-    return 2000 + int(typed) if len(typed) == 2 else int(typed)
+        return parse_when(text, now=now, max_days=settings.max_schedule_days)
+    except WhenError as exc:
+        raise NoticeError(f"{exc} {nt.SEND_NOW_HINT}") from None

@@ -43,7 +43,7 @@ ASK_ROLE = "Chọn chức vụ nhận thông báo:"
 ASK_SEND_AT = (
     "Thông báo sẽ tới <b>{reachable}</b> đồng chí ({label}).{missing}\n\n"
     "Gửi ngay, hay hẹn giờ? Để hẹn, gõ thời điểm (giờ Việt Nam), ví dụ <code>07:30</code>, "
-    "<code>19h 25/12</code> hoặc <code>25/12/2025 07:30</code>."
+    "<code>19h 25/12</code> hoặc <code>19h thứ 6 tuần sau</code>."
 )
 MISSING_ACCOUNTS = "\n{count} đồng chí chưa liên kết Telegram nên sẽ không nhận được: {names}."
 SEND_NOW = "Gửi ngay"
@@ -91,12 +91,7 @@ FILE_TOO_BIG = (
     "Tệp nặng {size} MB, vượt giới hạn {limit} MB Telegram cho phép bot gửi; xin nén lại hoặc "
     "gửi đường dẫn tải về trong nội dung."
 )
-SEND_TIME_INVALID = (
-    "Tôi chưa hiểu thời điểm này; xin gõ theo dạng <code>07:30</code>, <code>19h 25/12</code> "
-    "hoặc <code>25/12/2025 07:30</code>, hoặc bấm «Gửi ngay»."
-)
-SEND_TIME_PAST = "Thời điểm {when} đã qua; xin chọn một thời điểm sau bây giờ, hoặc bấm «Gửi ngay»."
-SEND_TIME_TOO_FAR = "Chỉ hẹn giờ được trong vòng {days} ngày tới."
+SEND_NOW_HINT = "Hoặc bấm «Gửi ngay»."
 NO_RECIPIENTS = (
     "Không có đảng viên nào trong nhóm người nhận này dùng Telegram với tôi, nên không ai nhận "
     "được thông báo. Xin chọn nhóm khác, hoặc mời đảng viên liên kết tài khoản bằng /moi."

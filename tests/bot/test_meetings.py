@@ -45,6 +45,7 @@ from bot.models import (
 )
 from bot.settings import MeetingSettings
 from bot.when import VIETNAM
+from knowledge.db import make_engine
 from tests.bot.factories import make_cell, make_member
 
 T = TypeVar("T")
@@ -1130,3 +1131,74 @@ def test_one_member_answering_many_times_at_once_keeps_one_answer(engine: Engine
     with Session(engine) as session:
         [row] = session.exec(select(MeetingRsvp)).all()
     assert row.answer == Answer.ATTEND
+
+
+# ----------------------------------------------------------------------------- wrong-code lockout
+
+
+def _wrong(code: str) -> str:
+    """A code of the same length that is not ``code``."""
+    return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
+
+
+def test_the_lockout_holds_across_a_restart_and_ends_after_its_window(
+    engine: Engine, database_url: str
+) -> None:
+    now = START - timedelta(minutes=2)
+    with Session(engine, expire_on_commit=False) as session:
+        meeting = _schedule(session, _cell(session))
+    right = meetings.code_at(meeting, now, SETTINGS)
+    with Session(engine) as session:
+        for _ in range(meetings.MAX_WRONG_CODES):
+            assert _by_code(session, LAN, _wrong(right), now).outcome == Outcome.WRONG_CODE
+    # Another process (a restarted bot) on the same database: still locked, even the right code.
+    other = make_engine(database_url)
+    try:
+        with Session(other) as session:
+            locked = _by_code(session, LAN, right, now + timedelta(minutes=1))
+        assert locked.outcome == Outcome.LOCKED
+        assert locked.wait_minutes == meetings.LOCKOUT_MINUTES - 1
+        with Session(other) as session:  # another member is not locked out by Lan's guesses
+            assert _by_code(session, CUONG, right, now).outcome == Outcome.PRESENT
+        later = now + timedelta(minutes=meetings.LOCKOUT_MINUTES)
+        code_then = meetings.code_at(meeting, later, SETTINGS)
+        with Session(other) as session:
+            assert _by_code(session, LAN, code_then, later).outcome == Outcome.PRESENT
+    finally:
+        other.dispose()
+
+
+def test_a_right_code_clears_the_count_and_no_meeting_is_no_guess(engine: Engine) -> None:
+    now = START - timedelta(minutes=2)
+    with Session(engine, expire_on_commit=False) as session:
+        meeting = _schedule(session, _cell(session))
+    right = meetings.code_at(meeting, now, SETTINGS)
+    with Session(engine) as session:
+        for _ in range(meetings.MAX_WRONG_CODES - 1):
+            assert _by_code(session, LAN, _wrong(right), now).outcome == Outcome.WRONG_CODE
+        assert _by_code(session, LAN, right, now).outcome == Outcome.PRESENT
+        # Typed long before the window opens: not a guess, so it does not count either.
+        early = START - timedelta(days=2)
+        for _ in range(meetings.MAX_WRONG_CODES + 1):
+            assert _by_code(session, DUNG, right, early).outcome != Outcome.LOCKED
+        assert _by_code(session, DUNG, right, now).outcome == Outcome.PRESENT
+
+
+def test_wrong_codes_sent_at_once_are_all_counted(engine: Engine) -> None:
+    now = START - timedelta(minutes=2)
+    with Session(engine, expire_on_commit=False) as session:
+        meeting = _schedule(session, _cell(session))
+    right = meetings.code_at(meeting, now, SETTINGS)
+    threads = 30
+
+    def guess(session: Session) -> Outcome:
+        return meetings.check_in_by_code(
+            session, telegram_user_id=LAN, code=_wrong(right), now=now, settings=SETTINGS
+        ).outcome
+
+    outcomes = _at_once(threads, guess, engine)
+    # Only MAX_WRONG_CODES codes were ever compared; every other attempt was refused unchecked.
+    assert outcomes.count(Outcome.WRONG_CODE) == meetings.MAX_WRONG_CODES
+    assert outcomes.count(Outcome.LOCKED) == threads - meetings.MAX_WRONG_CODES
+    with Session(engine) as session:
+        assert _by_code(session, LAN, right, now).outcome == Outcome.LOCKED

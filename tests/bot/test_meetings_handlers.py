@@ -230,7 +230,7 @@ async def test_a_secretary_schedules_a_meeting_step_by_step(
     assert [label for label, _ in recorder.buttons(asked_kind)] == ["Thường kỳ", "Chuyên đề"]
     assert asked_when == mt.ASK_WHEN
     assert refused == (
-        "Tôi chưa hiểu «abc» trong thời gian họp. Xin ghi ngày giờ họp, ví dụ: "
+        "Tôi chưa hiểu «abc» trong ngày giờ đã ghi. Xin ghi ngày giờ, ví dụ: "
         "«14h thứ 6 tuần sau», «8h30 ngày 25/12», «19h30 mai»."
     )
     assert (asked_place, asked_agenda, asked_readings) == (

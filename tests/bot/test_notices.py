@@ -190,10 +190,22 @@ def test_send_times_are_read_in_vietnams_time() -> None:
     assert parse_send_time("05/01 lúc 08:00", now=december, settings=SETTINGS) == datetime(
         2026, 1, 5, 1, 0, tzinfo=UTC
     )
-    with pytest.raises(NoticeError, match="chưa hiểu"):
+    with pytest.raises(NoticeError, match="Xin ghi cả giờ"):
         parse_send_time("sáng mai", now=NOW, settings=SETTINGS)
+    with pytest.raises(NoticeError, match="chưa hiểu «abc»"):
+        parse_send_time("abc", now=NOW, settings=SETTINGS)
     with pytest.raises(NoticeError, match="90 ngày"):
         parse_send_time("08:00 01/12/2025", now=NOW, settings=SETTINGS)
+
+
+def test_a_notice_takes_the_meetings_grammar_of_dates() -> None:
+    # NOW is Monday 2 June 2025 in Vietnam; «thứ 6 tuần sau» is Friday 13 June.
+    assert parse_send_time("19h thứ 6 tuần sau", now=NOW, settings=SETTINGS) == datetime(
+        2025, 6, 13, 12, 0, tzinfo=UTC
+    )
+    assert parse_send_time("7h30 sang mai", now=NOW, settings=SETTINGS) == datetime(
+        2025, 6, 3, 0, 30, tzinfo=UTC
+    )
 
 
 # ----------------------------------------------------------------------------- recipients

@@ -259,7 +259,8 @@ async def test_a_send_time_in_the_past_is_refused_then_a_future_one_taken(
     await say(app, SECRETARY, "07:30 01/01/2099")
     refused_far = last_text(recorder)
 
-    assert "Thời điểm 07:30 01/01/2020 đã qua" in refusal
+    assert "Thời điểm 07:30 thứ Tư, 01/01/2020 đã qua" in refusal
+    assert refusal.endswith("Hoặc bấm «Gửi ngay».")
     assert "trong vòng 90 ngày" in refused_far
 
 

@@ -203,7 +203,7 @@ def test_too_far_ahead_is_refused() -> None:
 )
 def test_date_without_hour_asks_for_the_hour(text: str) -> None:
     message = refusal(text)
-    assert message.startswith("Xin ghi cả giờ họp")
+    assert message.startswith("Xin ghi cả giờ,")
     assert "14h thứ 6 tuần sau" in message
 
 
@@ -231,7 +231,7 @@ def test_impossible_values_are_named(text: str, named: str, problem: str) -> Non
 @pytest.mark.parametrize("text", ["", "   ", " , "])
 def test_empty_text_asks_for_a_time_with_examples(text: str) -> None:
     message = refusal(text)
-    assert message.startswith("Xin ghi ngày giờ họp")
+    assert message.startswith("Xin ghi ngày giờ,")
     assert "«14h thứ 6 tuần sau»" in message
     assert "«8h30 ngày 25/12»" in message
 
