@@ -21,8 +21,10 @@ way at the moment of the crash (at most ``max_in_flight``) can end up uncertain.
 Limits. Sends are paced evenly at ``rate_per_second`` shared by every live sender (the heartbeat
 counts them), with at least ``chat_interval`` between two messages to one chat. A 429 pauses
 every sender for retry_after (shared through the heartbeat table). The sender has its own Bot
-and HTTP pool, not the application's AIORateLimiter, so notices never queue behind, or in front
-of, the bot's answers; database work runs on its own small thread pool.
+and HTTP pool, so notices never queue behind the bot's answers; in ``chibo run`` it counts each
+notice in the application limiter's overall window (bot/telegram/ratelimit.py) and holds back
+while an answer waits for room, so answers go first and both stay under Telegram's overall
+limit. Database work runs on its own small thread pool.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 from telegram.ext import Application
 
@@ -765,10 +766,27 @@ REMIND_SOON = MeetingSettings.model_validate({"reminder_minutes": [1]})
 
 
 def _soon(session: Session, cell: Cell) -> Meeting:
-    """A meeting whose one reminder (a minute before) is due 1.5 s from now."""
-    return schedule(
-        session, cell, starts_in=timedelta(minutes=1, seconds=1.5), settings=REMIND_SOON
-    )
+    """A meeting 90 s from now whose one reminder (a minute before) is not yet due."""
+    return schedule(session, cell, starts_in=timedelta(seconds=90), settings=REMIND_SOON)
+
+
+def _time_passes(session: Session) -> None:
+    """The reminder's moment comes (its due time moves into the past; no real waiting)."""
+    session.execute(update(MeetingReminder).values(due_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
+
+
+async def _run_reminder_jobs(*applications: Application) -> int:
+    """Run every reminder job the applications hold, at once, as their job queues would."""
+    jobs = [
+        (application, job)
+        for application in applications
+        if application.job_queue is not None
+        for job in application.job_queue.jobs()
+        if job.name and job.name.startswith("hop-nhac-")
+    ]
+    await asyncio.gather(*(job.run(application) for application, job in jobs))
+    return len(jobs)
 
 
 def _fired(session: Session) -> tuple[list[bool], int]:
@@ -788,16 +806,18 @@ async def test_a_reminder_survives_a_restart_and_fires_once(
     first = await _start(settings, services, RecordingRequest())
     await _stop(first)  # killed before the reminder is due: its job is gone with it
     after_kill = _fired(session)
+    _time_passes(session)
     second = await _start(settings, services, RecordingRequest())
-    await asyncio.sleep(2.5)
+    ran = await _run_reminder_jobs(second)  # the job came back from the database
     after_restart = _fired(session)
     await _stop(second)
     third = await _start(settings, services, RecordingRequest())
-    await asyncio.sleep(0.3)
+    again = await _run_reminder_jobs(third)
     await _stop(third)
 
     assert after_kill == ([False], 0)
-    assert after_restart == ([True], 1)
+    assert ran == 1 and after_restart == ([True], 1)
+    assert again == 0  # fired reminders get no job
     assert _fired(session) == ([True], 1)
     reminder = session.exec(select(MeetingReminder)).one()
     notice = session.get(Notice, reminder.notice_id)
@@ -811,13 +831,12 @@ async def test_two_processes_fire_a_reminder_once(
     _soon(session, cell)
     one = await _start(settings, services, RecordingRequest())
     two = await _start(settings, services, RecordingRequest())
-    assert one.job_queue is not None and two.job_queue is not None
-    scheduled = [len(q.jobs()) for q in (one.job_queue, two.job_queue)]
-    await asyncio.sleep(2.5)
+    _time_passes(session)
+    ran = await _run_reminder_jobs(one, two)  # both jobs run at the same moment
     await _stop(one)
     await _stop(two)
 
-    assert scheduled == [1, 1]  # both processes set the reminder's job
+    assert ran == 2  # both processes set the reminder's job
     assert _fired(session) == ([True], 1)
 
 

@@ -13,9 +13,10 @@ instead: the real python-telegram-bot client talks HTTP to it exactly as it woul
     reply = await emulator.wait_for_message(lan.id)
     await emulator.stop()
 
-It reproduces what /work/shared/notes/telegram-bot-api.md lists: Telegram's envelope and error
-descriptions, HTML validation, length and button limits, blocked / never-started / deactivated
-users, real long polling, webhooks, file upload and download, and flood limits answered with 429.
+It reproduces the Bot API facts the project relies on, from Telegram's documentation: its
+envelope and error descriptions, HTML validation, length and button limits, blocked /
+never-started / deactivated users, real long polling, webhooks, file upload and download, and
+flood limits answered with 429.
 
 Deliberate differences from Telegram, chosen so that bot bugs surface in tests:
 
