@@ -213,6 +213,7 @@ def _link_density(node: Any) -> float:
 
 def _read_docx(data: bytes, max_unzipped_bytes: int) -> ReadResult:
     import docx
+    from docx.oxml.ns import qn
 
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
@@ -237,21 +238,28 @@ def _read_docx(data: bytes, max_unzipped_bytes: int) -> ReadResult:
         raise IngestError("bad_docx", f"không đọc được tệp .docx ({type(exc).__name__})") from exc
     lines: list[str] = []
     body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
-        elif tag == "tbl":
-            for row in child.iter():
-                if row.tag.endswith("}tr"):
-                    cells = [
-                        "".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip()
-                        for cell in row
-                        if cell.tag.endswith("}tc")
-                    ]
-                    lines.append("\n".join(c for c in cells if c))
+    for child in body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if child.tag == qn("w:p"):
+            lines.append(_docx_paragraph_text(child))
+        else:
+            for row in child.iter(qn("w:tr")):
+                cells = [
+                    "\n".join(_docx_paragraph_text(p) for p in cell.iter(qn("w:p"))).strip()
+                    for cell in row.iterchildren(qn("w:tc"))
+                ]
+                lines.append("\n".join(c for c in cells if c))
     title = document.core_properties.title or None
     return ReadResult("\n".join(lines), "docx", None, title)
+
+
+def _docx_paragraph_text(paragraph: Any) -> str:
+    """A paragraph's text as python-docx reads each run: tabs as tabs, line breaks as breaks.
+
+    Every run counts, also inside insertions, hyperlinks and content controls.
+    """
+    from docx.oxml.ns import qn
+
+    return "".join(run.text for run in paragraph.iter(qn("w:r")))
 
 
 def _read_pdf(data: bytes) -> ReadResult:
