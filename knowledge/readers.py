@@ -211,6 +211,10 @@ def _link_density(node: Any) -> float:
     return links / text if text else 1.0
 
 
+# How much of each XML part is searched for a DOCTYPE: it can only sit in the prolog.
+_XML_PROLOG_BYTES = 64 * 1024
+
+
 def _read_docx(data: bytes, max_unzipped_bytes: int) -> ReadResult:
     import docx
     from docx.oxml.ns import qn
@@ -231,11 +235,18 @@ def _read_docx(data: bytes, max_unzipped_bytes: int) -> ReadResult:
                 )
             if "word/document.xml" not in archive.namelist():
                 raise IngestError("bad_docx", "tệp nén này không phải tài liệu Word (.docx)")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        if _has_doctype(part.read(_XML_PROLOG_BYTES)):
+                            raise _doctype_error(info.filename)
         document = docx.Document(io.BytesIO(data))
     except IngestError:
         raise
     except Exception as exc:  # python-docx raises many kinds on damaged files
         raise IngestError("bad_docx", f"không đọc được tệp .docx ({type(exc).__name__})") from exc
+    if document.element.getroottree().docinfo.doctype:
+        raise _doctype_error("word/document.xml")
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren(qn("w:p"), qn("w:tbl")):
@@ -260,6 +271,22 @@ def _docx_paragraph_text(paragraph: Any) -> str:
     from docx.oxml.ns import qn
 
     return "".join(run.text for run in paragraph.iter(qn("w:r")))
+
+
+def _has_doctype(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "<!DOCTYPE" in head.decode("utf-16", errors="ignore")
+    return b"<!DOCTYPE" in head
+
+
+def _doctype_error(part: str) -> IngestError:
+    # Word never writes a DOCTYPE; one is how entity tricks (XXE, "billion laughs") get in.
+    return IngestError(
+        "docx_doctype",
+        f"tệp .docx có khai báo DOCTYPE (trong {part}), điều mà Word không bao giờ tạo ra: "
+        "tệp đã bị sửa bằng công cụ khác hoặc không an toàn. Hãy mở tệp bằng Word, "
+        "lưu lại rồi gửi lại",
+    )
 
 
 def _read_pdf(data: bytes) -> ReadResult:
