@@ -80,8 +80,8 @@ def extract_metadata(
         code = number.split("-", 1)[1].split("/", 1)[0]
         doc_type = TYPE_CODES.get(code)
     issued_on = _date(header) or (None if doc_type else _date(lines[:8], loose=True))
-    title = _title(header, type_index) if type_index is not None else None
-    issuer = _issuer(lines, header, type_index)
+    title = _title(header, type_index, doc_type) if type_index is not None else None
+    issuer = _issuer(lines, header, type_index, doc_type)
     if issuer is not None:
         issuer = _as_written(issuer, text)
     if doc_type is None:
@@ -140,7 +140,7 @@ def _date(lines: list[str], *, loose: bool = False) -> date | None:
     return None
 
 
-def _title(header: list[str], type_index: int) -> str | None:
+def _title(header: list[str], type_index: int, doc_type: str | None = None) -> str | None:
     """The subject lines after the type heading ("về đẩy mạnh học tập …")."""
     parts: list[str] = []
     for line in header[type_index + 1 : type_index + 8]:
@@ -157,6 +157,8 @@ def _title(header: list[str], type_index: int) -> str | None:
             break
         if parts and line[:1].isupper() and not line.isupper():
             break  # a capitalised sentence after the subject is the preamble
+        if parts and doc_type == "Biên bản" and _cell_line([line]):
+            break  # minutes name their cell under the subject: the issuer, not the title
         parts.append(_title_case(line) if line.isupper() else line)
         if line.endswith((".", ":")):
             break
@@ -211,7 +213,15 @@ def _looks_like_body(line: str) -> bool:
     return long_sentence or bool(re.match(r"^([IVX]+|\d+)[.)]\s", line))
 
 
-def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str | None:
+def _issuer(
+    lines: list[str], header: list[str], type_index: int | None, doc_type: str | None
+) -> str | None:
+    # Minutes are the cell's own record: the issuer is the "CHI BỘ …" line of the header,
+    # wherever the secretary typed it (above or below «BIÊN BẢN»).
+    if doc_type == "Biên bản":
+        cell = _cell_line(header)
+        if cell is not None:
+            return _proper_case(cell)
     # "CỦA BỘ CHÍNH TRỊ" under the type heading is the most specific statement.
     if type_index is not None:
         heading = header[type_index]
@@ -222,11 +232,18 @@ def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str 
             m = _OF_ISSUER.match(fold(line))
             if m and line.isupper():
                 return _proper_case(line[len("CỦA ") :])
-    # Then the last upper-case line of the top-left block, before the party motto.
+    # Then the last upper-case line of the top-left block, before the party motto, the type
+    # heading or the first section heading («I. TÌNH HÌNH …» is never an issuer).
+    above = header[:type_index] if type_index is not None else header
     block: list[str] = []
-    for line in [ln for ln in header if ln][:8]:
+    for line in [ln for ln in above if ln][:8]:
         folded = fold(line)
-        if folded.startswith(_PARTY_HEADER) or folded.startswith("so") or line.startswith("*"):
+        if (
+            folded.startswith(_PARTY_HEADER)
+            or folded.startswith("so")
+            or line.startswith("*")
+            or _SECTION_HEADING.match(line)
+        ):
             break
         if line.isupper() and len(line) < 80:
             block.append(line)
@@ -253,6 +270,19 @@ def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str 
             if fold(name) not in {"ban thuong vu", "chi uy", "ban chap hanh", "truong ban"}:
                 return name
             break
+    return None
+
+
+_SECTION_HEADING = re.compile(r"^([IVX]+|\d+)[.)]\s")
+
+
+def _cell_line(header: list[str]) -> str | None:
+    """The upper-case «CHI BỘ …» line of a header, before the first section heading."""
+    for line in header:
+        if _SECTION_HEADING.match(line):
+            break
+        if line.isupper() and len(line) < 80 and fold(line).startswith("chi bo "):
+            return line.strip(" *")
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -10,7 +11,7 @@ from sqlmodel import Session
 
 from knowledge import store
 from knowledge.metadata import extract_metadata
-from tests.utils.factories import SAMPLE_FILES, document_named, ingest_sample
+from tests.utils.factories import SAMPLE_FILES, document_named, ingest_sample, make_ingester
 
 BTCTW = "Ban Tổ chức Trung ương"
 BCH = "Ban Chấp hành Trung ương"
@@ -200,3 +201,54 @@ def test_file_without_header_falls_back_to_its_first_line_as_title() -> None:
 
     assert metadata.title == "Ghi chép buổi sinh hoạt chuyên đề quý II"
     assert metadata.issued_on is None and metadata.issuer is None
+
+
+# Minutes as cells type them: the section headings are capitals like the header lines.
+MINUTES_BODY = [
+    "Thời gian: 14 giờ 00, ngày 27 tháng 12 năm 2024.",
+    "Địa điểm: Hội trường Xí nghiệp Xe buýt số 1.",
+    "Chủ trì: đồng chí Lê Thị Hồng Nhung, Bí thư Chi bộ. Thư ký: đồng chí Phạm Văn Tú.",
+    "I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THÁNG 12",
+    "Chi bộ lãnh đạo Xí nghiệp vận chuyển 431.000 lượt hành khách, đạt 102% kế hoạch tháng.",
+    "II. NHIỆM VỤ THÁNG 01 NĂM 2025",
+    "Tổ chức kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2024.",
+]
+MINUTES_HEADERS = {
+    "cell above the heading": [
+        "ĐẢNG BỘ CÔNG TY CP VẬN TẢI VÀ DỊCH VỤ HÀM RỒNG",
+        "CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1",
+        "",
+        "BIÊN BẢN",
+        "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 12 NĂM 2024",
+        "",
+    ],
+    "cell below the heading": [
+        "BIÊN BẢN",
+        "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 12 NĂM 2024",
+        "CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1",
+        "",
+    ],
+}
+
+
+@pytest.mark.parametrize("layout", sorted(MINUTES_HEADERS))
+def test_minutes_are_issued_by_the_cell_never_by_a_section_heading(
+    engine: Engine, tmp_path: Path, layout: str
+) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in MINUTES_HEADERS[layout] + MINUTES_BODY:
+        document.add_paragraph(line)
+    path = tmp_path / "bien-ban-thang-12-2024.docx"
+    document.save(str(path))
+
+    report = make_ingester(engine).ingest_paths([path])
+
+    assert report.outcomes[0].status == "added", report.outcomes[0].message
+    with Session(engine) as session:
+        stored = document_named(session, path.name)
+    assert stored.doc_type == "Biên bản"
+    assert stored.issuer == "Chi bộ Xí nghiệp Xe buýt số 1"
+    assert stored.title == "Sinh hoạt chi bộ thường kỳ tháng 12 năm 2024"
+    assert stored.issued_on == date(2024, 12, 27)
