@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from knowledge.numbers import TYPE_CODES, find_numbers
 from knowledge.text import fold
 
 ARTICLE_TYPE = "Bài viết"
 HEADER_LINES = 30
+# Longer than this, a first line is a lead paragraph, not a headline (news headlines run to
+# about 20 words; the sample's longest is 100 characters).
+HEADLINE_MAX_CHARS = 150
 
 # Folded type heading → display name. Longest first so "nghi quyet chi bo" wins over "nghi quyet".
 _TYPE_HEADINGS: dict[str, str] = {
@@ -86,16 +90,42 @@ def extract_metadata(
         issuer = _as_written(issuer, text)
     if doc_type is None:
         doc_type = ARTICLE_TYPE
-        title = title_hint or (lines[0] if lines else file_name)
+        title = None
         issuer = _byline_source(byline) if byline else issuer
     if not title:
-        title = title_hint or (lines[0] if lines else file_name)
+        title = _headline(lines, title_hint, file_name)
     cited = []
     for ref in find_numbers(text):
         canonical = ref.canonical
         if canonical and canonical != number and canonical not in cited:
             cited.append(canonical)
     return Metadata(doc_type, _tidy_title(title), number, issued_on, issuer, cited)
+
+
+def _headline(lines: list[str], title_hint: str | None, file_name: str) -> str:
+    """An article's headline: the reader's (HTML og:title/<h1>/<title>, Markdown #), else a
+    short first line. A longer line is the lead paragraph: only its first words are used."""
+    for candidate in (title_hint, lines[0] if lines else None):
+        if candidate and _is_headline(candidate):
+            return candidate
+    if not lines:
+        return Path(file_name).stem
+    return _first_words(lines[0], HEADLINE_MAX_CHARS)
+
+
+def _is_headline(line: str) -> bool:
+    line = line.strip()
+    # Headlines carry no full stop; a sentence that ends with one is the lead.
+    sentence = line.endswith(".") and not line.endswith("..")
+    return 0 < len(line) <= HEADLINE_MAX_CHARS and not sentence
+
+
+def _first_words(text: str, limit: int) -> str:
+    """``text`` when it fits in ``limit``, else its words up to it and «…»."""
+    text = text.rstrip(" .")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
 
 
 def _number(header: list[str]) -> str | None:

@@ -146,10 +146,16 @@ def _read_html(data: bytes) -> ReadResult:
 
     text, encoding = _decode(data)
     tree = LexborHTMLParser(text)
-    title_node = tree.css_first("h1") or tree.css_first("title")
-    title = title_node.text(strip=True) if title_node else None
+    og_title = _meta_content(tree, "og:title")
+    site_name = _meta_content(tree, "og:site_name")
+    page_title_node = tree.css_first("title")
+    page_title = page_title_node.text(strip=True) if page_title_node else None
     for node in tree.css(_HTML_DROP):
         node.decompose()
+    # After the page furniture is gone, so a logo in an <h1> inside <header> is not taken.
+    h1_node = tree.css_first("h1")
+    h1 = " ".join(h1_node.text().split()) if h1_node else None
+    title = og_title or h1 or (_without_site_name(page_title, site_name) if page_title else None)
     root = _main_content(tree)
     if root is None:
         return ReadResult("", "html", encoding, title)
@@ -162,6 +168,32 @@ def _read_html(data: bytes) -> ReadResult:
     if title and fold(title) not in fold(body[: len(title) + 200]):
         body = title + "\n\n" + body
     return ReadResult(body, "html", encoding, title)
+
+
+def _meta_content(tree: Any, prop: str) -> str | None:
+    """The content of <meta property=…> (or name=…), whitespace collapsed; None when empty."""
+    node = tree.css_first(f'meta[property="{prop}"]') or tree.css_first(f'meta[name="{prop}"]')
+    content = " ".join((node.attributes.get("content") or "").split()) if node else ""
+    return content or None
+
+
+_TITLE_SUFFIX = re.compile(r"^(.+?)\s+[|\-–—]\s+([^|\-–—]+)$")
+
+
+def _without_site_name(title: str, site_name: str | None) -> str:
+    """A page <title> without the site's name: «Tin … - Đảng ủy Khối …» → «Tin …».
+
+    The last « - X» or « | X» part goes when it is the site's name, or has no digits (so
+    «nhiệm kỳ 2020 - 2025» stays whole).
+    """
+    title = " ".join(title.split())
+    match = _TITLE_SUFFIX.match(title)
+    if match is None:
+        return title
+    head, tail = match.group(1), match.group(2)
+    if (site_name and fold(tail) == fold(site_name)) or not re.search(r"\d", tail):
+        return head
+    return title
 
 
 def _main_content(tree: Any) -> Any:

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from knowledge import store
-from knowledge.metadata import extract_metadata
+from knowledge.metadata import HEADLINE_MAX_CHARS, extract_metadata
+from knowledge.readers import read_bytes
 from tests.utils.factories import SAMPLE_FILES, document_named, ingest_sample, make_ingester
 
 BTCTW = "Ban Tổ chức Trung ương"
@@ -252,3 +253,82 @@ def test_minutes_are_issued_by_the_cell_never_by_a_section_heading(
     assert stored.issuer == "Chi bộ Xí nghiệp Xe buýt số 1"
     assert stored.title == "Sinh hoạt chi bộ thường kỳ tháng 12 năm 2024"
     assert stored.issued_on == date(2024, 12, 27)
+
+
+HEADLINE = "Chi bộ Xí nghiệp Xe buýt số 1 kết nạp đảng viên mới"
+# The lead paragraph, the text that citations showed instead of the headline.
+LEAD = (
+    "Chiều ngày 12/6/2024, tại hội trường Xí nghiệp Xe buýt số 1, Chi bộ Xí nghiệp Xe buýt "
+    "số 1 thuộc Đảng bộ Công ty Cổ phần Vận tải và Dịch vụ Hàm Rồng tổ chức Lễ kết nạp đảng "
+    "viên mới cho quần chúng ưu tú Nguyễn Văn An, lái xe tuyến số 03, theo Quyết định của "
+    "Ban Thường vụ Đảng ủy Công ty."
+)
+SITE = "Đảng ủy Công ty Cổ phần Vận tải và Dịch vụ Hàm Rồng"
+BODY = (
+    f"<p>{LEAD}</p><p>Đồng chí Bí thư Chi bộ công bố quyết định, trao huy hiệu và giao nhiệm "
+    "vụ cho đảng viên mới; đảng viên mới đọc lời tuyên thệ trước cờ Đảng.</p>"
+)
+
+
+def _page(head: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">{head}</head><body>'
+        f'<header><h1 class="logo"><a href="/">{SITE.upper()}</a></h1></header>'
+        f"<nav><a href='/'>Trang chủ</a></nav>{body}</body></html>"
+    )
+
+
+ARTICLE_PAGES = {
+    # og:title wins over the logo <h1> and the site name in <title>.
+    "og-title.html": _page(
+        f'<meta property="og:title" content="{HEADLINE}">'
+        f'<meta property="og:site_name" content="{SITE}"><title>{HEADLINE} | {SITE}</title>',
+        f"<article>{BODY}</article>",
+    ),
+    # No og:title: the article's own <h1>, not the logo's.
+    "h1.html": _page(
+        f"<title>{HEADLINE} - {SITE}</title>",
+        f"<article><h1>{HEADLINE}</h1>{BODY}</article>",
+    ),
+    # Only <title>: the headline without « - site name».
+    "title.html": _page(f"<title>{HEADLINE} - {SITE}</title>", f"<article>{BODY}</article>"),
+    # A plain-text article: its short first line is the headline.
+    "tin-ket-nap.txt": f"{HEADLINE}\n\n{LEAD}\n\nĐảng viên mới đọc lời tuyên thệ trước cờ Đảng.",
+}
+
+
+@pytest.mark.parametrize("file_name", sorted(ARTICLE_PAGES))
+def test_an_article_is_titled_by_its_headline_never_its_lead(
+    engine: Engine, tmp_path: Path, file_name: str
+) -> None:
+    path = tmp_path / file_name
+    path.write_text(ARTICLE_PAGES[file_name], encoding="utf-8")
+
+    report = make_ingester(engine).ingest_paths([path])
+
+    assert report.outcomes[0].status == "added", report.outcomes[0].message
+    with Session(engine) as session:
+        document = document_named(session, file_name)
+    assert document.doc_type == "Bài viết"
+    assert document.title == HEADLINE
+    assert LEAD in document.text
+
+
+def test_a_pages_title_keeps_a_hyphen_between_years() -> None:
+    page = _page(
+        "<title>Chi bộ sơ kết nghị quyết nhiệm kỳ 2020 - 2025</title>",
+        f"<article>{BODY}</article>",
+    )
+
+    result = read_bytes(page.encode(), "so-ket.html")
+
+    assert result.title_hint == "Chi bộ sơ kết nghị quyết nhiệm kỳ 2020 - 2025"
+
+
+def test_an_article_without_a_headline_is_not_titled_by_its_whole_lead() -> None:
+    text = f"{LEAD}\n\nĐảng viên mới đọc lời tuyên thệ trước cờ Đảng."
+
+    title = extract_metadata(text, file_name="tin.txt").title
+
+    assert len(title) <= HEADLINE_MAX_CHARS + 1 and title.endswith("…")
+    assert LEAD.startswith(title.rstrip("…"))
