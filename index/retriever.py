@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -11,7 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +39,8 @@ MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 MAX_QUERY_CHARS = 2000
 REBUILD_HINT = "Chạy `chibo index --rebuild` để tạo lại chỉ mục."
+# Temporary folders of versions before start-up recovery: mkdtemp(prefix=".index-").
+_LEGACY_TMP = re.compile(r"\.index-[a-z0-9_]{8}")
 # Question words that carry no topic: a question made only of these and a number asks
 # for the document itself ("chỉ thị 05 nói về gì").
 _FILLER = set(
@@ -180,6 +184,7 @@ class Retriever:
 
     def load(self) -> None:
         """Load the saved index; raise IndexMissing / IndexMismatch / IndexCorrupt."""
+        self.recover()
         state = self._read_state(self.index_dir)
         with self._swap_lock:
             self._state = state
@@ -237,29 +242,83 @@ class Retriever:
             "lexical_bigrams": True,
         }
 
+    # A write is: files into <parent>/.<name>-tmp-XXXX (manifest last), then
+    #   1. <name> -> <name>.old   2. tmp -> <name>   3. delete <name>.old
+    # A process killed anywhere in it leaves one of these on disk, which recover() settles:
+    #   tmp without <name> renamed yet       -> delete tmp (the live index is untouched)
+    #   no <name>, complete <name>.old       -> rename <name>.old back (between 1 and 2)
+    #   <name> and <name>.old (during 3)     -> delete <name>.old
+    # Writers and recover() hold an flock on <parent>/.<name>.lock, so one process never
+    # deletes the temporary folder another is still writing; the kernel drops the lock of a
+    # killed process.
+
+    @property
+    def _old_dir(self) -> Path:
+        return self.index_dir.with_name(self.index_dir.name + ".old")
+
+    @property
+    def _tmp_prefix(self) -> str:
+        return f".{self.index_dir.name}-tmp-"
+
+    @contextlib.contextmanager
+    def _disk_lock(self) -> Iterator[None]:
+        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.index_dir.with_name(f".{self.index_dir.name}.lock")
+        with lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def recover(self) -> None:
+        """Finish or undo an index write that a crash interrupted (see the steps above)."""
+        if not self.index_dir.parent.exists():
+            return
+        with self._disk_lock():
+            self._recover_locked()
+
+    def _recover_locked(self) -> None:
+        parent, old = self.index_dir.parent, self._old_dir
+        for stray in parent.iterdir():
+            name = stray.name
+            if stray.is_dir() and (
+                name.startswith(self._tmp_prefix)
+                or (self.index_dir.name == "index" and _LEGACY_TMP.fullmatch(name))
+            ):
+                log.warning("removing %s, left by an interrupted index write", stray)
+                shutil.rmtree(stray, ignore_errors=True)
+        if not old.exists():
+            return
+        if not self.index_dir.exists() and (old / MANIFEST).exists():
+            log.warning("restoring %s: the index write was interrupted mid-swap", old)
+            old.rename(self.index_dir)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
     def _write_state(self, state: _State) -> None:
         """Write into a fresh folder beside the live one, then swap folders."""
-        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".index-", dir=self.index_dir.parent))
-        try:
-            state.dense.save(tmp / "dense.faiss")
-            state.lexical.save(tmp / "lexical.npz")
-            if state.restorer is not None:
-                (tmp / "restorer.bin").write_bytes(state.restorer.to_bytes())
-            (tmp / "docs.json").write_text(
-                json.dumps(_maps_to_json(state), ensure_ascii=False), encoding="utf-8"
-            )
-            (tmp / MANIFEST).write_text(json.dumps(state.manifest, indent=2), encoding="utf-8")
-            old = self.index_dir.with_name(self.index_dir.name + ".old")
-            if old.exists():
-                shutil.rmtree(old)
-            if self.index_dir.exists():
-                self.index_dir.rename(old)
-            tmp.rename(self.index_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with self._disk_lock():
+            self._recover_locked()
+            tmp = Path(tempfile.mkdtemp(prefix=self._tmp_prefix, dir=self.index_dir.parent))
+            try:
+                state.dense.save(tmp / "dense.faiss")
+                state.lexical.save(tmp / "lexical.npz")
+                if state.restorer is not None:
+                    (tmp / "restorer.bin").write_bytes(state.restorer.to_bytes())
+                (tmp / "docs.json").write_text(
+                    json.dumps(_maps_to_json(state), ensure_ascii=False), encoding="utf-8"
+                )
+                # Written last: a folder with a manifest is complete.
+                (tmp / MANIFEST).write_text(json.dumps(state.manifest, indent=2), encoding="utf-8")
+                old = self._old_dir
+                if self.index_dir.exists():
+                    self.index_dir.rename(old)
+                tmp.rename(self.index_dir)
+                shutil.rmtree(old, ignore_errors=True)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
 
     # ----------------------------------------------------------------- building
 
@@ -273,6 +332,7 @@ class Retriever:
             started = time.perf_counter()
             base = None if rebuild else self._state
             if base is None and not rebuild:
+                self.recover()
                 try:
                     base = self._read_state(self.index_dir)
                 except IndexMissing:

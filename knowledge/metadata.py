@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from knowledge.numbers import TYPE_CODES, find_numbers
 from knowledge.text import fold
 
 ARTICLE_TYPE = "Bài viết"
 HEADER_LINES = 30
+# Longer than this, a first line is a lead paragraph, not a headline (news headlines run to
+# about 20 words; the sample's longest is 100 characters).
+HEADLINE_MAX_CHARS = 150
 
 # Folded type heading → display name. Longest first so "nghi quyet chi bo" wins over "nghi quyet".
 _TYPE_HEADINGS: dict[str, str] = {
@@ -80,22 +84,48 @@ def extract_metadata(
         code = number.split("-", 1)[1].split("/", 1)[0]
         doc_type = TYPE_CODES.get(code)
     issued_on = _date(header) or (None if doc_type else _date(lines[:8], loose=True))
-    title = _title(header, type_index) if type_index is not None else None
-    issuer = _issuer(lines, header, type_index)
+    title = _title(header, type_index, doc_type) if type_index is not None else None
+    issuer = _issuer(lines, header, type_index, doc_type)
     if issuer is not None:
         issuer = _as_written(issuer, text)
     if doc_type is None:
         doc_type = ARTICLE_TYPE
-        title = title_hint or (lines[0] if lines else file_name)
+        title = None
         issuer = _byline_source(byline) if byline else issuer
     if not title:
-        title = title_hint or (lines[0] if lines else file_name)
+        title = _headline(lines, title_hint, file_name)
     cited = []
     for ref in find_numbers(text):
         canonical = ref.canonical
         if canonical and canonical != number and canonical not in cited:
             cited.append(canonical)
     return Metadata(doc_type, _tidy_title(title), number, issued_on, issuer, cited)
+
+
+def _headline(lines: list[str], title_hint: str | None, file_name: str) -> str:
+    """An article's headline: the reader's (HTML og:title/<h1>/<title>, Markdown #), else a
+    short first line. A longer line is the lead paragraph: only its first words are used."""
+    for candidate in (title_hint, lines[0] if lines else None):
+        if candidate and _is_headline(candidate):
+            return candidate
+    if not lines:
+        return Path(file_name).stem
+    return _first_words(lines[0], HEADLINE_MAX_CHARS)
+
+
+def _is_headline(line: str) -> bool:
+    line = line.strip()
+    # Headlines carry no full stop; a sentence that ends with one is the lead.
+    sentence = line.endswith(".") and not line.endswith("..")
+    return 0 < len(line) <= HEADLINE_MAX_CHARS and not sentence
+
+
+def _first_words(text: str, limit: int) -> str:
+    """``text`` when it fits in ``limit``, else its words up to it and «…»."""
+    text = text.rstrip(" .")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
 
 
 def _number(header: list[str]) -> str | None:
@@ -140,7 +170,7 @@ def _date(lines: list[str], *, loose: bool = False) -> date | None:
     return None
 
 
-def _title(header: list[str], type_index: int) -> str | None:
+def _title(header: list[str], type_index: int, doc_type: str | None = None) -> str | None:
     """The subject lines after the type heading ("về đẩy mạnh học tập …")."""
     parts: list[str] = []
     for line in header[type_index + 1 : type_index + 8]:
@@ -157,6 +187,8 @@ def _title(header: list[str], type_index: int) -> str | None:
             break
         if parts and line[:1].isupper() and not line.isupper():
             break  # a capitalised sentence after the subject is the preamble
+        if parts and doc_type == "Biên bản" and _cell_line([line]):
+            break  # minutes name their cell under the subject: the issuer, not the title
         parts.append(_title_case(line) if line.isupper() else line)
         if line.endswith((".", ":")):
             break
@@ -211,7 +243,15 @@ def _looks_like_body(line: str) -> bool:
     return long_sentence or bool(re.match(r"^([IVX]+|\d+)[.)]\s", line))
 
 
-def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str | None:
+def _issuer(
+    lines: list[str], header: list[str], type_index: int | None, doc_type: str | None
+) -> str | None:
+    # Minutes are the cell's own record: the issuer is the "CHI BỘ …" line of the header,
+    # wherever the secretary typed it (above or below «BIÊN BẢN»).
+    if doc_type == "Biên bản":
+        cell = _cell_line(header)
+        if cell is not None:
+            return _proper_case(cell)
     # "CỦA BỘ CHÍNH TRỊ" under the type heading is the most specific statement.
     if type_index is not None:
         heading = header[type_index]
@@ -222,11 +262,18 @@ def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str 
             m = _OF_ISSUER.match(fold(line))
             if m and line.isupper():
                 return _proper_case(line[len("CỦA ") :])
-    # Then the last upper-case line of the top-left block, before the party motto.
+    # Then the last upper-case line of the top-left block, before the party motto, the type
+    # heading or the first section heading («I. TÌNH HÌNH …» is never an issuer).
+    above = header[:type_index] if type_index is not None else header
     block: list[str] = []
-    for line in [ln for ln in header if ln][:8]:
+    for line in [ln for ln in above if ln][:8]:
         folded = fold(line)
-        if folded.startswith(_PARTY_HEADER) or folded.startswith("so") or line.startswith("*"):
+        if (
+            folded.startswith(_PARTY_HEADER)
+            or folded.startswith("so")
+            or line.startswith("*")
+            or _SECTION_HEADING.match(line)
+        ):
             break
         if line.isupper() and len(line) < 80:
             block.append(line)
@@ -253,6 +300,19 @@ def _issuer(lines: list[str], header: list[str], type_index: int | None) -> str 
             if fold(name) not in {"ban thuong vu", "chi uy", "ban chap hanh", "truong ban"}:
                 return name
             break
+    return None
+
+
+_SECTION_HEADING = re.compile(r"^([IVX]+|\d+)[.)]\s")
+
+
+def _cell_line(header: list[str]) -> str | None:
+    """The upper-case «CHI BỘ …» line of a header, before the first section heading."""
+    for line in header:
+        if _SECTION_HEADING.match(line):
+            break
+        if line.isupper() and len(line) < 80 and fold(line).startswith("chi bo "):
+            return line.strip(" *")
     return None
 
 

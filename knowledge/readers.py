@@ -146,10 +146,16 @@ def _read_html(data: bytes) -> ReadResult:
 
     text, encoding = _decode(data)
     tree = LexborHTMLParser(text)
-    title_node = tree.css_first("h1") or tree.css_first("title")
-    title = title_node.text(strip=True) if title_node else None
+    og_title = _meta_content(tree, "og:title")
+    site_name = _meta_content(tree, "og:site_name")
+    page_title_node = tree.css_first("title")
+    page_title = page_title_node.text(strip=True) if page_title_node else None
     for node in tree.css(_HTML_DROP):
         node.decompose()
+    # After the page furniture is gone, so a logo in an <h1> inside <header> is not taken.
+    h1_node = tree.css_first("h1")
+    h1 = " ".join(h1_node.text().split()) if h1_node else None
+    title = og_title or h1 or (_without_site_name(page_title, site_name) if page_title else None)
     root = _main_content(tree)
     if root is None:
         return ReadResult("", "html", encoding, title)
@@ -162,6 +168,32 @@ def _read_html(data: bytes) -> ReadResult:
     if title and fold(title) not in fold(body[: len(title) + 200]):
         body = title + "\n\n" + body
     return ReadResult(body, "html", encoding, title)
+
+
+def _meta_content(tree: Any, prop: str) -> str | None:
+    """The content of <meta property=…> (or name=…), whitespace collapsed; None when empty."""
+    node = tree.css_first(f'meta[property="{prop}"]') or tree.css_first(f'meta[name="{prop}"]')
+    content = " ".join((node.attributes.get("content") or "").split()) if node else ""
+    return content or None
+
+
+_TITLE_SUFFIX = re.compile(r"^(.+?)\s+[|\-–—]\s+([^|\-–—]+)$")
+
+
+def _without_site_name(title: str, site_name: str | None) -> str:
+    """A page <title> without the site's name: «Tin … - Đảng ủy Khối …» → «Tin …».
+
+    The last « - X» or « | X» part goes when it is the site's name, or has no digits (so
+    «nhiệm kỳ 2020 - 2025» stays whole).
+    """
+    title = " ".join(title.split())
+    match = _TITLE_SUFFIX.match(title)
+    if match is None:
+        return title
+    head, tail = match.group(1), match.group(2)
+    if (site_name and fold(tail) == fold(site_name)) or not re.search(r"\d", tail):
+        return head
+    return title
 
 
 def _main_content(tree: Any) -> Any:
@@ -211,8 +243,13 @@ def _link_density(node: Any) -> float:
     return links / text if text else 1.0
 
 
+# How much of each XML part is searched for a DOCTYPE: it can only sit in the prolog.
+_XML_PROLOG_BYTES = 64 * 1024
+
+
 def _read_docx(data: bytes, max_unzipped_bytes: int) -> ReadResult:
     import docx
+    from docx.oxml.ns import qn
 
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
@@ -230,28 +267,58 @@ def _read_docx(data: bytes, max_unzipped_bytes: int) -> ReadResult:
                 )
             if "word/document.xml" not in archive.namelist():
                 raise IngestError("bad_docx", "tệp nén này không phải tài liệu Word (.docx)")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        if _has_doctype(part.read(_XML_PROLOG_BYTES)):
+                            raise _doctype_error(info.filename)
         document = docx.Document(io.BytesIO(data))
     except IngestError:
         raise
     except Exception as exc:  # python-docx raises many kinds on damaged files
         raise IngestError("bad_docx", f"không đọc được tệp .docx ({type(exc).__name__})") from exc
+    if document.element.getroottree().docinfo.doctype:
+        raise _doctype_error("word/document.xml")
     lines: list[str] = []
     body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
-        elif tag == "tbl":
-            for row in child.iter():
-                if row.tag.endswith("}tr"):
-                    cells = [
-                        "".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip()
-                        for cell in row
-                        if cell.tag.endswith("}tc")
-                    ]
-                    lines.append("\n".join(c for c in cells if c))
+    for child in body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if child.tag == qn("w:p"):
+            lines.append(_docx_paragraph_text(child))
+        else:
+            for row in child.iter(qn("w:tr")):
+                cells = [
+                    "\n".join(_docx_paragraph_text(p) for p in cell.iter(qn("w:p"))).strip()
+                    for cell in row.iterchildren(qn("w:tc"))
+                ]
+                lines.append("\n".join(c for c in cells if c))
     title = document.core_properties.title or None
     return ReadResult("\n".join(lines), "docx", None, title)
+
+
+def _docx_paragraph_text(paragraph: Any) -> str:
+    """A paragraph's text as python-docx reads each run: tabs as tabs, line breaks as breaks.
+
+    Every run counts, also inside insertions, hyperlinks and content controls.
+    """
+    from docx.oxml.ns import qn
+
+    return "".join(run.text for run in paragraph.iter(qn("w:r")))
+
+
+def _has_doctype(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "<!DOCTYPE" in head.decode("utf-16", errors="ignore")
+    return b"<!DOCTYPE" in head
+
+
+def _doctype_error(part: str) -> IngestError:
+    # Word never writes a DOCTYPE; one is how entity tricks (XXE, "billion laughs") get in.
+    return IngestError(
+        "docx_doctype",
+        f"tệp .docx có khai báo DOCTYPE (trong {part}), điều mà Word không bao giờ tạo ra: "
+        "tệp đã bị sửa bằng công cụ khác hoặc không an toàn. Hãy mở tệp bằng Word, "
+        "lưu lại rồi gửi lại",
+    )
 
 
 def _read_pdf(data: bytes) -> ReadResult:

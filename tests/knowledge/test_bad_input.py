@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 import shutil
 import time
@@ -24,6 +25,7 @@ from tests.utils.factories import (
     source_text,
 )
 from tests.utils.files import (
+    docx_bytes,
     encrypted_pdf_bytes,
     half_nfd,
     write_sparse,
@@ -146,6 +148,28 @@ def test_docx_that_is_not_a_zip(engine: Engine, tmp_path: Path) -> None:
     outcome, _ = ingest_with_good_file(engine, tmp_path, bad)
 
     assert_refused(outcome, bad, ".docx", "không phải tệp Word")
+
+
+def test_docx_with_a_doctype_is_refused_with_a_clear_message(
+    engine: Engine, tmp_path: Path
+) -> None:
+    good = docx_bytes(["KẾ HOẠCH", "tổ chức hội nghị kiểm điểm năm 2024 của chi bộ HÀM RỒNG"])
+    bad = tmp_path / "ke-hoach-doctype.docx"
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                # An entity declared in a DOCTYPE and used in the text, as XXE attempts do.
+                doctype = '<!DOCTYPE w:document [<!ENTITY hr "HÀM RỒNG">]>'
+                part = part.replace("HÀM RỒNG".encode(), b"&hr;")
+                part = part.replace(b"?>", b"?>\n" + doctype.encode(), 1)
+                assert b"&hr;" in part
+            target.writestr(info, part)
+
+    outcome, _ = ingest_with_good_file(engine, tmp_path, bad)
+
+    assert_refused(outcome, bad, "DOCTYPE", "word/document.xml", "lưu lại rồi gửi lại")
+    assert "không mong đợi" not in outcome.message
 
 
 def test_file_over_the_size_limit_is_refused_without_reading_it(

@@ -85,6 +85,32 @@ def test_docs_filters_by_type_and_year(chibo: Chibo, engine: Engine) -> None:
     assert chibo("docs", "--year", "1990").stdout.strip() == "Không có văn bản nào khớp."
 
 
+def test_docs_lists_articles_by_their_headline(chibo: Chibo, tmp_path: Path) -> None:
+    headline = "Chi bộ Xí nghiệp Xe buýt số 1 kết nạp đảng viên mới"
+    lead = (
+        "Chiều ngày 12/6/2024, tại hội trường Xí nghiệp, Chi bộ Xí nghiệp Xe buýt số 1 thuộc "
+        "Đảng bộ Công ty Cổ phần Vận tải và Dịch vụ Hàm Rồng tổ chức Lễ kết nạp đảng viên mới "
+        "cho quần chúng ưu tú Nguyễn Văn An, lái xe tuyến số 03."
+    )
+    page = tmp_path / "ket-nap.html"
+    page.write_text(
+        f'<html><head><meta property="og:title" content="{headline}">'
+        f"<title>{headline} - Đảng ủy Công ty</title></head><body>"
+        f'<header><h1 class="logo">ĐẢNG ỦY CÔNG TY</h1></header><article><p>{lead}</p>'
+        "<p>Đảng viên mới đọc lời tuyên thệ trước cờ Đảng, hứa phấn đấu suốt đời.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert chibo("ingest", str(page)).exit_code == 0
+
+    result = chibo("docs", "--type", "Bài viết")
+
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"Bài viết ngày 12/6/2024 — {headline} [ket-nap.html, 1 đoạn]"
+    ]
+
+
 def test_docs_rejects_an_unknown_type_with_the_list_of_types(chibo: Chibo) -> None:
     result = chibo("docs", "--type", "Thư mời")
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from knowledge import store
-from knowledge.metadata import extract_metadata
-from tests.utils.factories import SAMPLE_FILES, document_named, ingest_sample
+from knowledge.metadata import HEADLINE_MAX_CHARS, extract_metadata
+from knowledge.readers import read_bytes
+from tests.utils.factories import SAMPLE_FILES, document_named, ingest_sample, make_ingester
 
 BTCTW = "Ban Tổ chức Trung ương"
 BCH = "Ban Chấp hành Trung ương"
@@ -200,3 +202,133 @@ def test_file_without_header_falls_back_to_its_first_line_as_title() -> None:
 
     assert metadata.title == "Ghi chép buổi sinh hoạt chuyên đề quý II"
     assert metadata.issued_on is None and metadata.issuer is None
+
+
+# Minutes as cells type them: the section headings are capitals like the header lines.
+MINUTES_BODY = [
+    "Thời gian: 14 giờ 00, ngày 27 tháng 12 năm 2024.",
+    "Địa điểm: Hội trường Xí nghiệp Xe buýt số 1.",
+    "Chủ trì: đồng chí Lê Thị Hồng Nhung, Bí thư Chi bộ. Thư ký: đồng chí Phạm Văn Tú.",
+    "I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THÁNG 12",
+    "Chi bộ lãnh đạo Xí nghiệp vận chuyển 431.000 lượt hành khách, đạt 102% kế hoạch tháng.",
+    "II. NHIỆM VỤ THÁNG 01 NĂM 2025",
+    "Tổ chức kiểm điểm, đánh giá, xếp loại chất lượng đảng viên năm 2024.",
+]
+MINUTES_HEADERS = {
+    "cell above the heading": [
+        "ĐẢNG BỘ CÔNG TY CP VẬN TẢI VÀ DỊCH VỤ HÀM RỒNG",
+        "CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1",
+        "",
+        "BIÊN BẢN",
+        "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 12 NĂM 2024",
+        "",
+    ],
+    "cell below the heading": [
+        "BIÊN BẢN",
+        "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 12 NĂM 2024",
+        "CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1",
+        "",
+    ],
+}
+
+
+@pytest.mark.parametrize("layout", sorted(MINUTES_HEADERS))
+def test_minutes_are_issued_by_the_cell_never_by_a_section_heading(
+    engine: Engine, tmp_path: Path, layout: str
+) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in MINUTES_HEADERS[layout] + MINUTES_BODY:
+        document.add_paragraph(line)
+    path = tmp_path / "bien-ban-thang-12-2024.docx"
+    document.save(str(path))
+
+    report = make_ingester(engine).ingest_paths([path])
+
+    assert report.outcomes[0].status == "added", report.outcomes[0].message
+    with Session(engine) as session:
+        stored = document_named(session, path.name)
+    assert stored.doc_type == "Biên bản"
+    assert stored.issuer == "Chi bộ Xí nghiệp Xe buýt số 1"
+    assert stored.title == "Sinh hoạt chi bộ thường kỳ tháng 12 năm 2024"
+    assert stored.issued_on == date(2024, 12, 27)
+
+
+HEADLINE = "Chi bộ Xí nghiệp Xe buýt số 1 kết nạp đảng viên mới"
+# The lead paragraph, the text that citations showed instead of the headline.
+LEAD = (
+    "Chiều ngày 12/6/2024, tại hội trường Xí nghiệp Xe buýt số 1, Chi bộ Xí nghiệp Xe buýt "
+    "số 1 thuộc Đảng bộ Công ty Cổ phần Vận tải và Dịch vụ Hàm Rồng tổ chức Lễ kết nạp đảng "
+    "viên mới cho quần chúng ưu tú Nguyễn Văn An, lái xe tuyến số 03, theo Quyết định của "
+    "Ban Thường vụ Đảng ủy Công ty."
+)
+SITE = "Đảng ủy Công ty Cổ phần Vận tải và Dịch vụ Hàm Rồng"
+BODY = (
+    f"<p>{LEAD}</p><p>Đồng chí Bí thư Chi bộ công bố quyết định, trao huy hiệu và giao nhiệm "
+    "vụ cho đảng viên mới; đảng viên mới đọc lời tuyên thệ trước cờ Đảng.</p>"
+)
+
+
+def _page(head: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">{head}</head><body>'
+        f'<header><h1 class="logo"><a href="/">{SITE.upper()}</a></h1></header>'
+        f"<nav><a href='/'>Trang chủ</a></nav>{body}</body></html>"
+    )
+
+
+ARTICLE_PAGES = {
+    # og:title wins over the logo <h1> and the site name in <title>.
+    "og-title.html": _page(
+        f'<meta property="og:title" content="{HEADLINE}">'
+        f'<meta property="og:site_name" content="{SITE}"><title>{HEADLINE} | {SITE}</title>',
+        f"<article>{BODY}</article>",
+    ),
+    # No og:title: the article's own <h1>, not the logo's.
+    "h1.html": _page(
+        f"<title>{HEADLINE} - {SITE}</title>",
+        f"<article><h1>{HEADLINE}</h1>{BODY}</article>",
+    ),
+    # Only <title>: the headline without « - site name».
+    "title.html": _page(f"<title>{HEADLINE} - {SITE}</title>", f"<article>{BODY}</article>"),
+    # A plain-text article: its short first line is the headline.
+    "tin-ket-nap.txt": f"{HEADLINE}\n\n{LEAD}\n\nĐảng viên mới đọc lời tuyên thệ trước cờ Đảng.",
+}
+
+
+@pytest.mark.parametrize("file_name", sorted(ARTICLE_PAGES))
+def test_an_article_is_titled_by_its_headline_never_its_lead(
+    engine: Engine, tmp_path: Path, file_name: str
+) -> None:
+    path = tmp_path / file_name
+    path.write_text(ARTICLE_PAGES[file_name], encoding="utf-8")
+
+    report = make_ingester(engine).ingest_paths([path])
+
+    assert report.outcomes[0].status == "added", report.outcomes[0].message
+    with Session(engine) as session:
+        document = document_named(session, file_name)
+    assert document.doc_type == "Bài viết"
+    assert document.title == HEADLINE
+    assert LEAD in document.text
+
+
+def test_a_pages_title_keeps_a_hyphen_between_years() -> None:
+    page = _page(
+        "<title>Chi bộ sơ kết nghị quyết nhiệm kỳ 2020 - 2025</title>",
+        f"<article>{BODY}</article>",
+    )
+
+    result = read_bytes(page.encode(), "so-ket.html")
+
+    assert result.title_hint == "Chi bộ sơ kết nghị quyết nhiệm kỳ 2020 - 2025"
+
+
+def test_an_article_without_a_headline_is_not_titled_by_its_whole_lead() -> None:
+    text = f"{LEAD}\n\nĐảng viên mới đọc lời tuyên thệ trước cờ Đảng."
+
+    title = extract_metadata(text, file_name="tin.txt").title
+
+    assert len(title) <= HEADLINE_MAX_CHARS + 1 and title.endswith("…")
+    assert LEAD.startswith(title.rstrip("…"))

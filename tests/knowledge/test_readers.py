@@ -127,6 +127,40 @@ def test_docx_table_cells_are_read() -> None:
     assert "Hoàn thành tốt nhiệm vụ" in text
 
 
+def test_docx_tabs_and_line_breaks_keep_words_and_lines_apart() -> None:
+    import io
+
+    import docx
+
+    from knowledge.metadata import extract_metadata
+
+    document = docx.Document()
+    document.add_paragraph("ĐẢNG BỘ CÔNG TY CP VẬN TẢI VÀ DỊCH VỤ HÀM RỒNG")
+    document.add_paragraph("CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1")
+    # Word lays out the two-column header line with a tab: <w:r><w:t>Số 35-KH/CB</w:t><w:tab/>…
+    header = document.add_paragraph().add_run("Số 35-KH/CB")
+    header.add_tab()
+    header.add_text("THANH HÓA, ngày 10 tháng 12 năm 2024")
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("tổ chức hội nghị kiểm điểm, đánh giá chất lượng đảng viên năm 2024")
+    body = document.add_paragraph().add_run("1. Mục đích: đánh giá đúng chất lượng đảng viên.")
+    body.add_break()  # <w:br/>: Shift+Enter, a new line inside the paragraph
+    body.add_text("2. Yêu cầu: khách quan, công khai, đúng quy trình.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    result = read_bytes(buffer.getvalue(), "ke-hoach-35.docx")
+    metadata = extract_metadata(result.text, file_name="ke-hoach-35.docx")
+
+    assert "Số 35-KH/CB THANH HÓA, ngày 10 tháng 12 năm 2024" in result.text
+    assert metadata.number == "35-KH/CB"
+    assert metadata.issued_on is not None and metadata.issued_on.isoformat() == "2024-12-10"
+    assert (
+        "1. Mục đích: đánh giá đúng chất lượng đảng viên.\n"
+        "2. Yêu cầu: khách quan, công khai, đúng quy trình." in result.text
+    )
+
+
 def test_pdf_lines_are_joined_back_into_the_sources_paragraphs() -> None:
     name = "huong-dan-12-hd-btctw-2018.pdf"
 
