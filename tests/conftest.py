@@ -15,12 +15,7 @@ from sqlalchemy.engine import Engine
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def model_cache_dir() -> Path:
-    """Where converted models live between test runs: $CHIBO_CACHE_DIR or <repo>/.cache."""
-    return Path(os.environ.get("CHIBO_CACHE_DIR") or REPO_ROOT / ".cache") / "models"
+from tests.utils.db import POSTGRES_ADMIN_URL, empty_all_tables, model_cache_dir
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +31,6 @@ def e5_model_dir() -> Path:
 # fresh database created for this test session (never the developers' own data, never another
 # run's), dropped at the end. Without a server the PostgreSQL runs are skipped, except on CI
 # (env CI set), where they fail: a CI that silently skipped them would test half of what ships.
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "CHIBO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 @pytest.fixture(scope="session")
@@ -106,15 +97,6 @@ def engine(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine
         return
     shared: Engine = request.getfixturevalue("postgres_engine")
     create_tables(shared)
-    _empty_all_tables(shared)
+    empty_all_tables(shared)
     yield shared
-    _empty_all_tables(shared)
-
-
-def _empty_all_tables(engine: Engine) -> None:
-    """Delete every row (the PostgreSQL database is shared by the session's tests)."""
-    from sqlmodel import SQLModel
-
-    with engine.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_all_tables(shared)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from sqlmodel import Session
-from telegram import Update
 from telegram.ext import Application
 
 from bot.services import Services
@@ -59,8 +58,3 @@ async def app(
     await application.shutdown()
     assert application.post_shutdown is not None
     await application.post_shutdown(application)
-
-
-async def feed(app: Application, data: dict) -> None:
-    """Let the application handle one update, as if Telegram had sent it."""
-    await app.process_update(Update.de_json(data, app.bot))

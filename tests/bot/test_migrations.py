@@ -35,8 +35,8 @@ from bot.schema import (
     migrate,
 )
 from knowledge.models import Document, Passage
-from tests.bot.factories import make_cell, make_member
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.utils.cell_factories import make_cell, make_member
+from tests.utils.db import POSTGRES_ADMIN_URL
 from tests.utils.factories import make_document
 
 NewDatabase = Callable[[], Engine]

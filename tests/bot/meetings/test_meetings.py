@@ -30,7 +30,6 @@ from bot.models import (
     Mark,
     Meeting,
     MeetingAttendance,
-    MeetingKind,
     MeetingReminder,
     MeetingRsvp,
     MeetingTally,
@@ -46,7 +45,7 @@ from bot.models import (
 from bot.settings import MeetingSettings
 from bot.when import VIETNAM
 from knowledge.db import make_engine
-from tests.bot.factories import make_cell, make_member
+from tests.utils.cell_factories import make_cell, make_meeting, make_member
 
 T = TypeVar("T")
 
@@ -99,22 +98,17 @@ def _schedule(
     place: str = "Hội trường tầng 2",
     settings: MeetingSettings = SETTINGS,
 ) -> Meeting:
-    meeting = meetings.schedule(
+    return make_meeting(
         session,
-        cell_id=cell.id or 0,
-        kind=MeetingKind.REGULAR,
-        title=meetings.default_title(MeetingKind.REGULAR, starts_at),
+        cell,
         starts_at=starts_at,
+        now=now,
+        settings=settings,
         place=place,
         agenda="Kiểm điểm công tác tháng 5",
         readings=[Reading("05-CT/TW", "Chỉ thị 05-CT/TW")],
         created_by=BINH,
-        sender_name="Trần Văn Bình",
-        now=now,
-        settings=settings,
     )
-    session.commit()
-    return meeting
 
 
 def _answer(

@@ -11,7 +11,7 @@ from bot import members
 from bot.members import MembershipError
 from bot.models import Invite, Member, MemberStatus, Role
 from knowledge.models import utcnow
-from tests.bot.factories import make_cell, make_member
+from tests.utils.cell_factories import make_cell, make_member
 
 ADMINS = frozenset({1})
 

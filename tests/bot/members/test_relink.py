@@ -25,9 +25,15 @@ from bot.models import (
 )
 from bot.settings import MeetingSettings
 from knowledge.models import utcnow
-from tests.bot.conftest import feed
-from tests.bot.factories import make_cell, make_member
-from tests.bot.support import ADMIN_ID, RecordingRequest, callback_update, message_update, user
+from tests.bot.support import (
+    ADMIN_ID,
+    RecordingRequest,
+    callback_update,
+    feed,
+    message_update,
+    user,
+)
+from tests.utils.cell_factories import make_cell, make_member
 
 SETTINGS = MeetingSettings.model_validate({})
 

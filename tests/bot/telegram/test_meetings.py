@@ -46,9 +46,15 @@ from bot.telegram.callbacks import Action, pack
 from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.when import VIETNAM
 from knowledge.models import utcnow
-from tests.bot.conftest import feed
-from tests.bot.factories import make_cell, make_member
-from tests.bot.support import ADMIN_ID, RecordingRequest, callback_update, message_update, user
+from tests.bot.support import (
+    ADMIN_ID,
+    RecordingRequest,
+    callback_update,
+    feed,
+    message_update,
+    user,
+)
+from tests.utils.cell_factories import make_cell, make_meeting, make_member
 
 SECRETARY = user(800_001, "Bình")
 LAN = user(800_002, "Lan")
@@ -124,23 +130,15 @@ def schedule(
     """A meeting of ``cell`` starting ``starts_in`` from now (negative: already started),
     scheduled ``scheduled_ago`` (committed)."""
     now = utcnow()
-    assert cell.id is not None
-    meeting = meetings.schedule(
+    return make_meeting(
         session,
-        cell_id=cell.id,
-        kind=MeetingKind.REGULAR,
-        title="Sinh hoạt chi bộ thường kỳ tháng 6/2026",
+        cell,
         starts_at=now + starts_in,
-        place="Hội trường tầng 2",
-        agenda="",
-        readings=[],
-        created_by=800_001,
-        sender_name="Trần Văn Bình",
         now=now - scheduled_ago,
         settings=settings,
+        title="Sinh hoạt chi bộ thường kỳ tháng 6/2026",
+        agenda="",
     )
-    session.commit()
-    return meeting
 
 
 async def say(app: Application, sender: JSON, text: str, chat: JSON | None = None) -> None:

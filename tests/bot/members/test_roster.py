@@ -12,7 +12,7 @@ from sqlmodel import Session
 from bot import members
 from bot.members.roster import RosterError, parse_roster
 from bot.models import PartyStatus, Role
-from tests.bot.factories import make_cell
+from tests.utils.cell_factories import make_cell
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:

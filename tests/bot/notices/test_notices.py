@@ -32,7 +32,7 @@ from bot.notices import texts as nt
 from bot.settings import NoticeSettings
 from bot.telegram import sender as outbox
 from bot.telegram.ratelimit import SlidingWindow, answered
-from tests.bot.factories import make_cell, make_member
+from tests.utils.cell_factories import make_cell, make_member, make_notice
 
 SETTINGS = NoticeSettings.model_validate({})
 NOW = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
@@ -60,23 +60,17 @@ def _cell(session: Session, members: int, *, name: str = "Chi bộ 1", **overrid
 
 
 def _notice(session: Session, cell: Cell, *, send_at: datetime = NOW, **audience: Any) -> Notice:
-    kind = audience.pop("kind", AudienceKind.CELL)
-    notice = notices.create_notice(
+    return make_notice(
         session,
-        created_by=SECRETARY + 1000 * (cell.id or 0),
-        sender_name="Trần Bí Thư",
-        cell_id=cell.id,
-        audience=Audience(kind, (cell.id or 0,), audience.pop("role", None)),
-        body="Họp chi bộ",
-        parts=_compose("Họp chi bộ"),
-        attachment_name=None,
-        send_at=send_at,
+        cell,
         now=NOW,
+        send_at=send_at,
+        kind=audience.pop("kind", AudienceKind.CELL),
+        role=audience.pop("role", None),
+        created_by=SECRETARY + 1000 * (cell.id or 0),
         status_chat_id=SECRETARY,
-        status_message_id=1,
+        settings=SETTINGS,
     )
-    session.commit()
-    return notice
 
 
 def _states(session: Session, notice_id: int) -> dict[str, int]:

@@ -18,7 +18,6 @@ from bot.services import Services
 from bot.telegram.callbacks import pack
 from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.handlers.notices import register
-from tests.bot.factories import make_cell, make_member
 from tests.bot.support import (
     ADMIN_ID,
     TOKEN,
@@ -27,6 +26,7 @@ from tests.bot.support import (
     message_update,
     user,
 )
+from tests.utils.cell_factories import make_cell, make_member
 
 SECRETARY = user(800_001, "Bình")
 MEMBER = user(800_002, "Lan")

@@ -15,9 +15,15 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.callbacks import pack
-from tests.bot.conftest import feed
-from tests.bot.factories import make_cell, make_member
-from tests.bot.support import ADMIN_ID, RecordingRequest, callback_update, message_update, user
+from tests.bot.support import (
+    ADMIN_ID,
+    RecordingRequest,
+    callback_update,
+    feed,
+    message_update,
+    user,
+)
+from tests.utils.cell_factories import make_cell, make_member
 
 SECRETARY = user(610_001, "Bình")
 DEPUTY = user(610_002, "Hà")

@@ -21,17 +21,17 @@ from bot.settings import Settings
 from bot.telegram.app import build_application
 from index.answer import Answer, QuotedSentence, Source
 from knowledge.models import Passage, utcnow
-from tests.bot.conftest import feed
-from tests.bot.factories import make_cell, make_member
 from tests.bot.support import (
     BOT_ID,
     Call,
     RecordingRequest,
     callback_update,
+    feed,
     inline_update,
     message_update,
     user,
 )
+from tests.utils.cell_factories import make_cell, make_member
 
 LAN = user(500_001, "Lan")
 STRANGER = user(777, "Khách")

@@ -16,7 +16,7 @@ from knowledge.models import Document, Passage
 from tests.bot.support import make_settings, model_corpus, services_from
 
 pytestmark = pytest.mark.model
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture
