@@ -12,6 +12,7 @@ import click
 from sqlalchemy.engine import Engine
 
 from bot import texts
+from bot.logs import SecretFilter, guard_handlers
 from bot.schema import current_revision, head_revision, migrate
 from bot.services import (
     Services,
@@ -135,11 +136,16 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    guard_handlers()  # tokens are recognised by their shape even before settings load
     try:
         settings = load_settings(config_path)
     except SettingsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
+    secrets = (settings.telegram_token, settings.webhook_secret)
+    for handler in logging.getLogger().handlers:
+        handler.filters = [f for f in handler.filters if not isinstance(f, SecretFilter)]
+    guard_handlers(s.get_secret_value() for s in secrets if s is not None)
     ctx.obj = AppContext(settings)
 
 

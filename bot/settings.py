@@ -18,7 +18,6 @@ from knowledge.settings import DatabaseSettings, KnowledgeSettings, Section
 DEFAULT_CONFIG = "config.yaml"
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-SECRET_KEYS = {"telegram_token", "token", "webhook_secret"}
 
 
 class SettingsError(Exception):
@@ -236,10 +235,26 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
     return _with_absolute_sqlite(settings)
 
 
+def secret_names() -> frozenset[str]:
+    """Every name under which the settings would take a secret (field names and their
+    environment aliases, any case), plus the bare ``token``: none may appear in the file."""
+    names = {"token"}
+    for name, info in Settings.model_fields.items():
+        if info.annotation is None or "SecretStr" not in str(info.annotation):
+            continue
+        names.add(name)
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            names |= {str(choice) for choice in alias.choices}
+        elif isinstance(alias, str):
+            names.add(alias)
+    return frozenset(n.lower() for n in names)
+
+
 def _secret_keys(data: dict[str, Any]) -> set[str]:
     found = set()
     for key, value in data.items():
-        if key in SECRET_KEYS and value:
+        if str(key).lower() in secret_names() and value:
             found.add(key)
         if isinstance(value, dict):
             found |= {f"{key}.{k}" for k in _secret_keys(value)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -240,7 +241,11 @@ def _clock(moment: datetime | None) -> str:
 
 def _safe(value: Any) -> Any:
     """Keep spreadsheet apps from running user text (a name like '=HYPERLINK(…)') as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    # Full-width look-alikes («＝», «＋», «－», «＠») are read as formulas by some spreadsheet
+    # apps too, so the first character is compared in its compatibility (NFKC) form.
+    if isinstance(value, str) and unicodedata.normalize("NFKC", value[:1]).startswith(
+        _FORMULA_STARTS
+    ):
         return "'" + value
     return value
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from sqlmodel import Session, col, select
 
 from bot import texts
@@ -31,7 +33,7 @@ def create_cell(
     if not 3 <= len(name) <= 120:
         raise MembershipError(texts.CELL_NAME_INVALID)
     if any(fold(c.name) == fold(name) for c in list_cells(session)):
-        raise MembershipError(texts.CELL_EXISTS.format(name=name))
+        raise MembershipError(texts.CELL_EXISTS.format(name=html.escape(name)))
     cell = Cell(name=name, committee=committee, created_by=created_by)
     session.add(cell)
     session.flush()

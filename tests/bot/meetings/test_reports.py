@@ -244,12 +244,21 @@ def test_sheet_csv_has_bom_vietnamese_header_and_one_row_per_member() -> None:
     assert by_name["Hoàng Quốc Việt"][3] == "Vắng không lý do"
 
 
-@pytest.mark.parametrize("name", ['=HYPERLINK("http://x.example","Bấm")', "+1", "-2+3", "@SUM(A1)"])
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://x.example","Bấm")', "+1", "-2+3", "@SUM(A1)", "＝1+1", "＋1", "＠SUM(A1)"],
+)
 def test_sheet_csv_neutralises_formulas(name: str) -> None:
     rows = read_csv(sheet_csv(make_sheet([make_line(name, reason="=1+1")])))
 
     assert rows[1][1] == "'" + name
     assert rows[1][7] == "'=1+1"
+
+
+def test_a_reason_starting_with_a_full_width_equals_sign_is_neutralised() -> None:
+    rows = read_csv(sheet_csv(make_sheet([make_line("Lê Văn Cường", reason="＝HYPERLINK(1)")])))
+
+    assert rows[1][7] == "'＝HYPERLINK(1)"
 
 
 # ----------------------------------------------------------------------------- XLSX

@@ -22,6 +22,7 @@ from bot.telegram.app import build_application
 from index.answer import Answer, QuotedSentence, Source
 from knowledge.models import Passage, utcnow
 from tests.bot.support import (
+    ADMIN_ID,
     BOT_ID,
     Call,
     RecordingRequest,
@@ -472,3 +473,18 @@ async def test_a_verified_cell_group_is_answered_in_place(
     ]
     assert int(recorder.sent()[0]["chat_id"]) == -4002
     assert BOT_ID not in [int(c.params.get("user_id", 0)) for c in recorder.calls]
+
+
+async def test_creating_a_cell_whose_name_holds_markup_twice_says_it_exists(
+    app: Application, recorder: RecordingRequest
+) -> None:
+    admin = user(ADMIN_ID, "Quản trị")
+    name = "Chi bộ <b>Kho</b> & Bãi"
+    await feed(app, message_update(admin, f"/taochibo {name}"))
+    await feed(app, message_update(admin, f"/taochibo {name}"))
+
+    # The recording Bot API parses HTML as Telegram does: an unescaped name would be a 400.
+    replies = [text for _, chat, text in _said(recorder) if chat == ADMIN_ID]
+    assert (
+        replies[-1] == "Đã có chi bộ «Chi bộ &lt;b&gt;Kho&lt;/b&gt; &amp; Bãi»."
+    )  # shown as typed
