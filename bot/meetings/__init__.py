@@ -8,6 +8,7 @@ each lives in the module of its seam:
 - `reminders`: reminders before the start, each fired once;
 - `checkin`: the rotating code, the signed QR link, attendance rows, the wrong-code lockout;
 - `closing`: closing, the report's sheet, the minutes;
+- `panel`: the secretary's actions, each checked and done in one unit of work;
 - `voting`: the quality vote;
 - `history`: a member's record, a cell's statistics, the chart's points;
 - `reports` (XLSX, CSV, the chart) and `texts` (the Vietnamese sentences).
@@ -44,6 +45,15 @@ from bot.meetings.history import (
     parse_period,
     rate_points,
     statistics,
+)
+from bot.meetings.panel import (
+    board_for,
+    cancel_as,
+    close_as,
+    edit_as,
+    managed,
+    report_for,
+    tally_for,
 )
 from bot.meetings.reminders import (
     PendingReminder,
@@ -104,20 +114,25 @@ __all__ = [
     "attach_minutes",
     "attendance_of",
     "board",
+    "board_for",
     "cancel",
+    "cancel_as",
     "check_in_by_code",
     "check_in_by_qr",
     "check_start",
     "check_text",
     "close",
+    "close_as",
     "code_at",
     "code_valid",
     "days_ago",
     "default_title",
     "edit",
+    "edit_as",
     "excuses",
     "fire_reminder",
     "get",
+    "managed",
     "member_of",
     "member_record",
     "month_start",
@@ -130,12 +145,14 @@ __all__ = [
     "rate_points",
     "read_qr",
     "record_by_hand",
+    "report_for",
     "roll",
     "schedule",
     "set_panel",
     "sheet",
     "statistics",
     "tally",
+    "tally_for",
     "upcoming",
     "vote",
     "window",

@@ -27,6 +27,7 @@ from bot.members.invites import (
 from bot.members.membership import (
     CHECK_IN_PREFIX,
     Access,
+    Actor,
     MembershipError,
     access,
     active_member_ids,
@@ -55,6 +56,7 @@ from bot.members.roster_import import (
 __all__ = [
     "CHECK_IN_PREFIX",
     "Access",
+    "Actor",
     "MembershipError",
     "RosterReport",
     "access",

@@ -64,6 +64,25 @@ class Access:
         )
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who presses a button or types a command, as the domain needs them: the Telegram id and
+    name, and the deployment's admins (so rights are decided inside the domain call)."""
+
+    telegram_user_id: int
+    telegram_name: str
+    admins: frozenset[int]
+
+    def access(self, session: Session) -> Access:
+        """What this user may do, read in the caller's unit of work."""
+        return access(session, telegram_user_id=self.telegram_user_id, admins=self.admins)
+
+    def name(self, access: Access) -> str:
+        """The roster name of whoever acts, else their Telegram name."""
+        member = access.member
+        return member.full_name if member is not None and member.full_name else self.telegram_name
+
+
 def access(session: Session, *, telegram_user_id: int, admins: frozenset[int]) -> Access:
     """What this Telegram user may do."""
     member = member_by_telegram(session, telegram_user_id=telegram_user_id)

@@ -17,7 +17,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot import members, texts
-from bot.members import Access
+from bot.members import Access, Actor
 from bot.messages import split_html
 from bot.models import MemberStatus
 from bot.services import Services
@@ -124,6 +124,13 @@ async def in_session(context: BotDataOwner, work: Callable[[Session], T]) -> T:
             return result
 
     return await asyncio.to_thread(unit)
+
+
+def actor(update: Update, context: Context) -> Actor:
+    """Who sent this update, as the domain's permission checks take them."""
+    user = update.effective_user
+    assert user is not None
+    return Actor(user.id, user.full_name, services(context).admins)
 
 
 async def access_of(context: Context, telegram_user_id: int) -> Access:

@@ -55,7 +55,7 @@ from bot.meetings import (
 )
 from bot.meetings import reports as files
 from bot.meetings import texts as mt
-from bot.members import Access
+from bot.members import Access, Actor
 from bot.messages import TEXT_LIMIT, fit_html
 from bot.models import (
     Answer,
@@ -75,6 +75,7 @@ from bot.telegram.handlers import common, documents
 from bot.telegram.handlers.common import (
     Context,
     access_of,
+    actor,
     cell_secretary_access,
     drop_on_timeout,
     final,
@@ -498,29 +499,34 @@ async def panel_button(update: Update, context: Context) -> None:
         await query.answer(mt.BUTTON_STALE, show_alert=True)
         return
     meeting_id, action = int(parsed[1][0]), parsed[1][1]
-    access = await access_of(context, query.from_user.id)
-    meeting = await in_session(context, lambda s: s.get(Meeting, meeting_id))
-    if meeting is None:
-        await query.answer(mt.NO_SUCH_MEETING, show_alert=True)
-        return
-    if not access.manages(meeting.cell_id):
-        await query.answer(mt.NOT_SECRETARY, show_alert=True)
-        return
-    await query.answer()
     handler = _PANEL_ACTIONS.get(action)
     if handler is None:
+        await query.answer(mt.BUTTON_STALE, show_alert=True)
         return
-    await handler(update, context, meeting, access)
+    user = actor(update, context)
+    try:
+        # Reads the access, the meeting and the right to manage it in one unit of work; the
+        # actions that change the meeting check again inside their own (bot.meetings.panel).
+        meeting, _ = await in_session(
+            context, lambda s: meetings.managed(s, meeting_id=meeting_id, actor=user)
+        )
+    except MeetingError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return
+    await query.answer()
+    await handler(update, context, meeting, user)
 
 
-async def _open_panel(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
+async def _open_panel(update: Update, context: Context, meeting: Meeting, _a: Actor) -> None:
     assert meeting.id is not None and update.effective_chat is not None
     await _send_panel(context, meeting.id, update.effective_chat.id)
 
 
-async def _show_board(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
+async def _show_board(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
     assert meeting.id is not None
-    found = await in_session(context, lambda s: meetings.board(s, meeting_id=meeting.id or 0))
+    found = await in_session(
+        context, lambda s: meetings.board_for(s, meeting_id=meeting.id or 0, actor=user)
+    )
     await reply(update, context, _board_text(found), _panel_markup(found.meeting))
 
 
@@ -530,7 +536,7 @@ def _await(context: Context, kind: str, meeting_id: int) -> None:
 
 
 async def _ask(
-    kind: str, prompt: str, update: Update, context: Context, meeting: Meeting, _a: Access
+    kind: str, prompt: str, update: Update, context: Context, meeting: Meeting, _a: Actor
 ) -> None:
     if meeting.state != MeetingState.SCHEDULED and kind != "minutes":
         await reply(update, context, mt.MEETING_CLOSED)
@@ -540,26 +546,19 @@ async def _ask(
     await reply(update, context, prompt)
 
 
-async def _cancel(update: Update, context: Context, meeting: Meeting, access: Access) -> None:
+async def _cancel(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
     """«Hủy cuộc họp» confirmed: members are told, with the reason given before."""
-    user = update.effective_user
-    assert user is not None and meeting.id is not None and context.user_data is not None
+    assert meeting.id is not None and context.user_data is not None
     reasons = context.user_data.get(CANCEL_REASONS, {})
     if meeting.id not in reasons:
         await reply(update, context, mt.BUTTON_STALE)
         return
     reason = reasons.pop(meeting.id)
-    name = _who(access, user.full_name)
     try:
         await in_session(
             context,
-            lambda s: meetings.cancel(
-                s,
-                meeting_id=meeting.id or 0,
-                reason=reason,
-                by=user.id,
-                by_name=name,
-                now=utcnow(),
+            lambda s: meetings.cancel_as(
+                s, meeting_id=meeting.id or 0, actor=user, reason=reason, now=utcnow()
             ),
         )
     except MeetingError as exc:
@@ -571,55 +570,39 @@ async def _cancel(update: Update, context: Context, meeting: Meeting, access: Ac
     await _edit_panel(context.application, meeting.id)
 
 
-async def _close_ask(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
+async def _close_ask(update: Update, context: Context, meeting: Meeting, _a: Actor) -> None:
     assert meeting.id is not None
     buttons = keyboard([(mt.CLOSE_BUTTON, pack(Action.PANEL, meeting.id, "close_ok"))])
     await reply(update, context, mt.CONFIRM_CLOSE, buttons)
 
 
-async def _close(update: Update, context: Context, meeting: Meeting, access: Access) -> None:
-    user = update.effective_user
-    assert user is not None and meeting.id is not None
+async def _close(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
+    assert meeting.id is not None
     settings = settings_of(context)
-    name = _who(access, user.full_name)
     try:
         await in_session(
             context,
-            lambda s: meetings.close(
-                s,
-                meeting_id=meeting.id or 0,
-                by=user.id,
-                by_name=name,
-                now=utcnow(),
-                settings=settings,
+            lambda s: meetings.close_as(
+                s, meeting_id=meeting.id or 0, actor=user, now=utcnow(), settings=settings
             ),
         )
     except MeetingError as exc:
         await reply(update, context, str(exc))
         return
     wake_sender(context)
-    await _send_report(update, context, meeting.id)
+    await _report(update, context, meeting, user)
     await _edit_panel(context.application, meeting.id)
 
 
-async def _report(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
-    assert meeting.id is not None
-    await _send_report(update, context, meeting.id)
-
-
-async def _send_report(update: Update, context: Context, meeting_id: int) -> None:
+async def _report(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
     """The attendance report: text, XLSX, CSV, and the chart of the last meetings."""
+    assert meeting.id is not None
     settings = settings_of(context)
-
-    def build(session: Session) -> tuple[files.MeetingSheet, list[files.RatePoint], str]:
-        meeting = meetings.get(session, meeting_id=meeting_id)
-        found = meetings.sheet(session, meeting_id=meeting_id, settings=settings)
-        points = meetings.rate_points(
-            session, cell_id=meeting.cell_id, limit=settings.chart_meetings, settings=settings
-        )
-        return found, points, found.cell_name
-
-    found, points, cell = await in_session(context, build)
+    found, points = await in_session(
+        context,
+        lambda s: meetings.report_for(s, meeting_id=meeting.id or 0, actor=user, settings=settings),
+    )
+    cell = found.cell_name
     chat = update.effective_chat
     assert chat is not None
     await send_html(context.bot, chat.id, files.sheet_text(found))
@@ -641,9 +624,11 @@ async def _send_report(update: Update, context: Context, meeting_id: int) -> Non
     await context.bot.send_photo(chat.id, InputFile(io.BytesIO(png), filename="ty-le-du-hop.png"))
 
 
-async def _tally(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
+async def _tally(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
     assert meeting.id is not None
-    counts = await in_session(context, lambda s: meetings.tally(s, meeting_id=meeting.id or 0))
+    meeting, counts = await in_session(
+        context, lambda s: meetings.tally_for(s, meeting_id=meeting.id or 0, actor=user)
+    )
     lines = [mt.TALLY_TITLE.format(title=html.escape(meeting.title))]
     lines += [mt.TALLY_LINE.format(label=mt.RATING_LABELS[r], count=counts[r]) for r in Rating]
     secret = mt.TALLY_SECRET if settings_of(context).anonymous_votes else ""
@@ -662,7 +647,7 @@ class CodeScreen:
     qr_until: datetime
 
 
-async def _show_code(update: Update, context: Context, meeting: Meeting, _a: Access) -> None:
+async def _show_code(update: Update, context: Context, meeting: Meeting, _a: Actor) -> None:
     """The rotating code (a message edited every period) and a QR code with a signed link,
     replaced by a fresh one before it expires, until check-in closes."""
     assert meeting.id is not None and update.effective_chat is not None
@@ -757,7 +742,7 @@ async def _code_job(context: Context) -> None:
         log.info("code screen of meeting %s not updated: %s", screen.meeting_id, exc)
 
 
-_PANEL_ACTIONS: dict[str, Callable[[Update, Context, Meeting, Access], Coroutine[Any, Any, None]]]
+_PANEL_ACTIONS: dict[str, Callable[[Update, Context, Meeting, Actor], Coroutine[Any, Any, None]]]
 _PANEL_ACTIONS = {
     "open": _open_panel,
     "board": _show_board,
@@ -839,12 +824,7 @@ async def _answer_prompt(
         await reply(update, context, mt.RSVP_EXCUSE_DONE.format(reason=html.escape(text)))
         await refresh_panel(context, meeting.id or meeting_id)
         return
-    access = await access_of(context, user.id)
-    target = await in_session(context, lambda s: s.get(Meeting, meeting_id))
-    if target is None or not access.manages(target.cell_id):
-        await reply(update, context, mt.NOT_SECRETARY)
-        return
-    name = _who(access, user.full_name)
+    acting = actor(update, context)
     value: str | datetime = text
     if kind == "time":
         try:
@@ -855,6 +835,10 @@ async def _answer_prompt(
             return
     try:
         if kind == "cancel":
+            # Only a reason is kept here; «Xác nhận hủy» checks the rights when it cancels.
+            await in_session(
+                context, lambda s: meetings.managed(s, meeting_id=meeting_id, actor=acting)
+            )
             assert context.user_data is not None
             reason = "" if fold(text) in mt.SKIP_WORDS else text[:500]
             context.user_data.setdefault(CANCEL_REASONS, {})[meeting_id] = reason
@@ -866,13 +850,12 @@ async def _answer_prompt(
             change = {"time": Change.TIME, "place": Change.PLACE, "agenda": Change.AGENDA}[kind]
             await in_session(
                 context,
-                lambda s: meetings.edit(
+                lambda s: meetings.edit_as(
                     s,
                     meeting_id=meeting_id,
+                    actor=acting,
                     change=change,
                     value=value,
-                    by=user.id,
-                    by_name=name,
                     now=now,
                     settings=settings,
                 ),
