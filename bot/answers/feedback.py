@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.members import Actor
 from bot.models import AskedQuestion, Feedback, Member
 from index.answer import Answer
 from knowledge.models import utcnow
@@ -102,11 +103,35 @@ class QuestionLog:
             future.set_result(asked)
 
 
-def give_feedback(
-    session: Session, *, question_id: int, telegram_user_id: int, helpful: bool
-) -> Feedback | None:
-    """Record (or change) a member's verdict on an answer; None if the question is gone."""
+def question_for(
+    session: Session, *, question_id: int, telegram_user_id: int, chat_id: int | None
+) -> AskedQuestion | None:
+    """The asked question behind a button, if the presser may see it: its asker, or anyone
+    pressing in the chat its answer was sent to. Otherwise None, exactly as for an unknown id,
+    so a button forged with another member's question id reveals nothing."""
     asked = session.get(AskedQuestion, question_id)
+    if asked is None:
+        return None
+    if asked.telegram_user_id == telegram_user_id or (
+        chat_id is not None and asked.chat_id == chat_id
+    ):
+        return asked
+    return None
+
+
+def give_feedback(
+    session: Session,
+    *,
+    question_id: int,
+    telegram_user_id: int,
+    chat_id: int | None,
+    helpful: bool,
+) -> Feedback | None:
+    """Record (or change) a member's verdict on an answer they could see; None if the question
+    is gone or is not theirs to rate (see question_for)."""
+    asked = question_for(
+        session, question_id=question_id, telegram_user_id=telegram_user_id, chat_id=chat_id
+    )
     if asked is None:
         return None
     query = select(Feedback).where(
@@ -143,11 +168,19 @@ def open_complaints(
     return [(feedback, member) for feedback, member in session.exec(query).all()]
 
 
-def mark_reviewed(session: Session, *, feedback_id: int, reviewed_by: int) -> Feedback | None:
-    """A secretary has looked at a complaint."""
+def mark_reviewed(session: Session, *, feedback_id: int, actor: Actor) -> Feedback | None:
+    """A secretary has looked at a complaint of a member of a cell they manage (admins: any);
+    None for an unknown complaint and for another cell's, alike."""
     feedback = session.get(Feedback, feedback_id)
     if feedback is None:
         return None
+    access = actor.access(session)
+    author = session.exec(
+        select(Member).where(col(Member.telegram_user_id) == feedback.telegram_user_id)
+    ).first()
+    if not access.is_admin and (author is None or not access.manages(author.cell_id)):
+        return None
+    reviewed_by = actor.telegram_user_id
     feedback.reviewed_at = utcnow()
     feedback.reviewed_by = reviewed_by
     session.add(feedback)

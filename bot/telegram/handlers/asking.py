@@ -30,6 +30,7 @@ from bot.telegram.handlers import joining
 from bot.telegram.handlers.common import (
     Context,
     access_of,
+    actor,
     deliver,
     in_session,
     refusal,
@@ -291,7 +292,13 @@ async def more_results(update: Update, context: Context) -> None:
     assert query is not None
     question_id, offset = ids
     svc = services(context)
-    asked = await in_session(context, lambda s: s.get(AskedQuestion, question_id))
+    chat_id = query.message.chat.id if query.message is not None else None
+    asked = await in_session(
+        context,
+        lambda s: feedback.question_for(
+            s, question_id=question_id, telegram_user_id=query.from_user.id, chat_id=chat_id
+        ),
+    )
     if asked is None:
         await stale_button(update, context)
         return
@@ -349,10 +356,15 @@ async def rate_answer(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     question_id, helpful = ids[0], bool(ids[1])
+    chat_id = query.message.chat.id if query.message is not None else None
     saved = await in_session(
         context,
         lambda s: feedback.give_feedback(
-            s, question_id=question_id, telegram_user_id=query.from_user.id, helpful=helpful
+            s,
+            question_id=question_id,
+            telegram_user_id=query.from_user.id,
+            chat_id=chat_id,
+            helpful=helpful,
         ),
     )
     if saved is None:
@@ -415,9 +427,9 @@ async def mark_reviewed(update: Update, context: Context) -> None:
     if ids is None:
         await stale_button(update, context)
         return
+    acting = actor(update, context)
     done = await in_session(
-        context,
-        lambda s: feedback.mark_reviewed(s, feedback_id=ids[0], reviewed_by=query.from_user.id),
+        context, lambda s: feedback.mark_reviewed(s, feedback_id=ids[0], actor=acting)
     )
     if done is None:
         await stale_button(update, context)

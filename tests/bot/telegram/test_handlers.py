@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot import members, texts
-from bot.models import AskedQuestion, Feedback, Member, MemberStatus, Role
+from bot.models import AskedQuestion, Cell, Feedback, Member, MemberStatus, Role
 from bot.services import Services
 from bot.settings import Settings
 from bot.telegram.app import build_application
@@ -488,3 +488,75 @@ async def test_creating_a_cell_whose_name_holds_markup_twice_says_it_exists(
     assert (
         replies[-1] == "Đã có chi bộ «Chi bộ &lt;b&gt;Kho&lt;/b&gt; &amp; Bãi»."
     )  # shown as typed
+
+
+# ----------------------------------------------------------------------------- other people's rows
+
+HUNG = user(500_002, "Hùng")
+OTHER_SECRETARY = user(600_002, "Hoa")
+COMPLAINT = "Tôi bị kỷ luật oan, đảng viên có quyền khiếu nại không"
+
+
+@pytest.fixture
+def lan_complained(session: Session, lan: Member) -> tuple[AskedQuestion, Feedback]:
+    """Lan's question and her 👎 on its answer; Hùng is a member of another cell, Hoa that
+    cell's secretary, Bình Lan's own secretary."""
+    other = make_cell(session, name="Chi bộ Phòng Kế toán")
+    make_member(session, other, full_name="Lê Văn Hùng", telegram_user_id=HUNG["id"])
+    make_member(session, other, full_name="Vũ Thị Hoa", role=Role.SECRETARY,
+                telegram_user_id=OTHER_SECRETARY["id"])  # fmt: skip
+    make_member(session, _cell_of(session, lan), full_name="Trần Văn Bình",
+                role=Role.SECRETARY, telegram_user_id=SECRETARY["id"])  # fmt: skip
+    asked = AskedQuestion(telegram_user_id=LAN["id"], chat_id=LAN["id"], text=COMPLAINT)
+    session.add(asked)
+    session.commit()
+    verdict = Feedback(question_id=asked.id or 0, telegram_user_id=LAN["id"], helpful=False,
+                       question=COMPLAINT, cited=[])  # fmt: skip
+    session.add(verdict)
+    session.commit()
+    return asked, verdict
+
+
+def _cell_of(session: Session, member: Member) -> Cell:
+    cell = session.get(Cell, member.cell_id)
+    assert cell is not None
+    return cell
+
+
+async def test_a_forged_more_results_button_does_not_show_someone_elses_question(
+    app: Application, recorder: RecordingRequest, lan_complained: tuple[AskedQuestion, Feedback]
+) -> None:
+    asked, _ = lan_complained
+    await feed(app, callback_update(HUNG, f"c1:m:{asked.id}:3"))
+
+    assert _alerts(recorder) == [(texts.STALE_BUTTON, True)]  # as for an unknown id
+    assert not any("kỷ luật" in text for _, _, text in _said(recorder))
+
+
+async def test_a_forged_thumbs_down_does_not_copy_someone_elses_question(
+    app: Application, recorder: RecordingRequest, session: Session,
+    lan_complained: tuple[AskedQuestion, Feedback],
+) -> None:  # fmt: skip
+    asked, _ = lan_complained
+    await feed(app, callback_update(HUNG, f"c1:f:{asked.id}:0"))
+    await feed(app, message_update(OTHER_SECRETARY, "/phanhoi"))
+
+    assert _alerts(recorder)[0] == (texts.STALE_BUTTON, True)
+    assert [f.telegram_user_id for f in session.exec(select(Feedback)).all()] == [LAN["id"]]
+    assert not any("kỷ luật" in text for _, _, text in _said(recorder))
+
+
+async def test_only_the_complainants_own_secretary_closes_the_complaint(
+    app: Application, recorder: RecordingRequest, session: Session,
+    lan_complained: tuple[AskedQuestion, Feedback],
+) -> None:  # fmt: skip
+    _, verdict = lan_complained
+    await feed(app, callback_update(OTHER_SECRETARY, f"c1:r:{verdict.id}"))
+    session.refresh(verdict)
+    after_other = verdict.reviewed_at
+    await feed(app, callback_update(SECRETARY, f"c1:r:{verdict.id}"))
+    session.refresh(verdict)
+
+    assert after_other is None
+    assert verdict.reviewed_at is not None and verdict.reviewed_by == SECRETARY["id"]
+    assert _alerts(recorder) == [(texts.STALE_BUTTON, True), (texts.REVIEWED, False)]
