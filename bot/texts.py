@@ -184,6 +184,7 @@ UPLOAD_ADDED = "✅ Đã nạp {label} ({n} đoạn) — có thể hỏi ngay."
 UPLOAD_UPDATED = "✅ Đã cập nhật {label} ({n} đoạn) — có thể hỏi ngay."
 UPLOAD_UNCHANGED = "ℹ️ «{name}» đã có trong kho, nội dung không đổi."
 UPLOAD_DUPLICATE = "ℹ️ Không nạp «{name}»: {reason}."
+UPLOAD_SAME_CONTENT = "nội dung trùng với một văn bản đã có trong kho"
 UPLOAD_FAILED = "❌ Không nạp được «{name}»: {reason}."
 UPLOAD_DOWNLOAD_FAILED = "❌ Không tải được «{name}» từ Telegram; đồng chí gửi lại giúp."
 UPLOAD_INDEX_FAILED = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pytest
 
@@ -134,3 +135,54 @@ async def test_vanban_tailieu_and_inline_mode(deployment: Deployment) -> None:
     assert titles and any("12-HD/BTCTW" in t for t in titles)
     first = member_answer["results"][0]["input_message_content"]
     assert first["parse_mode"] == "HTML" and "“" in first["message_text"]
+
+
+MINUTES = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ {n}
+ĐẢNG CỘNG SẢN VIỆT NAM
+
+BIÊN BẢN
+Sinh hoạt chi bộ thường kỳ tháng {n}
+
+1. Chi bộ thống nhất giao đồng chí phụ trách số {n} hoàn thành báo cáo trước ngày {n} hằng tháng.
+"""
+
+
+async def _upload(deployment: Deployment, sender: Any, name: str, data: bytes) -> str:
+    tg = deployment.telegram
+    sent = tg.user_sends_document(sender, name, data, "text/plain")
+    done = await tg.wait_for(
+        lambda: next(
+            (
+                m
+                for m in tg.sent_messages(sender.id)
+                if m["message_id"] > sent["message_id"] and m["text"].startswith(("✅", "❌", "ℹ"))
+            ),
+            None,
+        ),
+        timeout=60,
+    )
+    return str(done["text"])
+
+
+async def test_uploads_are_never_replaced_by_name_nor_reveal_another_cells_file(
+    deployment: Deployment,
+) -> None:
+    tg = deployment.telegram
+    binh, hoa = tg.create_user("Bình"), tg.create_user("Hoa")
+    deployment.member(binh, role="bi_thu")
+    deployment.member(hoa, role="bi_thu", cell="Chi bộ Phòng Kế toán")
+
+    first = await _upload(deployment, binh, "bien-ban.txt", MINUTES.format(n=1).encode())
+    second = await _upload(deployment, binh, "bien-ban.txt", MINUTES.format(n=2).encode())
+    copied = await _upload(deployment, hoa, "ban-sao-cua-toi.txt", MINUTES.format(n=1).encode())
+    long_name = "bien-ban-sinh-hoat-chi-bo-" + "rat-dai-" * 20 + "thang-12.txt"
+    long = await _upload(deployment, binh, long_name, MINUTES.format(n=3).encode())
+
+    assert first.startswith("✅ Đã nạp") and second.startswith("✅ Đã nạp")  # two documents
+    kept = sorted(p.read_text() for p in deployment.services.uploads_dir.rglob("bien-ban.txt"))
+    assert kept == [MINUTES.format(n=1), MINUTES.format(n=2)]  # neither replaced the other
+    assert copied.startswith("ℹ️ Không nạp «ban-sao-cua-toi.txt»: nội dung trùng")
+    assert "bien-ban" not in copied and "cell-" not in copied  # nothing of the other cell
+    assert long.startswith("✅ Đã nạp"), long  # shortened with its extension, still readable
+    [stored] = list(deployment.services.uploads_dir.rglob("bien-ban-sinh-hoat-*"))
+    assert stored.suffix == ".txt" and len(stored.name) <= 120

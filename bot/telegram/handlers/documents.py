@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import logging
 import re
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 TELEGRAM_DOWNLOAD_MB = 20
 ROSTER_MAX_MB = 5
 ROSTER_ERRORS_SHOWN = 20
+MAX_NAME_CHARS = 120
 
 
 # ----------------------------------------------------------------------------- reading
@@ -178,7 +180,8 @@ async def ingest_upload(update: Update, context: Context, access: Access) -> Fil
         )
         return None
     if outcome.status == "duplicate":
-        text = texts.UPLOAD_DUPLICATE.format(name=shown, reason=html.escape(outcome.message))
+        # Never the other file's name or folder: it may be another cell's.
+        text = texts.UPLOAD_DUPLICATE.format(name=shown, reason=texts.UPLOAD_SAME_CONTENT)
         await _edit(progress, text)
         return None
     if outcome.status == "unchanged":
@@ -198,11 +201,15 @@ async def ingest_upload(update: Update, context: Context, access: Access) -> Fil
 
 
 def _ingest(svc: Services, data: bytes, name: str, folder: Path) -> tuple[FileOutcome, str]:
-    """Store the document, then keep its original beside the others; blocking."""
-    path = (folder / name).resolve()
+    """Store the document, then keep its original beside the others; blocking.
+
+    The original is kept under a folder named by its content's hash, so a later file with the
+    same name is another document beside it, never a silent replacement of this one (minutes
+    of two meetings both named «bien-ban.docx» keep their own texts)."""
+    path = stored_path(folder, name, data)
     outcome = svc.ingester.ingest_bytes(data, file_name=name, source=str(path), shown=name)
     if outcome.status in ("added", "updated"):
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     label = name
     if outcome.document_id is not None:
@@ -232,11 +239,22 @@ async def _edit(progress: Message, text: str) -> None:
         log.info("progress edit refused: %s", exc)
 
 
-def _safe_name(name: str) -> str:
-    """A file name that cannot climb out of the uploads folder."""
+def stored_path(folder: Path, name: str, data: bytes) -> Path:
+    """Where an upload's original is kept: ``<folder>/<first 16 hex of its SHA-256>/<name>``."""
+    return (folder / hashlib.sha256(data).hexdigest()[:16] / name).resolve()
+
+
+def _safe_name(name: str, limit: int = MAX_NAME_CHARS) -> str:
+    """A file name that cannot climb out of the uploads folder, at most ``limit`` characters,
+    its extension kept when it is shortened (so its format is still recognised)."""
     base = Path(name.replace("\\", "/")).name.strip().lstrip(".")
-    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base)
-    return base[:120] or "tep"
+    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base) or "tep"
+    if len(base) <= limit:
+        return base
+    suffix = Path(base).suffix
+    if not suffix or len(suffix) > 10:
+        return base[:limit]
+    return base[: limit - len(suffix)].rstrip(" .") + suffix
 
 
 def _upload_folder(access: Access) -> str:
