@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from bot import members
 from bot.meetings import texts as mt
-from bot.meetings.scheduling import QR_PREFIX, MeetingError, member_of, open_meeting
+from bot.meetings.scheduling import QR_PREFIX, MeetingError, hold_open, member_of, open_meeting
 from bot.models import (
     CheckInGuard,
     Mark,
@@ -263,6 +263,10 @@ def _record(
     mark: Mark | None = None,
 ) -> CheckIn:
     assert meeting.id is not None
+    if not hold_open(session, meeting.id):  # closed or cancelled since it was read
+        session.refresh(meeting)
+        closed = meeting.state == MeetingState.CLOSED
+        return CheckIn(Outcome.CLOSED if closed else Outcome.CANCELLED, meeting)
     existing = attendance_of(session, meeting.id, member.id)
     if existing is not None:
         return CheckIn(Outcome.ALREADY, meeting, existing.checked_in_at)

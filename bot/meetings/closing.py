@@ -14,7 +14,7 @@ from bot.meetings.reports import (
     MeetingSheet,
 )
 from bot.meetings.rsvp import excuses
-from bot.meetings.scheduling import MeetingError, get, open_meeting, queue_to_roll, roll
+from bot.meetings.scheduling import MeetingError, get, hold_open, open_meeting, queue_to_roll, roll
 from bot.meetings.voting import open_tally
 from bot.models import (
     Cell,
@@ -49,7 +49,9 @@ def close(
 ) -> Meeting:
     """Close the meeting: everyone not checked in is written down as excused (with the reason
     given) or absent, the counting rule is fixed, and attendees are asked to rate the meeting."""
+    hold_open(session, meeting_id)  # check-ins wait for this transaction (see hold_open)
     meeting = open_meeting(session, meeting_id)
+    session.refresh(meeting)
     assert meeting.id is not None
     if as_utc(meeting.starts_at) > now:
         raise MeetingError(mt.CLOSE_TOO_EARLY)

@@ -184,6 +184,22 @@ def get(session: Session, *, meeting_id: int) -> Meeting:
     return meeting
 
 
+def hold_open(session: Session, meeting_id: int) -> bool:
+    """Lock the meeting's row for this transaction if it is still scheduled; False if it is not.
+
+    Closing and every check-in take this lock before they read attendance, so a check-in
+    either lands before the closing (and is counted) or sees the meeting closed: the closing
+    never writes an absence beside a check-in, and nobody is told «đã điểm danh» while the
+    stored row says absent. (An UPDATE locks the row on PostgreSQL and takes SQLite's write
+    lock; a waiting UPDATE re-reads the state once the other transaction commits.)"""
+    held = session.execute(
+        update(Meeting)
+        .where(col(Meeting.id) == meeting_id, col(Meeting.state) == MeetingState.SCHEDULED)
+        .values(state=MeetingState.SCHEDULED)
+    )
+    return bool(held.rowcount)  # type: ignore[attr-defined]
+
+
 def open_meeting(session: Session, meeting_id: int) -> Meeting:
     meeting = get(session, meeting_id=meeting_id)
     if meeting.state == MeetingState.CANCELLED:
