@@ -517,3 +517,19 @@ class CheckInGuard(SQLModel, table=True):
     )
     failures: int = Field(default=0)
     window_start: datetime = _stamp(nullable=False)
+
+
+class MeetingCodeGuard(SQLModel, table=True):
+    """Wrong check-in codes compared for one meeting: in all, and in the current minute.
+
+    Caps every member's guesses together (bot.meetings.checkin), so the odds of guessing a
+    code over a meeting's whole check-in window stay bounded whoever guesses."""
+
+    __tablename__ = "meetingcodeguard"
+
+    meeting_id: int = Field(
+        sa_column=Column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    )
+    failures: int = Field(default=0)
+    minute_start: datetime = _stamp(nullable=False)
+    minute_failures: int = Field(default=0)

@@ -120,6 +120,15 @@ class MeetingSettings(Section):
         15, ge=0, le=24 * 60, description="Checked in later than this after the start = late."
     )
     code_digits: int = Field(6, ge=4, le=8, description="Digits of the check-in code.")
+    wrong_codes_per_minute: int = Field(
+        10, ge=1, le=1000, description="Wrong codes a meeting takes per minute, all members."
+    )
+    wrong_codes_per_meeting: int = Field(
+        40,
+        ge=1,
+        le=100_000,
+        description="Wrong codes a meeting takes in all; then codes stop (QR and by hand work).",
+    )
     code_seconds: int = Field(60, ge=15, le=3600, description="The code changes this often.")
     qr_minutes: int = Field(5, ge=1, le=60, description="A check-in QR link works this long.")
     excused_in_denominator: bool = Field(

@@ -29,6 +29,7 @@ from bot.models import (
     Mark,
     Meeting,
     MeetingAttendance,
+    MeetingCodeGuard,
     MeetingState,
     Member,
     Method,
@@ -104,6 +105,7 @@ class Outcome(StrEnum):
     NOT_MEMBER = "not_member"
     OTHER_CELL = "other_cell"
     LOCKED = "locked"
+    CODES_PAUSED = "codes_paused"  # the meeting took too many wrong codes
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,40 @@ def _count_attempt(session: Session, member_id: int, now: datetime) -> CheckInGu
     return guard
 
 
+def _count_meeting_attempt(session: Session, meeting: Meeting, now: datetime) -> MeetingCodeGuard:
+    """Count one wrong code for the meeting before the code is compared (taken back if it is
+    right), under the row's lock; a new minute starts the per-minute count again."""
+    assert meeting.id is not None
+    bump = (
+        update(MeetingCodeGuard)
+        .where(col(MeetingCodeGuard.meeting_id) == meeting.id)
+        .values(
+            failures=col(MeetingCodeGuard.failures) + 1,
+            minute_failures=col(MeetingCodeGuard.minute_failures) + 1,
+        )
+    )
+    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
+        try:
+            with session.begin_nested():
+                session.add(
+                    MeetingCodeGuard(
+                        meeting_id=meeting.id, failures=1, minute_start=now, minute_failures=1
+                    )
+                )
+        except IntegrityError:  # another attempt made the row first
+            session.execute(bump)
+    guard = session.exec(
+        select(MeetingCodeGuard)
+        .where(col(MeetingCodeGuard.meeting_id) == meeting.id)
+        .execution_options(populate_existing=True)
+    ).one()
+    if as_utc(guard.minute_start) <= now - timedelta(minutes=1):
+        guard.minute_start, guard.minute_failures = now, 1
+        session.add(guard)
+        session.flush()
+    return guard
+
+
 def _check_code(
     session: Session, member: Member, code: str, now: datetime, settings: MeetingSettings
 ) -> CheckIn:
@@ -191,10 +227,25 @@ def _check_code(
     ).all()
     scheduled = [m for m in near if m.state == MeetingState.SCHEDULED]
     live = [m for m in scheduled if window(m, settings)[0] <= now <= window(m, settings)[1]]
-    for meeting in live:
-        if code_valid(meeting, code, now, settings):
-            return _record(session, meeting, member, method=Method.CODE, now=now, settings=settings)
     if live:
+        guard = _count_meeting_attempt(session, live[0], now)
+        if (
+            guard.failures > settings.wrong_codes_per_meeting
+            or guard.minute_failures > settings.wrong_codes_per_minute
+        ):
+            guard.failures, guard.minute_failures = guard.failures - 1, guard.minute_failures - 1
+            session.add(guard)
+            return CheckIn(Outcome.CODES_PAUSED, live[0])
+        for meeting in live:
+            if code_valid(meeting, code, now, settings):
+                guard.failures, guard.minute_failures = (
+                    guard.failures - 1,
+                    guard.minute_failures - 1,
+                )
+                session.add(guard)
+                return _record(
+                    session, meeting, member, method=Method.CODE, now=now, settings=settings
+                )
         return CheckIn(Outcome.WRONG_CODE, live[0])
     if scheduled:  # a meeting near, but its window is not open
         meeting = min(scheduled, key=lambda m: abs(as_utc(m.starts_at) - now))

@@ -156,6 +156,10 @@ CHECKIN_LOCKED = (
     "Đồng chí đã nhập sai mã {attempts} lần; xin thử lại sau {minutes} phút, hoặc báo bí thư chi "
     "bộ ghi điểm danh."
 )
+CHECKIN_CODES_PAUSED = (
+    "Cuộc họp «{title}» tạm ngừng nhận mã điểm danh vì có quá nhiều lần nhập sai. Xin quét mã "
+    "QR đang hiện tại cuộc họp, hoặc báo bí thư chi bộ ghi điểm danh."
+)
 CHECKIN_NO_MEETING = "Chi bộ của đồng chí không có cuộc họp nào đang điểm danh."
 CHECKIN_QR_EXPIRED = "Mã QR này đã hết hạn. Xin quét mã QR đang hiện tại cuộc họp, hoặc nhập mã số."
 CHECKIN_QR_FORGED = "Đường dẫn điểm danh không hợp lệ."

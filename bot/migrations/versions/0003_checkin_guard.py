@@ -1,4 +1,5 @@
-"""The check-in lockout in the database: wrong codes per member (checkinguard).
+"""The check-in lockout in the database: wrong codes per member (checkinguard) and per meeting
+(meetingcodeguard).
 
 Revision ID: 0003
 Revises: 0002
@@ -20,8 +21,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    if "checkinguard" in inspect(op.get_bind()).get_table_names():
-        return  # made by create_all with today's models, then adopted
+    present = set(inspect(op.get_bind()).get_table_names())  # create_all may have made them
+    if "meetingcodeguard" not in present:
+        op.create_table(
+            "meetingcodeguard",
+            sa.Column("meeting_id", sa.Integer(), nullable=False),
+            sa.Column("failures", sa.Integer(), nullable=False),
+            sa.Column("minute_start", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("minute_failures", sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], ondelete="CASCADE"),
+            sa.PrimaryKeyConstraint("meeting_id"),
+        )
+    if "checkinguard" in present:
+        return
     op.create_table(
         "checkinguard",
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -33,5 +45,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the table (the counts are lost; nobody stays locked out)."""
+    """Drop the tables (the counts are lost; nobody stays locked out)."""
+    op.drop_table("meetingcodeguard")
     op.drop_table("checkinguard")

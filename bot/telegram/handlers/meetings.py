@@ -1080,6 +1080,7 @@ async def _tell_check_in(update: Update, context: Context, result: meetings.Chec
         Outcome.NOT_MEMBER: mt.CHECKIN_NOT_MEMBER,
         Outcome.OTHER_CELL: mt.CHECKIN_OTHER_CELL,
         Outcome.LOCKED: mt.CHECKIN_LOCKED,
+        Outcome.CODES_PAUSED: mt.CHECKIN_CODES_PAUSED,
     }
     if result.outcome == Outcome.TOO_EARLY:
         assert meeting is not None

@@ -1246,3 +1246,32 @@ def test_closing_while_members_check_in_keeps_one_true_row_each(engine: Engine) 
         with Session(engine) as session:
             closed = session.get(Meeting, meeting.id)
             assert closed is not None and closed.state == MeetingState.CLOSED
+
+
+def test_a_meeting_takes_a_bounded_number_of_wrong_codes_from_all_members(engine: Engine) -> None:
+    settings = MeetingSettings.model_validate(
+        {"wrong_codes_per_minute": 3, "wrong_codes_per_meeting": 5}
+    )
+    now = START - timedelta(minutes=2)
+    with Session(engine, expire_on_commit=False) as session:
+        meeting = _schedule(session, _cell(session), settings=settings)
+    right = meetings.code_at(meeting, now, settings)
+
+    def outcome(user: int, code: str, at: datetime) -> Outcome:
+        with Session(engine) as session:
+            return _by_code(session, user, code, at, settings).outcome
+
+    first_minute = [outcome(LAN, _wrong(right), now) for _ in range(2)]
+    first_minute += [outcome(CUONG, _wrong(right), now), outcome(DUNG, _wrong(right), now)]
+    later = now + timedelta(minutes=1)
+    code_later = meetings.code_at(meeting, later, settings)
+    second_minute = [outcome(CUONG, _wrong(code_later), later) for _ in range(3)]
+    last = now + timedelta(minutes=3)
+    code_last = meetings.code_at(meeting, last, settings)
+
+    assert first_minute == [Outcome.WRONG_CODE] * 3 + [Outcome.CODES_PAUSED]  # per minute
+    assert second_minute == [Outcome.WRONG_CODE] * 2 + [Outcome.CODES_PAUSED]  # in all
+    assert outcome(DUNG, code_last, last) == Outcome.CODES_PAUSED  # codes stay stopped…
+    payload = meetings.qr_payload(meeting, last, settings)
+    with Session(engine) as session:  # …the QR code still checks members in
+        assert _by_qr(session, DUNG, payload, last).counted
