@@ -143,6 +143,9 @@ GROUP_LINKED = (
     "Đã ghi nhận nhóm này là nhóm của {cell}. Tôi chỉ đăng câu trả lời trong nhóm khi mọi "
     "thành viên nhóm đều là đảng viên của chi bộ; nếu không, tôi trả lời riêng từng người."
 )
+GROUP_SENT_PRIVATELY = (
+    "Tôi đã gửi riêng cho đồng chí {name} (thông tin riêng, không đăng trong nhóm)."
+)
 GROUP_ONLY = "Xin gõ lệnh này trong nhóm Telegram của chi bộ."
 GROUP_COMMAND_PRIVATE = "Lệnh này dùng trong tin nhắn riêng với tôi."
 

@@ -30,6 +30,7 @@ from bot.telegram.callbacks import Action, pattern
 from bot.telegram.context import CONTEXT_TYPES, App, Context
 from bot.telegram.handlers import asking, documents, joining, meetings, menus, notices
 from bot.telegram.handlers.common import forget_group_check, send_html
+from bot.telegram.policy import Where, checked_inside, placed
 from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.telegram.webhook import serve_webhook
 
@@ -93,53 +94,65 @@ def run_bot(settings: Settings, services: Services) -> None:
 
 
 def _add_handlers(app: App) -> None:
+    """Every handler with its declared place (bot.telegram.policy)."""
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
-    app.add_handler(CommandHandler("start", joining.start))
-    app.add_handler(CommandHandler("help", joining.help_command))
-    app.add_handler(CommandHandler("hoi", asking.ask_command))
-    app.add_handler(CommandHandler("vanban", documents.document_card))
-    app.add_handler(CommandHandler("tailieu", documents.catalogue))
-    app.add_handler(CommandHandler("taochibo", joining.create_cell, filters=private))
-    app.add_handler(CommandHandler("moi", joining.invite))
-    app.add_handler(CommandHandler("duyet", joining.pending, filters=private))
-    app.add_handler(CommandHandler("thanhvien", joining.list_members, filters=private))
-    app.add_handler(CommandHandler("chuyendi", joining.mark_left, filters=private))
-    app.add_handler(CommandHandler("lienket", joining.relink_command, filters=private))
-    app.add_handler(CommandHandler("phanhoi", asking.complaints, filters=private))
-    app.add_handler(CommandHandler("nhom", joining.link_group))
+    anywhere, personal = Where.ANYWHERE, Where.PERSONAL
+    only_private, cell_group = Where.PRIVATE, Where.CELL_GROUP
+    for command, where, callback, only in (
+        ("start", anywhere, joining.start, None),
+        ("help", anywhere, joining.help_command, None),
+        # /hoi and questions in groups deliver through common.deliver, which applies the
+        # CELL_GROUP rule itself (a stranger's refusal stays in the group).
+        ("hoi", cell_group, checked_inside(asking.ask_command), None),
+        ("vanban", cell_group, documents.document_card, None),
+        ("tailieu", cell_group, documents.catalogue, None),
+        ("taochibo", only_private, joining.create_cell, private),
+        ("moi", personal, joining.invite, None),
+        ("duyet", only_private, joining.pending, private),
+        ("thanhvien", only_private, joining.list_members, private),
+        ("chuyendi", only_private, joining.mark_left, private),
+        ("lienket", only_private, joining.relink_command, private),
+        ("phanhoi", only_private, asking.complaints, private),
+        ("nhom", Where.GROUP, joining.link_group, None),
+    ):
+        app.add_handler(CommandHandler(command, placed(where, callback), filters=only))
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(text & private, placed(only_private, asking.on_private_text)))
     app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & private, asking.on_private_text)
+        MessageHandler(text & groups, placed(cell_group, checked_inside(asking.ask_in_group)))
     )
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & groups, asking.ask_in_group))
-    app.add_handler(MessageHandler(filters.Document.ALL & private, documents.receive_file))
+    app.add_handler(
+        MessageHandler(filters.Document.ALL & private, placed(only_private, documents.receive_file))
+    )
     app.add_handler(
         MessageHandler(
             (filters.StatusUpdate.NEW_CHAT_MEMBERS | filters.StatusUpdate.LEFT_CHAT_MEMBER),
-            forget_group_check,
+            placed(anywhere, forget_group_check),
         )
     )
     app.add_handler(
         MessageHandler(
             private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
-            asking.not_text,
+            placed(only_private, asking.not_text),
         )
     )
-    for action, callback in (
-        (Action.PASSAGE, asking.open_passage),
-        (Action.PAGE, asking.turn_page),
-        (Action.MORE, asking.more_results),
-        (Action.FEEDBACK, asking.rate_answer),
-        (Action.REVIEWED, asking.mark_reviewed),
-        (Action.ORIGINAL, documents.send_original),
-        (Action.APPROVE, joining.decide_request),
-        (Action.REJECT, joining.decide_request),
-        (Action.REVOKE, joining.revoke),
-        (Action.RELINK, joining.relink_button),
+    for action, where, callback in (
+        (Action.PASSAGE, cell_group, asking.open_passage),
+        (Action.PAGE, cell_group, asking.turn_page),
+        (Action.MORE, cell_group, asking.more_results),
+        (Action.FEEDBACK, anywhere, asking.rate_answer),  # answered by an alert to the presser
+        (Action.REVIEWED, personal, asking.mark_reviewed),
+        (Action.ORIGINAL, cell_group, documents.send_original),
+        (Action.APPROVE, personal, joining.decide_request),
+        (Action.REJECT, personal, joining.decide_request),
+        (Action.REVOKE, personal, joining.revoke),
+        (Action.RELINK, personal, joining.relink_button),
     ):
-        app.add_handler(CallbackQueryHandler(callback, pattern=pattern(action)))
-    app.add_handler(CallbackQueryHandler(asking.stale_button))
-    app.add_handler(InlineQueryHandler(asking.inline_search))
+        app.add_handler(CallbackQueryHandler(placed(where, callback), pattern=pattern(action)))
+    app.add_handler(CallbackQueryHandler(placed(anywhere, asking.stale_button)))
+    # Inline results are shown to the asker only, who checks them before posting one.
+    app.add_handler(InlineQueryHandler(placed(anywhere, asking.inline_search)))
     notices.register(app)  # group -1: drafts and notice buttons before the handlers above
     meetings.register(app)  # group -1 too, after the notices' drafts
     app.add_error_handler(_on_error)

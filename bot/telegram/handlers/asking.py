@@ -38,6 +38,7 @@ from bot.telegram.handlers.common import (
     secretary_access,
     services,
 )
+from bot.telegram.policy import redirected_to
 from index.answer import Answer, AnswerInconsistent, MorePage, is_small_talk, preview, render_html
 from index.retriever import IndexError_, QueryError
 
@@ -255,6 +256,9 @@ async def turn_page(update: Update, context: Context) -> None:
         return
     await query.answer()
     text = library.render_passage(page)
+    if redirected_to() is not None:  # a group's message is never edited into a document page
+        await deliver(update, context, text, page_keyboard(page))
+        return
     try:
         await query.edit_message_text(text, reply_markup=page_keyboard(page))
     except BadRequest as exc:  # too old to edit, or the page is longer than one message

@@ -22,6 +22,7 @@ from bot.messages import split_html
 from bot.models import MemberStatus
 from bot.services import Services
 from bot.telegram.context import BotDataOwner, Context
+from bot.telegram.policy import redirected_to
 
 log = logging.getLogger(__name__)
 
@@ -214,9 +215,13 @@ async def send_html(
 
 
 async def reply(update: Update, context: Context, text: str, markup: Any = None) -> Message:
-    """Answer in the chat the update came from (replying to the message in groups)."""
+    """Answer in the chat the update came from (replying to the message in groups), or in the
+    sender's private chat when the handler's place says so (bot.telegram.policy)."""
     chat = update.effective_chat
     assert chat is not None
+    private = redirected_to()
+    if private is not None:
+        return await send_html(context.bot, private, text, markup)
     reply_to = None
     if chat.type != ChatType.PRIVATE and update.effective_message is not None:
         reply_to = update.effective_message.message_id
@@ -233,6 +238,8 @@ async def deliver(
     """
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
+    if redirected_to() is not None:  # the handler's place already sends it privately
+        return await reply(update, context, text, markup)
     if chat.type == ChatType.PRIVATE or await group_is_members_only(context, chat.id):
         return await reply(update, context, text, markup)
     name = html.escape(user.full_name)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
 from bot import members, texts
@@ -26,13 +25,13 @@ from bot.telegram.handlers.common import (
     Context,
     access_of,
     deliver,
-    group_is_members_only,
     in_session,
     member_access,
     refusal,
     reply,
     services,
 )
+from bot.telegram.policy import target_chat
 from knowledge.ingest import FileOutcome
 from knowledge.models import Document
 from knowledge.readers import format_of
@@ -118,13 +117,8 @@ async def send_original(update: Update, context: Context) -> None:
     path, name = found
     data = await asyncio.to_thread(path.read_bytes)
     caption = fit_html(f"<b>{html.escape(citation)}</b>", CAPTION_LIMIT)
-    chat = update.effective_chat
-    assert chat is not None
-    # Same privacy rule as answers: a group gets the file only if it holds only members.
-    target = chat.id
-    if chat.type != ChatType.PRIVATE and not await group_is_members_only(context, chat.id):
-        target = query.from_user.id
-    await context.bot.send_document(target, data, filename=name, caption=caption)
+    # A group gets the file only if it holds only members (bot.telegram.policy, CELL_GROUP).
+    await context.bot.send_document(target_chat(update), data, filename=name, caption=caption)
 
 
 # ----------------------------------------------------------------------------- uploads

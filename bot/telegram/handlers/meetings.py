@@ -87,6 +87,7 @@ from bot.telegram.handlers.common import (
     send_html,
 )
 from bot.telegram.handlers.notices import wake_sender
+from bot.telegram.policy import Where, placed, target_chat
 from bot.when import VIETNAM, WhenError, describe, parse_when
 from knowledge import store
 from knowledge.models import Document, utcnow
@@ -603,9 +604,8 @@ async def _report(update: Update, context: Context, meeting: Meeting, user: Acto
         lambda s: meetings.report_for(s, meeting_id=meeting.id or 0, actor=user, settings=settings),
     )
     cell = found.cell_name
-    chat = update.effective_chat
-    assert chat is not None
-    await send_html(context.bot, chat.id, files.sheet_text(found))
+    chat_id = target_chat(update)
+    await send_html(context.bot, chat_id, files.sheet_text(found))
     local = as_utc(found.starts_at).astimezone(VIETNAM)
     stem = f"diem-danh-{local:%Y-%m-%d}"
     xlsx, csv_bytes, png = await asyncio.to_thread(
@@ -616,12 +616,12 @@ async def _report(update: Update, context: Context, meeting: Meeting, user: Acto
         )
     )
     await context.bot.send_document(
-        chat.id, InputFile(io.BytesIO(xlsx), filename=f"{stem}.xlsx"), caption=mt.REPORT_FILES
+        chat_id, InputFile(io.BytesIO(xlsx), filename=f"{stem}.xlsx"), caption=mt.REPORT_FILES
     )
     await context.bot.send_document(
-        chat.id, InputFile(io.BytesIO(csv_bytes), filename=f"{stem}.csv")
+        chat_id, InputFile(io.BytesIO(csv_bytes), filename=f"{stem}.csv")
     )
-    await context.bot.send_photo(chat.id, InputFile(io.BytesIO(png), filename="ty-le-du-hop.png"))
+    await context.bot.send_photo(chat_id, InputFile(io.BytesIO(png), filename="ty-le-du-hop.png"))
 
 
 async def _tally(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
@@ -1261,16 +1261,15 @@ async def _statistics(update: Update, context: Context, member: Member, args: li
             )
         )
     await reply(update, context, "\n".join(lines))
-    chat = update.effective_chat
-    assert chat is not None
+    chat_id = target_chat(update)
     title = mt.STATS_TITLE.format(cell=cell, **span).replace("<b>", "").replace("</b>", "")
     xlsx, csv_bytes = await asyncio.to_thread(
         lambda: (files.statistics_xlsx(people, months, title=title), files.statistics_csv(people))
     )
     stem = f"thong-ke-diem-danh-{start:%Y-%m}-{last:%Y-%m}"
-    await context.bot.send_document(chat.id, InputFile(io.BytesIO(xlsx), filename=f"{stem}.xlsx"))
+    await context.bot.send_document(chat_id, InputFile(io.BytesIO(xlsx), filename=f"{stem}.xlsx"))
     await context.bot.send_document(
-        chat.id, InputFile(io.BytesIO(csv_bytes), filename=f"{stem}.csv")
+        chat_id, InputFile(io.BytesIO(csv_bytes), filename=f"{stem}.csv")
     )
 
 
@@ -1334,25 +1333,31 @@ def _conversation(settings: MeetingSettings) -> ConversationHandler[Context]:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND & private
     buttons = CallbackQueryHandler(
-        final(draft_button), pattern=f"^{CALLBACK_VERSION}:{Action.MEETING_DRAFT}:"
+        final(placed(Where.PRIVATE, draft_button)),
+        pattern=f"^{CALLBACK_VERSION}:{Action.MEETING_DRAFT}:",
     )
     return ConversationHandler(
-        entry_points=[CommandHandler("hop", final(begin), filters=private)],
+        entry_points=[CommandHandler("hop", final(placed(Where.PRIVATE, begin)), filters=private)],
         states={
             KIND: [buttons],
-            TOPIC: [MessageHandler(text, final(receive_topic))],
-            WHEN: [MessageHandler(text, final(receive_when))],
-            PLACE: [MessageHandler(text, final(receive_place))],
-            AGENDA: [MessageHandler(text, final(receive_agenda))],
+            TOPIC: [MessageHandler(text, final(placed(Where.PRIVATE, receive_topic)))],
+            WHEN: [MessageHandler(text, final(placed(Where.PRIVATE, receive_when)))],
+            PLACE: [MessageHandler(text, final(placed(Where.PRIVATE, receive_place)))],
+            AGENDA: [MessageHandler(text, final(placed(Where.PRIVATE, receive_agenda)))],
             READINGS: [
-                MessageHandler(text, final(receive_readings)),
-                MessageHandler(filters.Document.ALL & private, final(receive_reading_file)),
+                MessageHandler(text, final(placed(Where.PRIVATE, receive_readings))),
+                MessageHandler(
+                    filters.Document.ALL & private,
+                    final(placed(Where.PRIVATE, receive_reading_file)),
+                ),
             ],
             CONFIRM: [buttons],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, draft_timed_out)],
+            ConversationHandler.TIMEOUT: [
+                TypeHandler(Update, placed(Where.ANYWHERE, draft_timed_out))
+            ],
         },
         fallbacks=[
-            CommandHandler("huy", final(drop_draft), filters=private),
+            CommandHandler("huy", final(placed(Where.PRIVATE, drop_draft)), filters=private),
             buttons,
         ],
         allow_reentry=True,
@@ -1377,30 +1382,41 @@ def register(application: Application) -> None:
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         application.add_handler(_conversation(settings), GROUP)
     add = functools.partial(application.add_handler, group=GROUP)
-    add(CommandHandler("hop", final(private_only), ~private))
+    add(CommandHandler("hop", final(placed(Where.ANYWHERE, private_only)), ~private))
     add(
         CommandHandler(
             "start",
-            final(check_in_link),
+            final(placed(Where.PRIVATE, check_in_link)),
             filters.Regex(rf"^/start {meetings.QR_PREFIX}") & private,
         )
     )
-    add(CommandHandler("cuochop", final(list_meetings), private))
-    add(CommandHandler("cuochop", final(private_only), ~private))
-    add(CommandHandler("comat", final(check_in_command)))
-    add(CommandHandler("ghicomat", final(record_by_hand)))
-    add(CommandHandler("diemdanh", final(history)))
-    add(CommandHandler("huy", reported(cancel_prompt), private))
+    add(CommandHandler("cuochop", final(placed(Where.PRIVATE, list_meetings)), private))
+    add(CommandHandler("cuochop", final(placed(Where.ANYWHERE, private_only)), ~private))
+    add(CommandHandler("comat", final(placed(Where.PERSONAL, check_in_command))))
+    add(CommandHandler("ghicomat", final(placed(Where.PERSONAL, record_by_hand))))
+    add(CommandHandler("diemdanh", final(placed(Where.PERSONAL, history))))
+    add(CommandHandler("huy", reported(placed(Where.PRIVATE, cancel_prompt)), private))
     application.add_handler(
-        MessageHandler(filters.COMMAND & private & ~filters.Regex(r"^/huy\b"), forget_prompt),
+        MessageHandler(
+            filters.COMMAND & private & ~filters.Regex(r"^/huy\b"),
+            placed(Where.PRIVATE, forget_prompt),
+        ),
         group=GROUP - 1,
     )
-    add(MessageHandler(filters.TEXT & ~filters.COMMAND & private, reported(private_text)))
-    add(MessageHandler(filters.Document.ALL & private, reported(private_file)))
-    for action, callback in (
-        (Action.RSVP, rsvp_button),
-        (Action.VOTE, vote_button),
-        (Action.PANEL, panel_button),
-        (Action.MEETING_DRAFT, stale_draft_button),
+    add(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & private, reported(placed(Where.PRIVATE, private_text))
+        )
+    )
+    add(
+        MessageHandler(
+            filters.Document.ALL & private, reported(placed(Where.PRIVATE, private_file))
+        )
+    )
+    for action, where, callback in (
+        (Action.RSVP, Where.PERSONAL, rsvp_button),
+        (Action.VOTE, Where.ANYWHERE, vote_button),  # answered by an alert to the presser
+        (Action.PANEL, Where.PRIVATE, panel_button),
+        (Action.MEETING_DRAFT, Where.ANYWHERE, stale_draft_button),
     ):
-        add(CallbackQueryHandler(final(callback), pattern=pattern(action)))
+        add(CallbackQueryHandler(final(placed(where, callback)), pattern=pattern(action)))

@@ -51,6 +51,7 @@ from bot.telegram.handlers.common import (
     send_html,
     services,
 )
+from bot.telegram.policy import Where, placed, target_chat
 from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.telegram.sender import (
     DRAFT,
@@ -588,14 +589,14 @@ async def resend(update: Update, context: Context) -> None:
 
 async def show_report(update: Update, context: Context) -> None:
     """«Báo cáo»: who received, who read, who could not be reached, by name."""
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+    query = update.callback_query
+    assert query is not None
     found = await _manage(update, context, lambda s, n: notices.report(s, notice_id=n.id or 0))
     if found is None:
         return
     await query.answer()
     markup = status_markup(found.notice.id or 0, NoticeState(found.notice.state), found.figures)
-    await send_html(context.bot, chat.id, nt.report(found), markup)
+    await send_html(context.bot, target_chat(update), nt.report(found), markup)
 
 
 async def list_notices(update: Update, context: Context) -> None:
@@ -630,27 +631,38 @@ def _conversation(settings: NoticeSettings) -> ConversationHandler[Context]:
         # Only this step's buttons (and «Hủy»); any other falls to stale_draft_button.
         allowed = "|".join((*actions, "no"))
         step = f"^{CALLBACK_VERSION}:{DRAFT}:[0-9a-f]+:({allowed})(:|$)"
-        return CallbackQueryHandler(final(draft_button), pattern=step)
+        return CallbackQueryHandler(final(placed(Where.PRIVATE, draft_button)), pattern=step)
 
     return ConversationHandler(
-        entry_points=[CommandHandler("thongbao", final(begin), filters=private)],
+        entry_points=[
+            CommandHandler("thongbao", final(placed(Where.PRIVATE, begin)), filters=private)
+        ],
         states={
             TEXT: [
-                MessageHandler(text, final(receive_text)),
-                MessageHandler(MEDIA & private, final(receive_text)),
+                MessageHandler(text, final(placed(Where.PRIVATE, receive_text))),
+                MessageHandler(MEDIA & private, final(placed(Where.PRIVATE, receive_text))),
             ],
             ATTACHMENT: [
-                MessageHandler((MEDIA | text) & private, final(receive_attachment)),
+                MessageHandler(
+                    (MEDIA | text) & private, final(placed(Where.PRIVATE, receive_attachment))
+                ),
                 buttons("skip"),
             ],
             CELLS: [buttons("cell", "all", "next")],
             AUDIENCE: [buttons("kind")],
             ROLE: [buttons("role")],
-            SEND_AT: [MessageHandler(text, final(receive_send_at)), buttons("now")],
+            SEND_AT: [
+                MessageHandler(text, final(placed(Where.PRIVATE, receive_send_at))),
+                buttons("now"),
+            ],
             CONFIRM: [buttons("ok")],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, draft_timed_out)],
+            ConversationHandler.TIMEOUT: [
+                TypeHandler(Update, placed(Where.ANYWHERE, draft_timed_out))
+            ],
         },
-        fallbacks=[CommandHandler("huy", final(cancel_draft), filters=private)],
+        fallbacks=[
+            CommandHandler("huy", final(placed(Where.PRIVATE, cancel_draft)), filters=private)
+        ],
         allow_reentry=True,
         conversation_timeout=settings.draft_minutes * 60,
         name="notice-draft",
@@ -665,18 +677,22 @@ def register(application: Application) -> None:
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         application.add_handler(_conversation(settings), GROUP)
     groups = ~filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("thongbao", final(private_only), groups), GROUP)
-    application.add_handler(CommandHandler("thongbao_ds", final(list_notices)), GROUP)
-    for action, callback in (
-        (READ, confirm_read),
-        (STOP, stop_notice),
-        (REMIND, remind),
-        (RESEND, resend),
-        (REPORT, show_report),
-        (DRAFT, stale_draft_button),
+    application.add_handler(
+        CommandHandler("thongbao", final(placed(Where.ANYWHERE, private_only)), groups), GROUP
+    )
+    application.add_handler(
+        CommandHandler("thongbao_ds", final(placed(Where.PERSONAL, list_notices))), GROUP
+    )
+    for action, where, callback in (
+        (READ, Where.ANYWHERE, confirm_read),  # answered by an alert to the presser
+        (STOP, Where.PERSONAL, stop_notice),
+        (REMIND, Where.PERSONAL, remind),
+        (RESEND, Where.PERSONAL, resend),
+        (REPORT, Where.PERSONAL, show_report),
+        (DRAFT, Where.ANYWHERE, stale_draft_button),
     ):
         application.add_handler(
-            CallbackQueryHandler(final(callback), pattern=pattern(action)), GROUP
+            CallbackQueryHandler(final(placed(where, callback)), pattern=pattern(action)), GROUP
         )
 
 
