@@ -60,6 +60,21 @@ class BotSettings(Section):
     concurrent_updates: int = Field(
         256, ge=1, le=4096, description="Updates handled at the same time."
     )
+    per_sender_updates: int = Field(
+        2, ge=1, le=64, description="Updates of one sender handled at once; the rest wait."
+    )
+    member_burst: int = Field(
+        10, ge=1, le=100, description="Messages and presses a member may send at once."
+    )
+    member_refill_seconds: float = Field(
+        1.0, gt=0, le=600, description="A member earns one more message each this many seconds."
+    )
+    stranger_burst: int = Field(
+        2, ge=1, le=20, description="Updates a non-member may send at once (/start, a name…)."
+    )
+    stranger_refill_seconds: float = Field(
+        30.0, gt=0, le=3600, description="A non-member earns one more update each this often."
+    )
     torch_threads: int = Field(
         1, ge=0, le=64, description="Intra-op threads of the model (0 = library default)."
     )

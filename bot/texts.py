@@ -147,6 +147,11 @@ GROUP_SENT_PRIVATELY = (
     "Tôi đã gửi riêng cho đồng chí {name} (thông tin riêng, không đăng trong nhóm)."
 )
 GROUP_ONLY = "Xin gõ lệnh này trong nhóm Telegram của chi bộ."
+SLOW_DOWN = (
+    "Đồng chí gửi nhanh quá nên tôi tạm bỏ qua các tin vừa rồi. Xin đợi khoảng {seconds} giây "
+    "rồi gửi lại câu hỏi."
+)
+SLOW_DOWN_BUTTON = "Đồng chí bấm nhanh quá, xin đợi vài giây rồi bấm lại."
 GROUP_COMMAND_PRIVATE = "Lệnh này dùng trong tin nhắn riêng với tôi."
 
 # ----------------------------------------------------------------------------- documents

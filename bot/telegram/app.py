@@ -30,6 +30,7 @@ from bot.telegram.callbacks import Action, pattern
 from bot.telegram.context import CONTEXT_TYPES, App, Context
 from bot.telegram.handlers import asking, documents, joining, meetings, menus, notices
 from bot.telegram.handlers.common import forget_group_check, send_html
+from bot.telegram.inflow import FairUpdateProcessor
 from bot.telegram.policy import Where, checked_inside, placed
 from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.telegram.webhook import serve_webhook
@@ -47,11 +48,13 @@ def build_application(
     request: BaseRequest | None = None,
     updater: bool = True,
 ) -> App:
-    """The bot: handlers wired to ``services`` (in the typed bot data), Telegram's limits respected.
+    """The bot: handlers wired to ``services`` (in the typed bot data), Telegram's limits respected,
+    every sender held to a budget and a line of their own (bot.telegram.inflow).
 
     ``request`` replaces the HTTP client (tests record calls with it); without ``updater`` the
     application is fed updates by a webhook server or by tests.
     """
+    inflow = FairUpdateProcessor(settings.bot)
     builder: ApplicationBuilder = (
         Application.builder()
         .token(settings.token())
@@ -68,7 +71,7 @@ def build_application(
                 per_second=settings.bot.max_messages_per_second, max_retries=RATE_LIMIT_RETRIES
             )
         )
-        .concurrent_updates(settings.bot.concurrent_updates)
+        .concurrent_updates(inflow)
         .context_types(CONTEXT_TYPES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -79,6 +82,7 @@ def build_application(
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data.services = services
+    inflow.app = application
     _add_handlers(application)
     return application
 

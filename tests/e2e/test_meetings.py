@@ -190,3 +190,69 @@ async def test_a_meeting_from_invitation_to_minutes(deployment: Deployment) -> N
     # A member sees his own record.
     record = await deployment.say(lan, "/diemdanh")
     assert "Sinh hoạt chi bộ thường kỳ" in record["text"] and "Có mặt" in record["text"]
+
+
+async def test_check_in_codes_guessed_at_once_over_http_are_all_counted(
+    deployment: Deployment,
+) -> None:
+    """Six wrong codes from one member at once, then one each from twelve others: every guess
+    is counted before it is compared, so the member is locked out after five and the meeting
+    stops taking codes after its ceiling, even the right code, while a bare read-then-write
+    counter would have let them all be compared."""
+    from bot.meetings import texts as meeting_texts
+    from bot.models import Cell, MeetingAttendance
+    from tests.utils.cell_factories import make_meeting
+
+    telegram = deployment.telegram
+    settings = deployment.services.settings.meetings
+    guesser = telegram.create_user("Đoán", started=True)
+    crowd = [telegram.create_user(f"Người {n}", started=True) for n in range(12)]
+    latecomer = telegram.create_user("Muộn", started=True)
+    people = [guesser, *crowd, latecomer]
+    for n, person in enumerate(people):
+        deployment.member(person, cell=CELL, full_name=f"Đảng Viên Số {n}")
+    with Session(deployment.services.engine, expire_on_commit=False) as session:
+        cell = session.exec(select(Cell).where(Cell.name == CELL)).one()
+        meeting = make_meeting(
+            session, cell, starts_at=utcnow() + timedelta(minutes=5), settings=settings
+        )
+    now, period = utcnow(), timedelta(seconds=settings.code_seconds)
+    near_codes = {meetings.code_at(meeting, now + k * period, settings) for k in range(-2, 3)}
+    wrong = next(f"{n:06d}" for n in range(10**6) if f"{n:06d}" not in near_codes)
+
+    def replies(user: User) -> list[str]:
+        """What the bot answered them (the invitation, sent by the outbox, left aside)."""
+        return [m["text"] for m in telegram.sent_messages(user.id) if "Giấy mời" not in m["text"]]
+
+    def told(user: User, sentence: str) -> int:
+        prefix = sentence.split("{")[0]
+        return sum(text.startswith(prefix) for text in replies(user))
+
+    for _ in range(6):
+        telegram.user_sends_text(guesser, f"/comat {wrong}")
+    await telegram.wait_for(lambda: len(replies(guesser)) == 6, timeout=30)
+    assert told(guesser, meeting_texts.CHECKIN_WRONG_CODE) == meetings.MAX_WRONG_CODES
+    assert told(guesser, meeting_texts.CHECKIN_LOCKED) == 1
+
+    for person in crowd:
+        telegram.user_sends_text(person, f"/comat {wrong}")
+    await telegram.wait_for(lambda: all(replies(p) for p in crowd), timeout=30)
+    compared = meetings.MAX_WRONG_CODES + sum(
+        told(p, meeting_texts.CHECKIN_WRONG_CODE) for p in crowd
+    )
+    assert compared == settings.wrong_codes_per_minute
+    paused = sum(told(p, meeting_texts.CHECKIN_CODES_PAUSED) for p in crowd)
+    assert paused == len(crowd) - (settings.wrong_codes_per_minute - meetings.MAX_WRONG_CODES)
+
+    right = meetings.code_at(meeting, utcnow(), settings)
+    sent = telegram.user_sends_text(latecomer, f"/comat {right}")
+    reply = await telegram.wait_for_message(
+        latecomer.id, lambda m: "Giấy mời" not in m["text"], after=sent
+    )
+    assert reply["text"].startswith(meeting_texts.CHECKIN_CODES_PAUSED.split("{")[0])
+    assert "QR" in reply["text"]  # the way that still works is named
+    with Session(deployment.services.engine) as session:
+        present = session.exec(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+        ).all()
+    assert [row for row in present if row.checked_in_at is not None] == []

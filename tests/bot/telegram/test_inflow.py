@@ -1,0 +1,145 @@
+"""The inbound gate (bot.telegram.inflow): budgets per sender and a line of their own."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+
+from bot.settings import BotSettings
+from bot.telegram.inflow import FairUpdateProcessor, Inflow, Verdict, sender_of
+from tests.bot.support import message_update, user
+
+MEMBER, STRANGER, OTHER = 700_001, 700_002, 700_003
+
+
+def budgets() -> Inflow:
+    return Inflow(member_burst=6, member_refill=2.0, stranger_burst=2, stranger_refill=30.0)
+
+
+def test_a_member_gets_a_burst_then_one_warning_then_silence() -> None:
+    inflow = budgets()
+    verdicts = [inflow.admit(MEMBER, trusted=True, now=100.0) for _ in range(300)]
+    assert verdicts[:6] == [Verdict.RUN] * 6
+    assert verdicts[6] is Verdict.WARN
+    assert set(verdicts[7:]) == {Verdict.DROP}
+    assert inflow.wait_seconds(MEMBER, trusted=True, now=100.0) == 2
+
+
+def test_a_member_earns_messages_back_and_is_warned_again_only_after_a_pause() -> None:
+    inflow = budgets()
+    for _ in range(7):
+        inflow.admit(MEMBER, trusted=True, now=0.0)
+    assert inflow.admit(MEMBER, trusted=True, now=1.0) is Verdict.DROP
+    assert inflow.admit(MEMBER, trusted=True, now=2.1) is Verdict.RUN  # one earned in 2 s
+    assert inflow.admit(MEMBER, trusted=True, now=2.2) is Verdict.WARN  # a new burst: told again
+    assert inflow.admit(MEMBER, trusted=True, now=60.0) is Verdict.RUN
+
+
+def test_a_stranger_gets_two_updates_then_nothing_not_even_a_warning() -> None:
+    inflow = budgets()
+    verdicts = [inflow.admit(STRANGER, trusted=False, now=0.0) for _ in range(300)]
+    assert verdicts[:2] == [Verdict.RUN, Verdict.RUN]
+    assert set(verdicts[2:]) == {Verdict.DROP}
+    assert inflow.admit(STRANGER, trusted=False, now=29.0) is Verdict.DROP
+    assert inflow.admit(STRANGER, trusted=False, now=31.0) is Verdict.RUN
+    assert inflow.admit(STRANGER, trusted=False, now=32.0) is Verdict.DROP
+
+
+def test_full_buckets_are_forgotten() -> None:
+    inflow = budgets()
+    inflow.admit(MEMBER, trusted=True, now=0.0)
+    inflow.admit(STRANGER, trusted=False, now=0.0)
+    inflow.forget_idle(now=10.0)
+    assert list(inflow.buckets) == [(STRANGER, False)]
+    inflow.forget_idle(now=100.0)
+    assert inflow.buckets == {}
+
+
+def test_service_messages_and_sender_less_updates_are_never_budgeted() -> None:
+    someone = user(MEMBER)
+    joined = message_update(
+        someone, chat={"id": -5, "type": "group", "title": "Chi bộ"}, new_chat_members=[someone]
+    )
+    assert sender_of(Update.de_json(joined, None)) is None
+    assert sender_of(Update.de_json(message_update(someone, "hỏi"), None)) == MEMBER
+    assert sender_of(object()) is None
+
+
+class _Processor(FairUpdateProcessor):
+    """The real processor with membership read from a set instead of the database."""
+
+    def __init__(self, members: set[int], **bot: object) -> None:
+        super().__init__(BotSettings(**bot))  # type: ignore[arg-type]
+        self.members = members
+        self.reads = 0
+
+    def _read_trust(self, sender: int) -> bool:
+        self.reads += 1
+        return sender in self.members
+
+
+class _Work:
+    """Handler coroutines that report when they start and finish when released."""
+
+    def __init__(self) -> None:
+        self.running: dict[int, int] = {}
+        self.started: list[int] = []
+        self.release = asyncio.Event()
+
+    async def handle(self, sender: int) -> None:
+        self.started.append(sender)
+        self.running[sender] = self.running.get(sender, 0) + 1
+        try:
+            await self.release.wait()
+        finally:
+            self.running[sender] -= 1
+
+
+def _update(sender: int) -> Update:
+    return Update.de_json(message_update(user(sender), "chỉ thị 05 nói gì"), None)
+
+
+async def test_one_senders_backlog_does_not_hold_the_workers_from_another() -> None:
+    # Three workers in all. Without a line per sender, the flooder's first three updates would
+    # take all three and the other member would wait for the flooder.
+    processor = _Processor({MEMBER, OTHER}, concurrent_updates=3, per_sender_updates=2)
+    work = _Work()
+    flood = [
+        asyncio.create_task(processor.process_update(_update(MEMBER), work.handle(MEMBER)))
+        for _ in range(6)
+    ]
+    await asyncio.sleep(0.05)
+    other = asyncio.create_task(processor.process_update(_update(OTHER), work.handle(OTHER)))
+    await asyncio.sleep(0.05)
+    assert work.running == {MEMBER: 2, OTHER: 1}
+    work.release.set()
+    await asyncio.gather(*flood, other)
+    assert work.started.count(MEMBER) == 6  # within the burst: all handled, in turn
+    assert processor.reads == 2  # membership read once per sender
+
+
+async def test_updates_over_budget_are_never_run() -> None:
+    processor = _Processor(set(), stranger_burst=2)
+    work = _Work()
+    work.release.set()
+    await asyncio.gather(
+        *(processor.process_update(_update(STRANGER), work.handle(STRANGER)) for _ in range(50))
+    )
+    assert work.started == [STRANGER, STRANGER]
+    assert processor.reads == 1
+
+
+async def test_a_stranger_who_joins_is_read_again_and_gets_a_members_budget() -> None:
+    processor = _Processor(set(), stranger_burst=2)
+    work = _Work()
+    work.release.set()
+
+    async def redeem_invite() -> None:  # what /start <invite> does: now a (pending) member
+        processor.members.add(STRANGER)
+        await work.handle(STRANGER)
+
+    await processor.process_update(_update(STRANGER), redeem_invite())
+    for _ in range(5):  # their name, /help, a question…: more than a stranger's budget
+        await processor.process_update(_update(STRANGER), work.handle(STRANGER))
+    assert work.started == [STRANGER] * 6
