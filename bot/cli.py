@@ -103,11 +103,13 @@ class AppContext:
         """The bot's answer service over the loaded index (for `chibo search --answer`)."""
         return answer_service(self.settings, self.engine, self.retriever())
 
-    def services(self) -> Services:
-        """Everything the bot and `chibo chat` need: model loaded, store seeded, index in step."""
+    def services(self, *, demo: bool = False) -> Services:
+        """Everything the bot and `chibo chat` need: model loaded, index in step; for the
+        terminal demo (``demo``) an empty store is first filled with the labelled samples.
+        `chibo run` never does that: a real deployment never quotes text the team wrote."""
         limit_model_threads(self.settings.bot.torch_threads)
         click.echo(texts.CHAT_LOADING, err=True)
-        report = seed_if_empty(self.settings, self.engine)
+        report = seed_if_empty(self.settings, self.engine) if demo else None
         if report is not None:
             folder = self.settings.bot.seed_corpus
             click.echo(texts.CHAT_SEEDED.format(n=report.counts["added"], folder=folder), err=True)
@@ -188,7 +190,7 @@ def chat_command(obj: AppContext) -> None:
     """Trò chuyện trong cửa sổ lệnh với cùng dịch vụ trả lời của bot (không cần token, mạng)."""
     from bot.chat import run_chat
 
-    services = obj.services()
+    services = obj.services(demo=True)
     run_chat(services.answers, max_chars=obj.settings.bot.max_question_chars)
 
 

@@ -70,7 +70,8 @@ def store_is_empty(engine: Engine) -> bool:
 
 
 def seed_if_empty(settings: Settings, engine: Engine) -> IngestReport | None:
-    """Ingest the configured sample corpus into an empty store, so a new deployment answers."""
+    """Ingest the configured sample corpus into an empty store, for the terminal demo only;
+    its sidecar and bytes make every document a labelled sample (knowledge.provenance)."""
     if not settings.bot.seed_corpus or not store_is_empty(engine):
         return None
     folder = settings.path(settings.bot.seed_corpus)

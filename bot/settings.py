@@ -79,7 +79,7 @@ class BotSettings(Section):
         1, ge=0, le=64, description="Intra-op threads of the model (0 = library default)."
     )
     seed_corpus: str | None = Field(
-        "corpus/sample", description="Ingested by `chibo run`/`chat` when the store is empty."
+        "corpus/sample", description="Samples `chibo chat` (the demo) loads into an empty store."
     )
 
 

@@ -51,6 +51,17 @@ WELCOME_ADMIN = (
     "/taochibo &lt;tên chi bộ&gt;, rồi gửi đường dẫn mời cho bí thư chi bộ. Gõ /help để xem "
     "các lệnh."
 )
+LIBRARY_EMPTY_ADMIN = (
+    "Kho văn bản đang trống nên tôi chưa trả lời được câu hỏi nào. Để nạp văn bản dùng chung: "
+    "gửi tệp (.docx, .pdf, .txt, .md, .html) cho tôi trong tin nhắn riêng, hoặc chạy "
+    "<code>chibo ingest &lt;thư mục&gt;</code> trên máy chủ. Nên ghi kèm nguồn (ví dụ đường dẫn "
+    "trang chính thức) và xác nhận đã đối chiếu khi đã so với bản chính thức."
+)
+LIBRARY_ONLY_SAMPLES_ADMIN = (
+    "Lưu ý: kho chỉ có văn bản mẫu (do nhóm phát triển viết để minh hoạ, không phải văn bản "
+    "chính thức). Trước khi đưa vào dùng, xin gỡ chúng (<code>chibo remove corpus/sample</code>) "
+    "và nạp văn bản thật."
+)
 HELP = (
     "<b>Hỏi đáp văn bản</b>\n"
     "• Gõ câu hỏi bằng tiếng Việt (có dấu hay không dấu đều được), ví dụ: "
@@ -166,6 +177,14 @@ VANBAN_NOT_FOUND = (
 VANBAN_MANY = "«{number}» khớp {n} văn bản:"
 DOC_TITLE = "Trích yếu: {title}"
 DOC_FILE = "Tệp: {file} ({n} đoạn)"
+DOC_ADDED = "Nạp ngày {date}, bởi {who}."
+DOC_ADDED_UNKNOWN = "Nạp ngày {date} (không ghi người nạp)."
+DOC_NOTE = "Nguồn ghi kèm: {note}"
+DOC_TRUST_SAMPLE = (
+    "⚠️ Văn bản mẫu do nhóm phát triển viết để minh hoạ, không phải văn bản chính thức."
+)
+DOC_TRUST_UNCHECKED = "Chưa đối chiếu với bản chính thức."
+DOC_TRUST_CHECKED = "✅ Đã đối chiếu với bản chính thức: {who}, ngày {date}."
 DOC_OUTLINE = "<b>Dàn ý:</b>"
 DOC_CITES = "Dẫn chiếu: {numbers}"
 DOC_CITED_BY = "Được dẫn chiếu bởi: {documents}"
@@ -331,7 +350,10 @@ CHAT_WELCOME = (
 CHAT_PROMPT = "Hỏi› "
 CHAT_FALLBACK = "Không có token nên chưa chạy được bot Telegram; mở trò chuyện trong cửa sổ lệnh."
 CHAT_LOADING = "Đang nạp mô hình và kho văn bản…"
-CHAT_SEEDED = "Đã nạp {n} văn bản mẫu từ {folder} vào kho trống."
+CHAT_SEEDED = (
+    "Kho trống: đã nạp {n} văn bản mẫu từ {folder} để chạy thử. Đây là văn bản do nhóm phát "
+    "triển viết để minh hoạ, không phải văn bản chính thức; mỗi trích dẫn đều ghi rõ như vậy."
+)
 CHAT_QUIT = ("/thoat", "/exit", "/quit", "thoat", "exit", "quit")
 RUN_STARTED = "Bot đang chạy ({mode}); Ctrl+C để dừng."
 

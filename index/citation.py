@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from index import texts
+from knowledge.models import Document, Scope, Trust
+
 _ROMAN = re.compile(r"^([IVXLC]+)\b")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2})?)\.?(?:\s|$)")
 _LETTER = re.compile(r"^([a-zđ])\)")
@@ -25,6 +28,35 @@ class DocInfo:
     issuer: str | None
     title: str
     file_name: str
+    trust: str = Trust.UNCHECKED
+    scope: str = Scope.SHARED
+    scope_id: int | None = None
+
+    @classmethod
+    def of(cls, doc: Document) -> DocInfo:
+        """What a citation needs to know about a stored document."""
+        assert doc.id is not None
+        return cls(
+            doc.id,
+            doc.doc_type,
+            doc.number,
+            doc.issued_on,
+            doc.issuer,
+            doc.title,
+            doc.file_name,
+            trust=doc.trust,
+            scope=doc.scope,
+            scope_id=doc.scope_id,
+        )
+
+    @property
+    def trust_label(self) -> str:
+        """What a citation adds so nobody takes it for more than it is ("" once checked)."""
+        if self.trust == Trust.SAMPLE:
+            return texts.SAMPLE_LABEL
+        if self.trust == Trust.UNCHECKED:
+            return texts.UNCHECKED_LABEL
+        return ""
 
     @property
     def short(self) -> str:
@@ -39,7 +71,8 @@ class DocInfo:
         if self.issuer:
             parts.append(self.issuer)
         label = ", ".join(parts)
-        return f"{label} — {section}" if section else label
+        label = f"{label} — {section}" if section else label
+        return f"{label} ({self.trust_label})" if self.trust_label else label
 
     def cite_prose(self, section: str = "") -> str:
         """Answer style: "Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị — mục II.2"."""
@@ -53,7 +86,7 @@ class DocInfo:
             text += f" của {self.issuer}"
         if section:
             text += f" — {section if section[0].isupper() else 'mục ' + section}"
-        return text
+        return f"{text} ({self.trust_label})" if self.trust_label else text
 
 
 def format_date(value: date) -> str:

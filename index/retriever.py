@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -186,8 +187,28 @@ class Retriever:
         """Load the saved index; raise IndexMissing / IndexMismatch / IndexCorrupt."""
         self.recover()
         state = self._read_state(self.index_dir)
+        state = self._with_fresh_documents(state)
         with self._swap_lock:
             self._state = state
+
+    def refresh_documents(self) -> None:
+        """Re-read every document's description (provenance, scope) without touching passages:
+        marking a document checked or moving it to another scope changes no text."""
+        with self._swap_lock:
+            state = self._state
+        if state is None:
+            return
+        state = self._with_fresh_documents(state)
+        with self._swap_lock:
+            self._state = state
+
+    def _with_fresh_documents(self, state: _State) -> _State:
+        with Session(self.engine) as session:
+            fresh = {
+                d.id: _doc_info(d) for d in session.exec(select(Document)).all() if d.id is not None
+            }
+        docs = {doc_id: fresh.get(doc_id, info) for doc_id, info in state.docs.items()}
+        return dataclasses.replace(state, docs=docs)
 
     def _read_state(self, directory: Path) -> _State:
         manifest_path = directory / MANIFEST
@@ -661,10 +682,7 @@ def _ids_hash(ids: Iterable[int]) -> str:
 
 
 def _doc_info(doc: Document) -> DocInfo:
-    assert doc.id is not None
-    return DocInfo(
-        doc.id, doc.doc_type, doc.number, doc.issued_on, doc.issuer, doc.title, doc.file_name
-    )
+    return DocInfo.of(doc)
 
 
 def _maps_to_json(state: _State) -> dict[str, object]:

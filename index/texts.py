@@ -3,6 +3,9 @@ found.
 """
 
 SOURCES_HEADING = "Nguồn:"
+# Added to every citation of a document whose text is not known to be the official one.
+SAMPLE_LABEL = "văn bản mẫu minh hoạ, không phải văn bản chính thức"
+UNCHECKED_LABEL = "chưa đối chiếu với bản chính thức"
 UNKNOWN_NUMBERS = "Trong kho chưa có văn bản số {numbers}."
 NOT_FOUND = (
     "Chưa tìm thấy đoạn văn bản nào trả lời câu hỏi này trong kho. Đồng chí thử hỏi lại bằng "

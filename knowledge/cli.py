@@ -14,7 +14,8 @@ from knowledge import store
 from knowledge.errors import IngestError
 from knowledge.ingest import STATUS_LABELS, FileOutcome, Ingester, remove_paths_or_numbers
 from knowledge.metadata import doc_types
-from knowledge.models import Document
+from knowledge.models import Document, Trust
+from knowledge.provenance import CLI, Provenance
 from knowledge.settings import KnowledgeSettings
 
 
@@ -26,6 +27,13 @@ class KnowledgeContext(Protocol):
 
     @property
     def knowledge_settings(self) -> KnowledgeSettings: ...
+
+
+TRUST_WORDS = {
+    Trust.SAMPLE: "văn bản mẫu, không phải văn bản chính thức",
+    Trust.UNCHECKED: "chưa đối chiếu",
+    Trust.CHECKED: "đã đối chiếu",
+}
 
 
 def describe(doc: Document) -> str:
@@ -43,11 +51,34 @@ def describe(doc: Document) -> str:
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--note", help="Nguồn của văn bản: đường dẫn trang chính thức hoặc ghi chú.")
+@click.option("--by", "added_by", default=CLI, show_default=True, help="Người nạp.")
+@click.option(
+    "--checked",
+    is_flag=True,
+    help="Người nạp (--by) đã đối chiếu từng văn bản với bản chính thức.",
+)
 @click.pass_obj
-def ingest_command(obj: KnowledgeContext, paths: tuple[Path, ...], quiet: bool) -> None:
-    """Nạp văn bản (tệp hoặc thư mục, đệ quy) vào kho: đọc, chuẩn hóa, cắt đoạn, lưu."""
+def ingest_command(
+    obj: KnowledgeContext,
+    paths: tuple[Path, ...],
+    quiet: bool,
+    note: str | None,
+    added_by: str,
+    checked: bool,
+) -> None:
+    """Nạp văn bản dùng chung (tệp hoặc thư mục, đệ quy) vào kho: đọc, chuẩn hóa, cắt đoạn, lưu.
+
+    Văn bản chưa đối chiếu được trích dẫn kèm ghi chú «chưa đối chiếu với bản chính thức»;
+    văn bản mẫu (thư mục có _nguon.yaml, hoặc tệp của bộ mẫu) luôn ghi rõ là mẫu."""
+    if checked and added_by == CLI:
+        raise click.BadParameter("ghi rõ ai đã đối chiếu bằng --by «Họ tên»", param_hint="--by")
+    trust = Trust.CHECKED if checked else Trust.UNCHECKED
+    provenance = Provenance(added_by=added_by, note=note, trust=trust)
     ingester = Ingester(obj.engine, obj.knowledge_settings)
-    report = ingester.ingest_paths(paths, progress=not quiet and sys.stderr.isatty())
+    report = ingester.ingest_paths(
+        paths, progress=not quiet and sys.stderr.isatty(), provenance=provenance
+    )
     for outcome in report.outcomes:
         if outcome.status in ("failed", "duplicate"):
             click.echo(_line(outcome), err=True)
@@ -98,7 +129,10 @@ def docs_command(
             click.echo("Không có văn bản nào khớp.")
             return
         for doc in documents:
-            click.echo(f"{describe(doc)} — {doc.title} [{doc.file_name}, {doc.n_passages} đoạn]")
+            click.echo(
+                f"{describe(doc)} — {doc.title} [{doc.file_name}, {doc.n_passages} đoạn; "
+                f"{TRUST_WORDS[doc.trust]}]"
+            )
 
 
 @click.command("doc")
@@ -116,6 +150,9 @@ def doc_command(obj: KnowledgeContext, number: str) -> None:
         for doc in documents:
             assert doc.id is not None
             click.echo(f"{describe(doc)}\n  Trích yếu: {doc.title}\n  Tệp: {doc.file_name}")
+            click.echo(f"  Nạp bởi: {doc.added_by or 'không ghi'}; {TRUST_WORDS[doc.trust]}")
+            if doc.source_note:
+                click.echo(f"  Nguồn ghi kèm: {doc.source_note}")
             click.echo("  Dàn ý:")
             for depth, label in store.outline(session, doc.id):
                 click.echo("    " + "  " * (depth - 1) + label)
@@ -126,6 +163,41 @@ def doc_command(obj: KnowledgeContext, number: str) -> None:
             ]
             if citing:
                 click.echo("  Được dẫn chiếu bởi: " + "; ".join(describe(d) for d in citing))
+
+
+@click.command("check")
+@click.argument("number")
+@click.option("--by", "checked_by", required=True, help="Họ tên người đã đối chiếu.")
+@click.option("--id", "document_id", type=int, help="Chọn một văn bản khi số hiệu khớp nhiều.")
+@click.pass_obj
+def check_command(
+    obj: KnowledgeContext, number: str, checked_by: str, document_id: int | None
+) -> None:
+    """Ghi nhận một văn bản đã được đối chiếu với bản chính thức (không áp dụng cho văn bản mẫu)."""
+    with Session(obj.engine) as session:
+        documents = store.find_by_number(session, number)
+        if document_id is not None:
+            documents = [d for d in documents if d.id == document_id]
+        if not documents:
+            click.echo(f"Không tìm thấy văn bản có số hiệu «{number}».", err=True)
+            sys.exit(1)
+        if len(documents) > 1:
+            click.echo(f"«{number}» khớp {len(documents)} văn bản; chọn một bằng --id:", err=True)
+            for doc in documents:
+                click.echo(f"  --id {doc.id}: {describe(doc)} — {doc.title}", err=True)
+            sys.exit(1)
+        doc = documents[0]
+        assert doc.id is not None
+        if doc.trust == Trust.SAMPLE:
+            click.echo(
+                f"{describe(doc)} là văn bản mẫu do nhóm phát triển viết, không phải văn bản "
+                "chính thức; không thể ghi là đã đối chiếu. Hãy nạp bản chính thức.",
+                err=True,
+            )
+            sys.exit(1)
+        store.mark_checked(session, document_id=doc.id, by=checked_by)
+        session.commit()
+        click.echo(f"Đã ghi: {describe(doc)} đã được {checked_by} đối chiếu với bản chính thức.")
 
 
 @click.command("remove")
@@ -148,4 +220,4 @@ def remove_command(obj: KnowledgeContext, target: str) -> None:
         after()
 
 
-COMMANDS = (ingest_command, docs_command, doc_command, remove_command)
+COMMANDS = (ingest_command, docs_command, doc_command, check_command, remove_command)

@@ -18,6 +18,7 @@ from knowledge import store
 from knowledge.chunking import chunk_text
 from knowledge.errors import IngestError
 from knowledge.metadata import extract_metadata
+from knowledge.provenance import FROM_CLI, Provenance, ProvenanceError
 from knowledge.readers import read_bytes
 from knowledge.settings import KnowledgeSettings
 
@@ -101,8 +102,12 @@ class Ingester:
         *,
         progress: bool = False,
         on_outcome: Callable[[FileOutcome], None] | None = None,
+        provenance: Provenance = FROM_CLI,
     ) -> IngestReport:
-        """Ingest every file under ``paths``; one bad file never stops the batch."""
+        """Ingest every file under ``paths``; one bad file never stops the batch.
+
+        Each file is stored under ``provenance``, with what a sidecar in its folder declares
+        (knowledge.provenance)."""
         files = list(iter_files(paths))
         report = IngestReport()
         iterator: Iterable[Path] = files
@@ -111,15 +116,19 @@ class Ingester:
 
             iterator = tqdm(files, desc="Nạp văn bản", unit="tệp")
         for path in iterator:
-            outcome = self.ingest_file(path)
+            outcome = self.ingest_file(path, provenance=provenance)
             report.outcomes.append(outcome)
             if on_outcome:
                 on_outcome(outcome)
         return report
 
-    def ingest_file(self, path: Path) -> FileOutcome:
-        """Ingest one file from disk."""
+    def ingest_file(self, path: Path, *, provenance: Provenance = FROM_CLI) -> FileOutcome:
+        """Ingest one file from disk (a sidecar in its folder adds to ``provenance``)."""
         shown = str(path)
+        try:
+            provenance = provenance.for_folder(path.parent)
+        except ProvenanceError as exc:
+            return FileOutcome(shown, "failed", str(exc))
         try:
             if not path.exists():
                 raise IngestError("missing", "không tìm thấy tệp")
@@ -132,16 +141,29 @@ class Ingester:
             return FileOutcome(shown, "failed", exc.message)
         except OSError as exc:
             return FileOutcome(shown, "failed", f"không đọc được tệp ({exc.strerror})")
-        return self.ingest_bytes(data, file_name=path.name, source=str(path.resolve()), shown=shown)
+        return self.ingest_bytes(
+            data,
+            file_name=path.name,
+            source=str(path.resolve()),
+            shown=shown,
+            provenance=provenance,
+        )
 
     def ingest_bytes(
-        self, data: bytes, *, file_name: str, source: str, shown: str | None = None
+        self,
+        data: bytes,
+        *,
+        file_name: str,
+        source: str,
+        shown: str | None = None,
+        provenance: Provenance = FROM_CLI,
     ) -> FileOutcome:
         """Ingest a file's bytes (e.g. an upload); ``source`` identifies the document."""
         shown = shown or file_name
         try:
             self._check_size(len(data))
             digest = content_hash(data)
+            provenance = provenance.settle(digest)
             with Session(self.engine) as session:
                 existing = store.get_document_by_source(session, source)
                 if existing is not None and existing.content_hash == digest:
@@ -183,6 +205,7 @@ class Ingester:
                     text=result.text,
                     metadata=metadata,
                     chunks=chunks,
+                    provenance=provenance,
                 )
                 session.commit()
                 document_id = document.id

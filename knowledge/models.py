@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, String, Text
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     """Timezone-aware now, for created/updated stamps."""
     return datetime.now(UTC)
+
+
+class Trust(StrEnum):
+    """How far a document's text can be trusted as the official one."""
+
+    SAMPLE = "sample"  # written by this project to illustrate: never an official text
+    UNCHECKED = "unchecked"  # added, not yet compared with the official text
+    CHECKED = "checked"  # someone with rights on its scope confirmed it matches
+
+
+class Scope(StrEnum):
+    """Who may read a document: the whole deployment, one đảng bộ's cells, or one cell."""
+
+    SHARED = "shared"  # chung: central and higher-level documents
+    COMMITTEE = "committee"  # đảng bộ: the members of its cells
+    CELL = "cell"  # chi bộ: its own members only
 
 
 class DocumentBase(SQLModel):
@@ -36,6 +53,20 @@ class Document(DocumentBase, table=True):
     n_passages: int = 0
     ingested_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Provenance: who added it, from where, and whether its text was checked.
+    trust: Trust = Field(
+        default=Trust.UNCHECKED, sa_column=Column(String(16), nullable=False, index=True)
+    )
+    added_by: str = Field(default="", description="«dòng lệnh» or the member's name")
+    added_by_user: int | None = Field(default=None, sa_column=Column(BigInteger))
+    source_note: str | None = Field(default=None, description="A link or note on its origin")
+    checked_by: str | None = None
+    checked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # Who may read it (the ids are the bot's cells and đảng bộ; this layer only stores them).
+    scope: Scope = Field(
+        default=Scope.SHARED, sa_column=Column(String(16), nullable=False, index=True)
+    )
+    scope_id: int | None = Field(default=None, index=True)
 
     @property
     def year(self) -> int | None:

@@ -10,8 +10,9 @@ from sqlmodel import Session, col, select
 
 from knowledge.chunking import Chunk
 from knowledge.metadata import Metadata
-from knowledge.models import Document, DocumentCitation, Passage, utcnow
+from knowledge.models import Document, DocumentCitation, Passage, Trust, utcnow
 from knowledge.numbers import canonicalize, years_mentioned
+from knowledge.provenance import FROM_CLI, Provenance
 from knowledge.text import fold
 
 
@@ -87,10 +88,12 @@ def save_document(
     text: str,
     metadata: Metadata,
     chunks: Sequence[Chunk],
+    provenance: Provenance = FROM_CLI,
 ) -> tuple[Document, bool]:
     """Insert or replace a document with its passages and citations; the caller commits.
 
-    Returns the document and whether it replaced an existing one.
+    A replaced text is as trusted as its new provenance says: a check of the old text does not
+    carry over. Returns the document and whether it replaced an existing one.
     """
     document = get_document_by_source(session, source)
     replaced = document is not None
@@ -121,6 +124,7 @@ def save_document(
     document.issued_on = metadata.issued_on
     document.issuer = metadata.issuer
     document.n_passages = len(chunks)
+    set_provenance(document, provenance)
     session.add(document)
     session.flush()
     assert document.id is not None
@@ -211,3 +215,31 @@ def citing_documents(session: Session, number: str) -> list[Document]:
         .where(DocumentCitation.number == number)
     )
     return list(session.exec(query).all())
+
+
+def set_provenance(document: Document, provenance: Provenance) -> None:
+    """Record who added ``document``, for whom, and how far its text is trusted."""
+    document.added_by = provenance.added_by
+    document.added_by_user = provenance.added_by_user
+    document.source_note = provenance.note
+    document.scope = provenance.scope
+    document.scope_id = provenance.scope_id
+    document.trust = provenance.trust
+    checked = provenance.trust == Trust.CHECKED
+    document.checked_by = provenance.checked_by if checked else None
+    document.checked_at = utcnow() if checked else None
+
+
+def mark_checked(session: Session, *, document_id: int, by: str) -> Document | None:
+    """Record that ``by`` compared the document with its official text; samples never are.
+
+    Returns the document (unchanged if it is a sample), None if there is no such document.
+    """
+    document = session.get(Document, document_id)
+    if document is None or document.trust == Trust.SAMPLE:
+        return document
+    document.trust = Trust.CHECKED
+    document.checked_by = by
+    document.checked_at = utcnow()
+    session.add(document)
+    return document

@@ -5,14 +5,17 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sqlmodel import Session, select
 
 from bot import texts
-from index.citation import DocInfo, section_label
+from bot.models import as_utc
+from bot.when import VIETNAM
+from index.citation import DocInfo, format_date, section_label
 from knowledge import store
 from knowledge.metadata import doc_types
-from knowledge.models import Document, Passage
+from knowledge.models import Document, Passage, Trust
 from knowledge.text import fold
 
 OUTLINE_LINES = 30
@@ -41,10 +44,7 @@ class DocumentCard:
 
 def doc_info(doc: Document) -> DocInfo:
     """What a citation needs to know about a stored document."""
-    assert doc.id is not None
-    return DocInfo(
-        doc.id, doc.doc_type, doc.number, doc.issued_on, doc.issuer, doc.title, doc.file_name
-    )
+    return DocInfo.of(doc)
 
 
 def passage_page(
@@ -98,6 +98,7 @@ def document_cards(session: Session, *, text: str) -> list[DocumentCard]:
         lines = [f"<b>{html.escape(doc_info(doc).cite_prose())}</b>"]
         lines.append(html.escape(texts.DOC_TITLE.format(title=doc.title)))
         lines.append(html.escape(texts.DOC_FILE.format(file=doc.file_name, n=doc.n_passages)))
+        lines.extend(html.escape(line) for line in provenance_lines(doc))
         outline = _outline(store.outline(session, doc.id, max_depth=OUTLINE_DEPTH))
         if outline:
             lines.append("")
@@ -113,6 +114,25 @@ def document_cards(session: Session, *, text: str) -> list[DocumentCard]:
             lines.append(html.escape(texts.DOC_CITED_BY.format(documents=names)))
         cards.append(DocumentCard(doc.id, "\n".join(lines)))
     return cards
+
+
+def provenance_lines(doc: Document) -> list[str]:
+    """Where the document came from and how far its text is trusted, as a reader sees it."""
+    added = format_date(as_utc(doc.ingested_at).astimezone(VIETNAM).date())
+    if doc.added_by:
+        lines = [texts.DOC_ADDED.format(date=added, who=doc.added_by)]
+    else:
+        lines = [texts.DOC_ADDED_UNKNOWN.format(date=added)]
+    if doc.source_note:
+        lines.append(texts.DOC_NOTE.format(note=doc.source_note))
+    if doc.trust == Trust.SAMPLE:
+        lines.append(texts.DOC_TRUST_SAMPLE)
+    elif doc.trust == Trust.CHECKED and doc.checked_at is not None:
+        checked = format_date(as_utc(doc.checked_at).astimezone(VIETNAM).date())
+        lines.append(texts.DOC_TRUST_CHECKED.format(who=doc.checked_by or "?", date=checked))
+    else:
+        lines.append(texts.DOC_TRUST_UNCHECKED)
+    return lines
 
 
 def _outline(headings: list[tuple[int, str]]) -> list[str]:
@@ -163,3 +183,11 @@ def original_file(session: Session, *, document_id: int) -> tuple[Path, str] | N
         return None
     path = Path(doc.source)
     return (path, doc.file_name) if path.is_file() else None
+
+
+def library_state(session: Session) -> Literal["empty", "samples", "documents"]:
+    """Whether the store holds nothing, only the project's samples, or real documents."""
+    kinds = set(session.exec(select(Document.trust).distinct()).all())
+    if not kinds:
+        return "empty"
+    return "samples" if kinds == {Trust.SAMPLE} else "documents"

@@ -56,7 +56,7 @@ def test_run_without_a_token_at_a_terminal_opens_the_chat(
     config: Path, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bot_cli, "_interactive", lambda: True)
-    monkeypatch.setattr(bot_cli.AppContext, "services", lambda self: services)
+    monkeypatch.setattr(bot_cli.AppContext, "services", lambda self, demo=False: services)
 
     result = CliRunner().invoke(
         bot_cli.cli, ["--config", str(config), "run"], input="chỉ thị 05 nói về gì\n/thoat\n"
@@ -66,3 +66,5 @@ def test_run_without_a_token_at_a_terminal_opens_the_chat(
     assert NO_TOKEN in result.output
     assert "mở trò chuyện trong cửa sổ lệnh" in result.output
     assert "Nguồn:\n[1] Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị" in result.output
+    # The demo runs on the team's samples: every citation says so.
+    assert "(văn bản mẫu minh hoạ, không phải văn bản chính thức)" in result.output

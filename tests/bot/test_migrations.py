@@ -37,7 +37,6 @@ from bot.schema import (
 from knowledge.models import Document, Passage
 from tests.utils.cell_factories import make_cell, make_member
 from tests.utils.db import POSTGRES_ADMIN_URL
-from tests.utils.factories import make_document
 
 NewDatabase = Callable[[], Engine]
 
@@ -139,6 +138,27 @@ def make_unversioned(engine: Engine, tables: frozenset[str] = BASELINE_TABLES) -
         reflected.drop_all(connection, tables=unwanted)
 
 
+def insert_old_document(engine: Engine) -> None:
+    """A document with one passage as the baseline schema stored them (today's models have more
+    columns, so not through the ORM)."""
+    now = "2026-11-01 08:00:00+00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO document (id, doc_type, number, title, source, file_name, format, "
+                "content_hash, text, n_passages, ingested_at, updated_at) VALUES (1, 'Chỉ thị', "
+                "'05-CT/TW', 't', '/test/ct05.txt', 'ct05.txt', 'txt', 'h', 'x', 1, :now, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO passage (id, document_id, ordinal, heading_path, text, folded, "
+                "char_start, char_end) VALUES (11, 1, 0, '[]', 'x', 'x', 0, 1)"
+            )
+        )
+
+
 def test_migrating_an_empty_database_gives_exactly_the_models_schema(
     new_database: NewDatabase,
 ) -> None:
@@ -157,7 +177,7 @@ def test_an_existing_deployment_keeps_its_data(new_database: NewDatabase) -> Non
     with Session(engine) as session:
         cell = make_cell(session)
         make_member(session, cell, full_name="Trần Văn Hùng")
-        make_document(session)
+    insert_old_document(engine)
 
     migrate(engine)
 
@@ -178,8 +198,7 @@ def test_an_existing_deployment_keeps_its_data(new_database: NewDatabase) -> Non
 def test_a_store_with_only_the_knowledge_tables_gets_the_rest(new_database: NewDatabase) -> None:
     engine, fresh = new_database(), new_database()
     make_unversioned(engine, frozenset({"document", "passage", "documentcitation"}))
-    with Session(engine) as session:
-        make_document(session)
+    insert_old_document(engine)
 
     migrate(engine)
 
@@ -281,4 +300,61 @@ def test_the_meetings_revision_goes_down_and_up_again(new_database: NewDatabase)
     migrate(engine)
 
     assert current_revision(engine) == head_revision()
+    assert schema_differences(engine) == []
+
+
+def test_existing_documents_get_provenance_and_the_scope_of_their_cell(
+    new_database: NewDatabase,
+) -> None:
+    """Revision 0004 on a deployment at 0003: sample files (by their bytes) become samples,
+    minutes of a meeting and uploads in a cell's folder become that cell's, the rest shared."""
+    from knowledge.provenance import sample_hashes
+
+    engine = new_database()
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0003")
+        connection.commit()
+    sample = sorted(sample_hashes())[0]
+    now = "2026-11-01 08:00:00+00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO cell (id, name, created_at) VALUES (7, 'Chi bộ Kế toán', :now)"),
+            {"now": now},
+        )
+        for doc_id, source, digest in (
+            (1, "/srv/chibo/corpus/sample/chi-thi-05-ct-tw-2016.txt", sample),
+            (2, "/srv/chibo/uploads/cell-7/ab12/nghi-quyet-thang-10.docx", "h2"),
+            (3, "/srv/chibo/uploads/admin/cd34/ket-luan-21.pdf", "h3"),
+            (4, "/srv/chibo/uploads/meeting/bien-ban-thang-11.txt", "h4"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO document (id, doc_type, title, source, file_name, format, "
+                    "content_hash, text, n_passages, ingested_at, updated_at) VALUES (:id, "
+                    "'Nghị quyết', 't', :source, 'f', 'txt', :digest, 'x', 0, :now, :now)"
+                ),
+                {"id": doc_id, "source": source, "digest": digest, "now": now},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO meeting (cell_id, kind, title, starts_at, place, agenda, readings, "
+                "state, secret, created_by, created_at, updated_at, minutes_source) VALUES "
+                "(7, 'regular', 'Họp', :now, '', '', '[]', 'closed', 's', 1, :now, :now, :src)"
+            ),
+            {"now": now, "src": "/srv/chibo/uploads/meeting/bien-ban-thang-11.txt"},
+        )
+
+    migrate(engine)
+
+    with Session(engine) as session:
+        rows = {
+            d.id: (d.trust, d.scope, d.scope_id, d.added_by)
+            for d in session.exec(select(Document)).all()
+        }
+    assert rows == {
+        1: ("sample", "shared", None, ""),
+        2: ("unchecked", "cell", 7, ""),
+        3: ("unchecked", "shared", None, ""),
+        4: ("unchecked", "cell", 7, ""),
+    }
     assert schema_differences(engine) == []

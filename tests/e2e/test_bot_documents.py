@@ -63,8 +63,14 @@ async def test_an_uploaded_directive_is_searchable_in_seconds(deployment: Deploy
     answer = await deployment.say(lan, "bến xe buýt phải có mấy bình chữa cháy?")
     read = read_answer(answer["text"])
     assert "Thông báo số 300-TB/ĐU" in read.sources[1]
+    # Nobody compared it with the official text yet: the citation says so.
+    assert read.sources[1].endswith("(chưa đối chiếu với bản chính thức)")
     assert any("hai bình chữa cháy" in quote for quote, _ in read.quotes)
     assert sent["document"]["file_name"] == "thong-bao-300.txt"
+    card = await deployment.say(binh, "/vanban 300-TB/ĐU")
+    assert (
+        "bởi Bình Nguyễn" in card["text"] and "Chưa đối chiếu với bản chính thức." in card["text"]
+    )
 
 
 async def test_files_members_may_not_send_or_the_bot_cannot_read(deployment: Deployment) -> None:

@@ -1,4 +1,5 @@
-"""`chibo -v run` never writes the bot token into its log, though every Bot API URL holds it."""
+"""`chibo -v run` as deployed: it never writes the bot token into its log, though every Bot API
+URL holds it, and it never fills an empty store with the team's sample documents."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from tests.bot.support import ADMIN_ID
 from tests.e2e.telegram_emulator import TelegramEmulator
 from tests.utils.db import model_cache_dir
+from tests.utils.factories import SAMPLE_DIR
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 
-async def test_verbose_run_logs_requests_without_the_token(
+async def test_verbose_run_logs_requests_without_the_token_and_seeds_nothing(
     emulator: TelegramEmulator, e5_model_dir: Path, tmp_path: Path
 ) -> None:
     config = tmp_path / "config.yaml"
@@ -25,7 +29,8 @@ async def test_verbose_run_logs_requests_without_the_token(
         "database:\n  url: sqlite:///chibo.db\n"
         "knowledge:\n  uploads_dir: uploads\n"
         f"index:\n  dir: index\n  model_cache_dir: {model_cache_dir()}\n"
-        "bot:\n  seed_corpus: null\n",
+        # The demo's samples are configured, as by default: `chibo run` must not load them.
+        f"bot:\n  seed_corpus: {SAMPLE_DIR}\n  admins: [{ADMIN_ID}]\n",
         encoding="utf-8",
     )
     env = dict(os.environ, TELEGRAM_BOT_TOKEN=emulator.token, HF_HUB_OFFLINE="1")
@@ -47,6 +52,9 @@ async def test_verbose_run_logs_requests_without_the_token(
                 assert process.poll() is None, log.read_text(errors="replace")
                 assert time.monotonic() < deadline, "the bot never long-polled"
                 await asyncio.sleep(0.5)
+            admin = emulator.create_user("Quản trị", user_id=ADMIN_ID)
+            emulator.user_starts(admin)
+            welcome = await emulator.wait_for_message(admin.id, timeout=30)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -54,3 +62,9 @@ async def test_verbose_run_logs_requests_without_the_token(
     secret_part = emulator.token.split(":", 1)[1]
     assert "getUpdates" in written  # the request log is there…
     assert emulator.token not in written and secret_part not in written  # …without the token
+    # An empty library, and the admin is told how to fill it.
+    assert "Kho văn bản đang trống" in welcome["text"] and "chibo ingest" in welcome["text"]
+    engine = create_engine(f"sqlite:///{tmp_path / 'chibo.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM document")).scalar() == 0
+    engine.dispose()

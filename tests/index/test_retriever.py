@@ -87,7 +87,8 @@ def test_filters_by_type_year_and_issuer(hash_retriever: Retriever) -> None:
 
 def test_hits_carry_citation_text_and_signals(hash_retriever: Retriever) -> None:
     hit = hash_retriever.search("làm theo tư tưởng đạo đức phong cách Hồ Chí Minh", 1).hits[0]
-    assert hit.citation().startswith(hit.document.cite().split(" — ")[0])
+    assert hit.citation().startswith(hit.document.cite().split(" (")[0])
+    assert hit.citation().endswith("(văn bản mẫu minh hoạ, không phải văn bản chính thức)")
     assert hit.text and hit.heading_path and hit.heading_path[0].startswith(hit.document.doc_type)
     assert set(hit.signals) <= {"dense", "lexical", "number"} and hit.signals
 

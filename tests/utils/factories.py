@@ -20,7 +20,10 @@ from knowledge.text import clean
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO_ROOT / "corpus" / "sample"
 SOURCES_DIR = REPO_ROOT / "corpus" / "sources"
-SAMPLE_FILES = sorted(p.name for p in SAMPLE_DIR.iterdir() if p.is_file())
+# What the ingester reads as documents (not the sidecar _nguon.yaml).
+SAMPLE_FILES = sorted(
+    p.name for p in SAMPLE_DIR.iterdir() if p.is_file() and not p.name.startswith(("_", "."))
+)
 
 PARTY_TEXT = """BAN CHẤP HÀNH TRUNG ƯƠNG
 *

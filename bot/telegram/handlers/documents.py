@@ -33,7 +33,8 @@ from bot.telegram.handlers.common import (
 )
 from bot.telegram.policy import target_chat
 from knowledge.ingest import FileOutcome
-from knowledge.models import Document
+from knowledge.models import Document, Scope
+from knowledge.provenance import Provenance
 from knowledge.readers import format_of
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,9 @@ async def ingest_upload(update: Update, context: Context, access: Access) -> Fil
         return None
     await _edit(progress, texts.UPLOAD_READING.format(name=shown))
     folder = svc.uploads_dir / _upload_folder(access)
-    outcome, label = await asyncio.to_thread(_ingest, svc, data, name, folder)
+    sender = update.effective_user
+    provenance = upload_provenance(access, sender.full_name if sender else "")
+    outcome, label = await asyncio.to_thread(_ingest, svc, data, name, folder, provenance)
     if outcome.status == "failed":
         await _edit(
             progress, texts.UPLOAD_FAILED.format(name=shown, reason=html.escape(outcome.message))
@@ -194,14 +197,34 @@ async def ingest_upload(update: Update, context: Context, access: Access) -> Fil
     return outcome
 
 
-def _ingest(svc: Services, data: bytes, name: str, folder: Path) -> tuple[FileOutcome, str]:
+def upload_provenance(access: Access, telegram_name: str) -> Provenance:
+    """An upload belongs to the uploader's cell (minutes, the cell's resolutions, anything a
+    secretary sends, an admin's too if they are a member); an admin with no cell adds shared
+    documents. Nobody has checked it yet."""
+    member = access.member
+    name = member.full_name if member is not None and member.full_name else telegram_name
+    if member is not None:
+        return Provenance(
+            added_by=name,
+            added_by_user=access.telegram_user_id,
+            scope=Scope.CELL,
+            scope_id=member.cell_id,
+        )
+    return Provenance(added_by=name, added_by_user=access.telegram_user_id)
+
+
+def _ingest(
+    svc: Services, data: bytes, name: str, folder: Path, provenance: Provenance
+) -> tuple[FileOutcome, str]:
     """Store the document, then keep its original beside the others; blocking.
 
     The original is kept under a folder named by its content's hash, so a later file with the
     same name is another document beside it, never a silent replacement of this one (minutes
     of two meetings both named «bien-ban.docx» keep their own texts)."""
     path = stored_path(folder, name, data)
-    outcome = svc.ingester.ingest_bytes(data, file_name=name, source=str(path), shown=name)
+    outcome = svc.ingester.ingest_bytes(
+        data, file_name=name, source=str(path), shown=name, provenance=provenance
+    )
     if outcome.status in ("added", "updated"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

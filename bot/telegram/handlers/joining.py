@@ -13,6 +13,7 @@ from telegram.error import Forbidden
 from telegram.helpers import create_deep_linked_url
 
 from bot import members, texts
+from bot.answers import library
 from bot.members import Access, MembershipError
 from bot.models import SECRETARY_ROLES, Cell, Invite, Member, MemberStatus, Role, as_utc
 from bot.telegram.callbacks import Action, int_args, pack, unpack
@@ -61,7 +62,10 @@ async def start(update: Update, context: Context) -> None:
         )
         await reply(update, context, text)
     elif access.is_admin:
-        await reply(update, context, texts.WELCOME_ADMIN)
+        state = await in_session(context, library.library_state)
+        note = {"empty": texts.LIBRARY_EMPTY_ADMIN, "samples": texts.LIBRARY_ONLY_SAMPLES_ADMIN}
+        extra = note.get(state)
+        await reply(update, context, texts.WELCOME_ADMIN + (f"\n\n{extra}" if extra else ""))
     else:
         await reply(update, context, refusal(access))
 
