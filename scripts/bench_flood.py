@@ -133,7 +133,8 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         results |= {"rows": rows, "ratio": ratio, "told": told, "stranger_answers": refusals}
     finally:
         bot.terminate()
-        bot.wait(timeout=30)
+        # The emulator runs on this loop: keep serving while the bot finishes its last sends.
+        await asyncio.to_thread(bot.wait, 30)
         await telegram.stop()
         shutil.rmtree(folder, ignore_errors=True)
     return results
