@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bot import texts
 from index.answer import AnswerInconsistent, AnswerService, is_small_talk, render_plain
 from index.retriever import IndexError_, QueryError
+from knowledge.scopes import SHARED, Readable
 
 
 def to_plain(text: str) -> str:
@@ -16,14 +17,16 @@ def to_plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def respond(answers: AnswerService, question: str, *, max_chars: int) -> str:
-    """What the bot would answer, as plain text."""
+def respond(
+    answers: AnswerService, question: str, *, max_chars: int, readable: Readable = SHARED
+) -> str:
+    """What the bot would answer a reader of ``readable``, as plain text."""
     if len(question) > max_chars:
         return to_plain(texts.QUESTION_TOO_LONG.format(length=len(question), limit=max_chars))
     if is_small_talk(question):
         return to_plain(texts.GREETING)
     try:
-        return render_plain(answers.answer(question))
+        return render_plain(answers.answer(question, readable=readable))
     except QueryError:
         return to_plain(texts.EMPTY_QUESTION)
     except IndexError_:
@@ -38,6 +41,7 @@ def run_chat(
     max_chars: int,
     read: Callable[[str], str] = input,
     write: Callable[[str], object] = print,
+    readable: Readable = SHARED,
 ) -> None:
     """Read questions until end of input or /thoat; print each cited answer."""
     write(texts.CHAT_WELCOME)
@@ -51,4 +55,4 @@ def run_chat(
         if question.lower() in texts.CHAT_QUIT:
             return
         if question:
-            write(respond(answers, question, max_chars=max_chars) + "\n")
+            write(respond(answers, question, max_chars=max_chars, readable=readable) + "\n")

@@ -117,6 +117,19 @@ class AppContext:
         retriever.sync(progress=sys.stderr.isatty())
         return build_services(self.settings, self.engine, retriever)
 
+    def scope_owner(self, scope: str, scope_id: int) -> str | None:
+        """The name of the cell or đảng bộ a document of this scope would belong to."""
+        from sqlmodel import Session
+
+        from bot.models import Cell, Committee
+
+        with Session(self.engine) as session:
+            if scope == "cell":
+                cell = session.get(Cell, scope_id)
+                return cell.name if cell is not None else None
+            committee = session.get(Committee, scope_id)
+            return committee.name if committee is not None else None
+
     def after_ingest(self) -> None:
         """Keep the search index in step after `chibo ingest` / `chibo remove`."""
         if self.settings.path(self.settings.index.dir).exists():
@@ -185,13 +198,98 @@ def _interactive() -> bool:
 
 
 @cli.command("chat")
+@click.option(
+    "--chi-bo",
+    "cell_name",
+    help="Hỏi như đảng viên của chi bộ này (tên hoặc số); mặc định chỉ văn bản dùng chung.",
+)
 @click.pass_obj
-def chat_command(obj: AppContext) -> None:
+def chat_command(obj: AppContext, cell_name: str | None) -> None:
     """Trò chuyện trong cửa sổ lệnh với cùng dịch vụ trả lời của bot (không cần token, mạng)."""
-    from bot.chat import run_chat
+    from sqlmodel import Session
 
+    from bot.chat import run_chat
+    from bot.members import find_cell
+    from knowledge.scopes import SHARED, Readable
+
+    readable = SHARED
+    if cell_name is not None:
+        with Session(obj.engine) as session:
+            cell = find_cell(session, text=cell_name)
+            if cell is None or cell.id is None:
+                raise click.BadParameter(f"không có chi bộ «{cell_name}»", param_hint="--chi-bo")
+            readable = Readable(cell_id=cell.id, committee_id=cell.committee_id)
     services = obj.services(demo=True)
-    run_chat(services.answers, max_chars=obj.settings.bot.max_question_chars)
+    run_chat(services.answers, max_chars=obj.settings.bot.max_question_chars, readable=readable)
+
+
+@cli.group("dangbo", invoke_without_command=True)
+@click.pass_context
+def committee_group(ctx: click.Context) -> None:
+    """Đảng bộ: nhóm các chi bộ; đảng viên của các chi bộ đó đọc văn bản của đảng bộ."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sqlmodel import Session
+
+    from bot.members import list_committees
+
+    with Session(ctx.obj.engine) as session:
+        rows = list_committees(session)
+        if not rows:
+            click.echo(texts.COMMITTEE_NONE)
+        for committee, cells in rows:
+            names = ", ".join(c.name for c in cells) or texts.COMMITTEE_NO_CELLS
+            click.echo(
+                texts.COMMITTEE_LINE.format(id=committee.id, name=committee.name, cells=names)
+            )
+
+
+@committee_group.command("tao")
+@click.argument("name")
+@click.pass_obj
+def committee_create_command(obj: AppContext, name: str) -> None:
+    """Tạo một đảng bộ."""
+    from sqlmodel import Session
+
+    from bot.members import MembershipError, create_committee
+
+    with Session(obj.engine) as session:
+        try:
+            committee = create_committee(session, name=name)
+        except MembershipError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        session.commit()
+        click.echo(texts.COMMITTEE_CREATED.format(id=committee.id, name=committee.name))
+
+
+@committee_group.command("gan")
+@click.argument("cell_name")
+@click.argument("committee_name", required=False)
+@click.pass_obj
+def committee_attach_command(obj: AppContext, cell_name: str, committee_name: str | None) -> None:
+    """Đặt chi bộ (tên hoặc số) vào đảng bộ (tên hoặc số); bỏ trống đảng bộ để tách ra."""
+    from sqlmodel import Session
+
+    from bot.members import attach_cell, find_cell, find_committee
+
+    with Session(obj.engine) as session:
+        cell = find_cell(session, text=cell_name) if cell_name.strip() else None
+        if cell is None:
+            click.echo(texts.NO_SUCH_CELL.format(name=cell_name), err=True)
+            sys.exit(1)
+        committee = None
+        if committee_name:
+            committee = find_committee(session, text=committee_name)
+            if committee is None:
+                click.echo(texts.NO_SUCH_COMMITTEE.format(name=committee_name), err=True)
+                sys.exit(1)
+        attach_cell(session, cell=cell, committee=committee)
+        session.commit()
+        if committee is None:
+            click.echo(texts.COMMITTEE_DETACHED.format(cell=cell.name))
+        else:
+            click.echo(texts.COMMITTEE_ATTACHED.format(cell=cell.name, committee=committee.name))
 
 
 @cli.group("db")

@@ -67,12 +67,27 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+class Committee(SQLModel, table=True):
+    """A đảng bộ an admin groups cells under: its documents are read by its cells' members."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, description="Đảng bộ Công ty Cổ phần Vận tải Hàm Rồng")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Cell(SQLModel, table=True):
     """A chi bộ hosted by this deployment."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, description="Chi bộ Xí nghiệp Xe buýt số 1")
     committee: str | None = Field(default=None, description="The đảng bộ it belongs to")
+    committee_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            ForeignKey("committee.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+        description="The đảng bộ whose documents its members read",
+    )
     created_by: int | None = Field(default=None, sa_column=Column(BigInteger))
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -350,6 +350,18 @@ CHAT_WELCOME = (
 CHAT_PROMPT = "Hỏi› "
 CHAT_FALLBACK = "Không có token nên chưa chạy được bot Telegram; mở trò chuyện trong cửa sổ lệnh."
 CHAT_LOADING = "Đang nạp mô hình và kho văn bản…"
+COMMITTEE_NAME_INVALID = "Tên đảng bộ cần từ 3 đến 160 ký tự."
+COMMITTEE_EXISTS = "Đã có đảng bộ «{name}»."
+COMMITTEE_CREATED = "Đã tạo đảng bộ số {id}: {name}."
+COMMITTEE_ATTACHED = (
+    "{cell} nay thuộc {committee}: đảng viên của chi bộ đọc được văn bản của đảng bộ."
+)
+COMMITTEE_DETACHED = "{cell} không còn thuộc đảng bộ nào."
+COMMITTEE_NONE = "Chưa có đảng bộ nào. Tạo bằng: chibo dangbo tao «Tên đảng bộ»"
+COMMITTEE_LINE = "Đảng bộ số {id}: {name} — {cells}"
+COMMITTEE_NO_CELLS = "chưa có chi bộ"
+NO_SUCH_CELL = "Không có chi bộ «{name}»."
+NO_SUCH_COMMITTEE = "Không có đảng bộ «{name}»."
 CHAT_SEEDED = (
     "Kho trống: đã nạp {n} văn bản mẫu từ {folder} để chạy thử. Đây là văn bản do nhóm phát "
     "triển viết để minh hoạ, không phải văn bản chính thức; mỗi trích dẫn đều ghi rõ như vậy."

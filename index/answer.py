@@ -21,6 +21,7 @@ from index.quotes import candidate_sentences, select_quotes
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
 from knowledge.models import DocumentCitation
+from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
@@ -114,24 +115,27 @@ class AnswerService:
         self.max_sources = max_sources
         self.page_size = page_size
 
-    def relevant_hits(self, question: str, k: int) -> tuple[SearchResult, list[Hit]]:
+    def relevant_hits(
+        self, question: str, k: int, *, readable: Readable = SHARED
+    ) -> tuple[SearchResult, list[Hit]]:
         """Search, then keep the hits at or above the relevance threshold.
 
         The question counts as answered only when one of the first ``max_sources`` hits clears
         the threshold (how it is calibrated); lower-ranked hits never stand in for them.
         """
-        result = self.retriever.search(question, k)
+        result = self.retriever.search(question, k, readable=readable)
         top = result.hits[: self.max_sources]
         if not any(h.relevance >= self.min_relevance for h in top):
             return result, []
         return result, [h for h in result.hits if h.relevance >= self.min_relevance]
 
-    def answer(self, question: str) -> Answer:
-        """Answer a question (QueryError for an empty one, IndexError_ without an index)."""
-        result, hits = self.relevant_hits(question, max(8, self.max_sources * 2))
+    def answer(self, question: str, *, readable: Readable = SHARED) -> Answer:
+        """Answer a question from the documents ``readable`` may read (QueryError for an empty
+        one, IndexError_ without an index)."""
+        result, hits = self.relevant_hits(question, max(8, self.max_sources * 2), readable=readable)
         unknown = tuple(result.unknown_numbers)
         if not hits:
-            return Answer(result.query, unknown_numbers=unknown, example=self._example())
+            return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         hits = hits[: self.max_sources]
         picked = select_quotes(
             replace(result, hits=hits),
@@ -159,12 +163,12 @@ class AnswerService:
             for citation, n in numbers.items()
         )
         if not quotes:
-            return Answer(result.query, unknown_numbers=unknown, example=self._example())
+            return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         return Answer(result.query, tuple(quotes), sources, unknown)
 
-    def more(self, question: str, offset: int) -> MorePage:
+    def more(self, question: str, offset: int, *, readable: Readable = SHARED) -> MorePage:
         """Further relevant passages after the first ``offset`` ones."""
-        _result, hits = self.relevant_hits(question, offset + self.page_size + 1)
+        _result, hits = self.relevant_hits(question, offset + self.page_size + 1, readable=readable)
         page = hits[offset : offset + self.page_size]
         items = tuple(
             Listed(
@@ -178,14 +182,19 @@ class AnswerService:
         more = len(hits) > offset + self.page_size
         return MorePage(items, offset + self.page_size if more else None)
 
-    def _example(self) -> str | None:
+    def _example(self, readable: Readable) -> str | None:
         """A document worth naming: the one other documents cite most, else the newest."""
         with Session(self.engine) as session:
-            documents = [d for d in store.list_documents(session) if d.number]
+            documents = [d for d in store.list_documents(session, readable=readable) if d.number]
             if not documents:
                 return None
+            citing = {d.id for d in store.list_documents(session, readable=readable)}
             cited = Counter(
-                session.exec(select(DocumentCitation.number)).all()  # one row per citing document
+                number  # one row per citing document
+                for doc_id, number in session.exec(
+                    select(DocumentCitation.document_id, DocumentCitation.number)
+                ).all()
+                if doc_id in citing
             )
             best = max(documents, key=lambda d: cited[d.number or ""])
             return f"{best.doc_type} {best.number}"

@@ -12,6 +12,7 @@ from index.answer import AnswerInconsistent, AnswerService, render_plain
 from index.evaluate import MODES, build_retriever, evaluate, format_table, load_queries
 from index.retriever import Filters, IndexError_, QueryError, Retriever
 from index.settings import IndexSettings
+from knowledge.scopes import Readable
 
 
 class IndexContext(Protocol):
@@ -57,6 +58,8 @@ def index_command(obj: IndexContext, rebuild: bool) -> None:
 @click.option(
     "--answer", "as_answer", is_flag=True, help="In câu trả lời có trích dẫn, như bot trả lời."
 )
+@click.option("--cell", "cell_id", type=int, help="Tìm như đảng viên của chi bộ số này.")
+@click.option("--committee", "committee_id", type=int, help="… và của đảng bộ số này.")
 @click.pass_obj
 def search_command(
     obj: IndexContext,
@@ -67,18 +70,24 @@ def search_command(
     issuer: str | None,
     full: bool,
     as_answer: bool,
+    cell_id: int | None,
+    committee_id: int | None,
 ) -> None:
-    """Tìm các đoạn văn bản trả lời câu hỏi, kèm trích dẫn."""
+    """Tìm các đoạn văn bản trả lời câu hỏi, kèm trích dẫn. Mặc định chỉ tìm trong văn bản
+    dùng chung; --cell / --committee tìm như một đảng viên của chi bộ / đảng bộ đó."""
+    readable = Readable(cell_id=cell_id, committee_id=committee_id)
     if as_answer:
         try:
-            click.echo(render_plain(obj.answers().answer(" ".join(query))))
+            click.echo(render_plain(obj.answers().answer(" ".join(query), readable=readable)))
         except (IndexError_, QueryError, AnswerInconsistent) as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)
         return
     try:
         retriever = obj.retriever()
-        result = retriever.search(" ".join(query), top, Filters(doc_type, year, issuer))
+        result = retriever.search(
+            " ".join(query), top, Filters(doc_type, year, issuer), readable=readable
+        )
     except (IndexError_, QueryError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

@@ -67,14 +67,31 @@ class DenseIndex:
         else:
             self._hidden |= {int(i) for i in wanted}
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k nearest passages as (id, cosine), best first."""
+    def selector(self, allowed: np.ndarray) -> Any:
+        """A FAISS selector of these passage ids, for :meth:`search` (build once, reuse)."""
+        return faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+
+    def search(
+        self, vector: np.ndarray, k: int, *, selector: Any = None
+    ) -> list[tuple[int, float]]:
+        """The k nearest passages as (id, cosine), best first; with a ``selector`` only among
+        its ids: the others are never scored, so they cannot crowd the allowed ones out."""
         if self._index.ntotal == 0 or k <= 0:
             return []
         wanted = min(k + len(self._hidden), int(self._index.ntotal))
         if faiss.omp_get_max_threads() != _SEARCH_THREADS:
             faiss.omp_set_num_threads(_SEARCH_THREADS)
-        scores, ids = self._index.search(vector.reshape(1, -1).astype(np.float32), wanted)
+        query = vector.reshape(1, -1).astype(np.float32)
+        if selector is None:
+            scores, ids = self._index.search(query, wanted)
+        elif self.kind == "hnsw":
+            params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
+                sel=selector, efSearch=self.ef_search
+            )
+            scores, ids = self._index.search(query, wanted, params=params)
+        else:
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+            scores, ids = self._index.search(query, wanted, params=params)
         out = [
             (int(i), float(s))
             for i, s in zip(ids[0], scores[0], strict=True)

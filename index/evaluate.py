@@ -19,6 +19,7 @@ from knowledge import store
 from knowledge.chunking import CHUNKER_VERSION, chunk_text
 from knowledge.db import create_tables, make_engine
 from knowledge.metadata import Metadata
+from knowledge.scopes import EVERYTHING
 from knowledge.text import strip_diacritics
 
 MODES = ("dense", "lexical", "hybrid")
@@ -85,7 +86,7 @@ def build_retriever(
     engine = make_engine(f"sqlite:///{base / 'eval.db'}")
     create_tables(engine)
     with Session(engine) as session:
-        if not store.list_documents(session):
+        if not store.list_documents(session, readable=EVERYTHING):
             for row in rows:
                 article, title, text = str(row["id"]), str(row["title"]), str(row["text"])
                 chunks = chunk_text(
@@ -107,7 +108,7 @@ def build_retriever(
                     chunks=chunks,
                 )
             session.commit()
-        documents = {d.id: d.file_name for d in store.list_documents(session)}
+        documents = {d.id: d.file_name for d in store.list_documents(session, readable=EVERYTHING)}
     cached = _CachedEmbedder(embedder)
     safe = embedder.model_id.replace("/", "_").replace(":", "_")[:80]
     retriever = Retriever(engine, cached, settings, base / f"index-{safe}")

@@ -14,10 +14,12 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select as sa_select
@@ -32,9 +34,13 @@ from index.lexical import LexicalIndex, tokenize
 from index.settings import IndexSettings
 from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import NumberRef, find_numbers, years_mentioned
+from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold, nfc
 
 log = logging.getLogger(__name__)
+
+# Readers whose searchable passages are kept ready (one per cell, đảng bộ and shared).
+VISIBLE_CACHE = 64
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -144,11 +150,61 @@ class _State:
     manifest: dict[str, object]
     cites: dict[int, list[str]] = field(default_factory=dict)
     numbers: dict[str, list[int]] = field(init=False, default_factory=dict)
+    # What each reader may search, built on first use (see visible()); a new state starts empty.
+    _visible: OrderedDict[Readable, _Visible] = field(
+        init=False, default_factory=OrderedDict, repr=False, compare=False
+    )
+    _arrays: tuple[np.ndarray, np.ndarray] | None = field(
+        init=False, default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for doc in self.docs.values():
             if doc.number:
                 self.numbers.setdefault(doc.number, []).append(doc.id)
+
+    def visible(self, readable: Readable) -> _Visible:
+        """The documents and passages ``readable`` may search, with the dense selector and the
+        lexical mask that keep every other passage out of the search itself."""
+        found = self._visible.get(readable)
+        if found is not None:
+            self._visible.move_to_end(readable)
+            return found
+        docs = frozenset(
+            d for d, info in self.docs.items() if readable.allows(info.scope, info.scope_id)
+        )
+        if len(docs) == len(self.docs):
+            found = _Visible(None, None, None, None)
+        else:
+            if self._arrays is None:
+                pids = np.fromiter(self.passage_doc.keys(), dtype=np.int64)
+                owners = np.fromiter(self.passage_doc.values(), dtype=np.int64)
+                self._arrays = (pids, owners)
+            pids, owners = self._arrays
+            allowed = pids[np.isin(owners, np.fromiter(docs, dtype=np.int64, count=len(docs)))]
+            found = _Visible(
+                docs,
+                allowed,
+                self.dense.selector(allowed),
+                np.isin(self.lexical.ids, allowed),
+            )
+        self._visible[readable] = found
+        while len(self._visible) > VISIBLE_CACHE:
+            self._visible.popitem(last=False)
+        return found
+
+
+@dataclass(frozen=True)
+class _Visible:
+    """What one reader may search; all None when that is everything."""
+
+    docs: frozenset[int] | None
+    passages: np.ndarray | None
+    selector: Any
+    mask: np.ndarray | None
+
+    def allows(self, doc_id: int) -> bool:
+        return self.docs is None or doc_id in self.docs
 
 
 def passage_text_for_index(doc: DocInfo, heading_path: list[str], text: str) -> str:
@@ -448,22 +504,34 @@ class Retriever:
             raise IndexMissing("Chưa có chỉ mục. Chạy `chibo index` để tạo.")
         return state
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
-        """Best passages for a question, fused from every signal."""
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        *,
+        readable: Readable = SHARED,
+    ) -> SearchResult:
+        """Best passages for a question, fused from every signal, among the documents
+        ``readable`` may read (the shared ones unless told): the others are never candidates,
+        so they cannot show through a number, a count, a threshold or a later page."""
         text = nfc(query or "").strip()
         if not re.search(r"\w", text):
             raise QueryError("Câu hỏi trống hoặc chỉ có ký hiệu; hãy gõ câu hỏi bằng chữ.")
         text = text[:MAX_QUERY_CHARS]
         state = self._current()
+        visible = state.visible(readable)
         filters = filters or Filters()
         refs = find_numbers(text)
-        number_docs, numbers, unknown = _resolve_numbers(state, refs, text)
+        number_docs, numbers, unknown = _resolve_numbers(state, refs, text, visible)
         citing = bool(number_docs) and _citing_intent(text, refs)
         if citing:
             # "Which documents implement Kết luận 21?": the documents that cite it, not itself.
             named = set(numbers)
             number_docs = {
-                d for d, cited in state.cites.items() if named & set(cited) and d not in number_docs
+                d
+                for d, cited in state.cites.items()
+                if named & set(cited) and d not in number_docs and visible.allows(d)
             }
             if not number_docs:
                 return SearchResult([], text, text, numbers, unknown, citing=True)
@@ -472,7 +540,7 @@ class Retriever:
         restricted = bool(number_docs) or filters.active
         allowed_docs: set[int] = set()
         if restricted:
-            pool = number_docs or set(state.docs)
+            pool = number_docs or set(visible.docs if visible.docs is not None else state.docs)
             allowed_docs = {d for d in pool if filters.allows(state.docs[d])}
             if not allowed_docs:
                 return SearchResult([], text, text, numbers, unknown)
@@ -489,8 +557,15 @@ class Retriever:
             {p for p, d in state.passage_doc.items() if d in allowed_docs} if restricted else None
         )
         query_vector = self.embedder.embed_query(dense_query)
-        dense_hits = _dense_hits(state, query_vector, self.settings.candidates, candidate_ids)
-        mask = state.lexical.row_mask(candidate_ids) if candidate_ids is not None else None
+        mask: np.ndarray | None
+        if candidate_ids is not None:
+            dense_hits = _dense_hits(state, query_vector, self.settings.candidates, candidate_ids)
+            mask = state.lexical.row_mask(candidate_ids)
+        else:  # the reader's scopes (or everything): enforced inside both searches
+            dense_hits = state.dense.search(
+                query_vector, self.settings.candidates, selector=visible.selector
+            )
+            mask = visible.mask
         lexical_hits = state.lexical.search(text, self.settings.candidates, allowed=mask)
 
         if only_number:
@@ -596,14 +671,20 @@ def _dense_hits(
         scores = vectors @ vector
         order = np.argsort(-scores)[:k]
         return [(int(ids[n]), float(scores[n])) for n in order]
-    hits = state.dense.search(vector, k * 10)
-    return [(pid, s) for pid, s in hits if pid in candidate_ids][:k]
+    allowed = np.fromiter(candidate_ids, dtype=np.int64, count=len(candidate_ids))
+    return state.dense.search(vector, k, selector=state.dense.selector(allowed))
 
 
 def _resolve_numbers(
-    state: _State, refs: list[NumberRef], text: str
+    state: _State, refs: list[NumberRef], text: str, visible: _Visible
 ) -> tuple[set[int], list[str], list[str]]:
-    numbers_map = state.numbers
+    """Documents named by number among those the reader may read; a number only another
+    cell holds is unknown to this reader, exactly like one nobody holds."""
+    numbers_map = {
+        number: readable_ids
+        for number, ids in state.numbers.items()
+        if (readable_ids := [d for d in ids if visible.allows(d)])
+    }
     found: set[int] = set()
     names: list[str] = []
     unknown: list[str] = []

@@ -14,8 +14,9 @@ from knowledge import store
 from knowledge.errors import IngestError
 from knowledge.ingest import STATUS_LABELS, FileOutcome, Ingester, remove_paths_or_numbers
 from knowledge.metadata import doc_types
-from knowledge.models import Document, Trust
+from knowledge.models import Document, Scope, Trust
 from knowledge.provenance import CLI, Provenance
+from knowledge.scopes import EVERYTHING
 from knowledge.settings import KnowledgeSettings
 
 
@@ -34,6 +35,15 @@ TRUST_WORDS = {
     Trust.UNCHECKED: "chưa đối chiếu",
     Trust.CHECKED: "đã đối chiếu",
 }
+
+
+def scope_words(doc: Document) -> str:
+    """Who may read it, as the operator reads it."""
+    if doc.scope == Scope.CELL:
+        return f"riêng chi bộ số {doc.scope_id}"
+    if doc.scope == Scope.COMMITTEE:
+        return f"đảng bộ số {doc.scope_id}"
+    return "dùng chung"
 
 
 def describe(doc: Document) -> str:
@@ -58,6 +68,8 @@ def describe(doc: Document) -> str:
     is_flag=True,
     help="Người nạp (--by) đã đối chiếu từng văn bản với bản chính thức.",
 )
+@click.option("--cell", "cell_id", type=int, help="Văn bản riêng của chi bộ số này.")
+@click.option("--committee", "committee_id", type=int, help="Văn bản của đảng bộ số này.")
 @click.pass_obj
 def ingest_command(
     obj: KnowledgeContext,
@@ -66,6 +78,8 @@ def ingest_command(
     note: str | None,
     added_by: str,
     checked: bool,
+    cell_id: int | None,
+    committee_id: int | None,
 ) -> None:
     """Nạp văn bản dùng chung (tệp hoặc thư mục, đệ quy) vào kho: đọc, chuẩn hóa, cắt đoạn, lưu.
 
@@ -74,7 +88,10 @@ def ingest_command(
     if checked and added_by == CLI:
         raise click.BadParameter("ghi rõ ai đã đối chiếu bằng --by «Họ tên»", param_hint="--by")
     trust = Trust.CHECKED if checked else Trust.UNCHECKED
-    provenance = Provenance(added_by=added_by, note=note, trust=trust)
+    scope, scope_id = _scope(obj, cell_id, committee_id)
+    provenance = Provenance(
+        added_by=added_by, note=note, trust=trust, scope=scope, scope_id=scope_id
+    )
     ingester = Ingester(obj.engine, obj.knowledge_settings)
     report = ingester.ingest_paths(
         paths, progress=not quiet and sys.stderr.isatty(), provenance=provenance
@@ -95,6 +112,25 @@ def ingest_command(
         after()
     if report.failed:
         sys.exit(1)
+
+
+def _scope(
+    obj: KnowledgeContext, cell_id: int | None, committee_id: int | None
+) -> tuple[Scope, int | None]:
+    """The scope the options name, checked against the cells and đảng bộ that exist."""
+    if cell_id is not None and committee_id is not None:
+        raise click.UsageError("chọn một trong --cell hoặc --committee")
+    if cell_id is None and committee_id is None:
+        return Scope.SHARED, None
+    scope, scope_id = (
+        (Scope.CELL, cell_id) if cell_id is not None else (Scope.COMMITTEE, committee_id)
+    )
+    assert scope_id is not None
+    owner = getattr(obj, "scope_owner", None)
+    if owner is not None and owner(scope.value, scope_id) is None:
+        what = "chi bộ" if scope == Scope.CELL else "đảng bộ"
+        raise click.BadParameter(f"không có {what} số {scope_id}")
+    return scope, scope_id
 
 
 def _line(outcome: FileOutcome) -> str:
@@ -124,14 +160,16 @@ def docs_command(
             )
         doc_type = match[0]
     with Session(obj.engine) as session:
-        documents = store.list_documents(session, doc_type=doc_type, year=year, issuer=issuer)
+        documents = store.list_documents(
+            session, readable=EVERYTHING, doc_type=doc_type, year=year, issuer=issuer
+        )
         if not documents:
             click.echo("Không có văn bản nào khớp.")
             return
         for doc in documents:
             click.echo(
                 f"{describe(doc)} — {doc.title} [{doc.file_name}, {doc.n_passages} đoạn; "
-                f"{TRUST_WORDS[doc.trust]}]"
+                f"{TRUST_WORDS[doc.trust]}; {scope_words(doc)}]"
             )
 
 
@@ -139,9 +177,11 @@ def docs_command(
 @click.argument("number")
 @click.pass_obj
 def doc_command(obj: KnowledgeContext, number: str) -> None:
-    """Xem một văn bản theo số hiệu (viết kiểu nào cũng được): thông tin, dàn ý, dẫn chiếu."""
+    """Xem một văn bản theo số hiệu (viết kiểu nào cũng được): thông tin, dàn ý, dẫn chiếu.
+
+    Dòng lệnh là của người quản trị máy chủ: thấy văn bản của mọi chi bộ."""
     with Session(obj.engine) as session:
-        documents = store.find_by_number(session, number)
+        documents = store.find_by_number(session, number, readable=EVERYTHING)
         if not documents:
             click.echo(f"Không tìm thấy văn bản có số hiệu «{number}».", err=True)
             sys.exit(1)
@@ -159,7 +199,9 @@ def doc_command(obj: KnowledgeContext, number: str) -> None:
             cited = store.cited_numbers(session, doc.id)
             click.echo("  Dẫn chiếu: " + (", ".join(cited) if cited else "không có"))
             citing = [
-                d for d in store.citing_documents(session, doc.number or "") if d.id != doc.id
+                d
+                for d in store.citing_documents(session, doc.number or "", readable=EVERYTHING)
+                if d.id != doc.id
             ]
             if citing:
                 click.echo("  Được dẫn chiếu bởi: " + "; ".join(describe(d) for d in citing))
@@ -175,7 +217,7 @@ def check_command(
 ) -> None:
     """Ghi nhận một văn bản đã được đối chiếu với bản chính thức (không áp dụng cho văn bản mẫu)."""
     with Session(obj.engine) as session:
-        documents = store.find_by_number(session, number)
+        documents = store.find_by_number(session, number, readable=EVERYTHING)
         if document_id is not None:
             documents = [d for d in documents if d.id == document_id]
         if not documents:

@@ -20,6 +20,7 @@ from knowledge.errors import IngestError
 from knowledge.metadata import extract_metadata
 from knowledge.provenance import FROM_CLI, Provenance, ProvenanceError
 from knowledge.readers import read_bytes
+from knowledge.scopes import EVERYTHING
 from knowledge.settings import KnowledgeSettings
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,9 @@ class Ingester:
                 existing = store.get_document_by_source(session, source)
                 if existing is not None and existing.content_hash == digest:
                     return FileOutcome(shown, "unchanged", "", existing.id, existing.n_passages)
-                twin = store.get_document_by_hash(session, digest)
+                # The same bytes already readable where this one goes; another cell's copy is
+                # not (this cell cannot read it, and must not learn it exists).
+                twin = store.get_document_by_hash(session, digest, readable=provenance.readers())
                 if twin is not None and twin.source != source:
                     return FileOutcome(
                         shown,
@@ -247,7 +250,8 @@ def remove_paths_or_numbers(engine: Engine, target: str) -> list[str]:
     with Session(engine) as session:
         # By path first; the file itself may already be gone from disk.
         doc = store.get_document_by_source(session, str(Path(target).resolve()))
-        docs = [doc] if doc else store.find_by_number(session, target)
+        # The operator at the command line may remove any cell's document.
+        docs = [doc] if doc else store.find_by_number(session, target, readable=EVERYTHING)
         if len(docs) > 1:
             raise IngestError(
                 "ambiguous",

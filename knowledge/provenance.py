@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.models import Scope, Trust
+from knowledge.scopes import Readable
 
 SIDECAR = "_nguon.yaml"
 CLI = "dòng lệnh"
@@ -46,6 +47,15 @@ class Provenance:
     def __post_init__(self) -> None:
         if (self.scope == Scope.SHARED) != (self.scope_id is None):
             raise ValueError("a shared document has no scope id; any other scope needs one")
+
+    def readers(self) -> Readable:
+        """Who reads a document added with this provenance (besides the whole deployment, for
+        shared ones): its cell or its đảng bộ."""
+        if self.scope == Scope.CELL:
+            return Readable(cell_id=self.scope_id)
+        if self.scope == Scope.COMMITTEE:
+            return Readable(committee_id=self.scope_id)
+        return Readable()
 
     def for_folder(self, folder: Path) -> Provenance:
         """This provenance, with what a sidecar in ``folder`` declares."""

@@ -13,12 +13,14 @@ from knowledge.metadata import Metadata
 from knowledge.models import Document, DocumentCitation, Passage, Trust, utcnow
 from knowledge.numbers import canonicalize, years_mentioned
 from knowledge.provenance import FROM_CLI, Provenance
+from knowledge.scopes import Readable
 from knowledge.text import fold
 
 
-def get_document(session: Session, document_id: int) -> Document | None:
-    """A document by id."""
-    return session.get(Document, document_id)
+def get_document(session: Session, document_id: int, *, readable: Readable) -> Document | None:
+    """A document by id, if this reader may read it (None exactly as for an unknown id)."""
+    document = session.get(Document, document_id)
+    return document if document is not None and readable.may_read(document) else None
 
 
 def get_document_by_source(session: Session, source: str) -> Document | None:
@@ -26,20 +28,25 @@ def get_document_by_source(session: Session, source: str) -> Document | None:
     return session.exec(select(Document).where(Document.source == source)).first()
 
 
-def get_document_by_hash(session: Session, content_hash: str) -> Document | None:
-    """A document whose file had exactly these bytes."""
-    return session.exec(select(Document).where(Document.content_hash == content_hash)).first()
+def get_document_by_hash(
+    session: Session, content_hash: str, *, readable: Readable
+) -> Document | None:
+    """A document this reader may read whose file had exactly these bytes."""
+    query = select(Document).where(Document.content_hash == content_hash, readable.clause())
+    return session.exec(query).first()
 
 
 def list_documents(
     session: Session,
     *,
+    readable: Readable,
     doc_type: str | None = None,
     year: int | None = None,
     issuer: str | None = None,
 ) -> list[Document]:
-    """Documents, newest first, filtered by type, year of issue and issuer (folded substring)."""
-    query = select(Document)
+    """Documents this reader may read, newest first, filtered by type, year of issue and issuer
+    (folded substring)."""
+    query = select(Document).where(readable.clause())
     if doc_type:
         query = query.where(Document.doc_type == doc_type)
     if year:
@@ -52,22 +59,23 @@ def list_documents(
     return docs
 
 
-def known_numbers(session: Session) -> set[str]:
-    """Every canonical number of a stored document."""
-    rows = session.exec(select(Document.number).where(col(Document.number).is_not(None))).all()
-    return {r for r in rows if r}
+def known_numbers(session: Session, *, readable: Readable) -> set[str]:
+    """Every canonical number of a stored document this reader may read."""
+    query = select(Document.number).where(col(Document.number).is_not(None), readable.clause())
+    return {r for r in session.exec(query).all() if r}
 
 
-def find_by_number(session: Session, text: str) -> list[Document]:
-    """Documents whose number is written, in any spelling, in ``text``; several if ambiguous.
+def find_by_number(session: Session, text: str, *, readable: Readable) -> list[Document]:
+    """Documents this reader may read whose number is written, in any spelling, in ``text``;
+    several if ambiguous (another cell's documents are not even candidates).
 
     "chỉ thị 05" with both 05-CT/TW and 05-CT/TU stored returns both (candidates, not a guess);
     two documents sharing one number (told apart by date) are both returned, newest first.
     """
-    candidates = canonicalize(text, known_numbers(session))
+    candidates = canonicalize(text, known_numbers(session, readable=readable))
     if not candidates:
         return []
-    query = select(Document).where(col(Document.number).in_(candidates))
+    query = select(Document).where(col(Document.number).in_(candidates), readable.clause())
     docs = list(session.exec(query).all())
     years = years_mentioned(text)
     if years:
@@ -207,12 +215,13 @@ def cited_numbers(session: Session, document_id: int) -> list[str]:
     return sorted(session.exec(query).all())
 
 
-def citing_documents(session: Session, number: str) -> list[Document]:
-    """Documents that mention ``number`` (e.g. which documents implement 21-KL/TW)."""
+def citing_documents(session: Session, number: str, *, readable: Readable) -> list[Document]:
+    """Documents this reader may read that mention ``number`` (e.g. which documents implement
+    21-KL/TW)."""
     query = (
         select(Document)
         .join(DocumentCitation, col(DocumentCitation.document_id) == col(Document.id))
-        .where(DocumentCitation.number == number)
+        .where(DocumentCitation.number == number, readable.clause())
     )
     return list(session.exec(query).all())
 

@@ -10,6 +10,7 @@ from typing import Literal
 from sqlmodel import Session, select
 
 from bot import texts
+from bot.members import readable_of
 from bot.models import as_utc
 from bot.when import VIETNAM
 from index.citation import DocInfo, format_date, section_label
@@ -50,11 +51,13 @@ def doc_info(doc: Document) -> DocInfo:
 def passage_page(
     session: Session,
     *,
+    reader: int,
     passage_id: int | None = None,
     document_id: int | None = None,
     ordinal: int | None = None,
 ) -> PassagePage | None:
-    """A passage by id, or by its document and position; None when it is gone."""
+    """A passage by id, or by its document and position, if ``reader`` (a Telegram user) may
+    read its document; None when it is gone or is not theirs to read (told apart by nobody)."""
     if passage_id is not None:
         passage = session.get(Passage, passage_id)
     else:
@@ -64,7 +67,8 @@ def passage_page(
         passage = session.exec(query).first()
     if passage is None:
         return None
-    document = session.get(Document, passage.document_id)
+    readable = readable_of(session, telegram_user_id=reader)
+    document = store.get_document(session, passage.document_id, readable=readable)
     if document is None:
         return None
     count_query = select(Passage.ordinal).where(Passage.document_id == passage.document_id)
@@ -90,10 +94,12 @@ def render_passage(page: PassagePage) -> str:
     return "\n\n".join(parts)
 
 
-def document_cards(session: Session, *, text: str) -> list[DocumentCard]:
-    """Cards of the documents a number (in any spelling) names; several when ambiguous."""
+def document_cards(session: Session, *, reader: int, text: str) -> list[DocumentCard]:
+    """Cards of the documents a number (in any spelling) names that ``reader`` may read;
+    several when ambiguous."""
+    readable = readable_of(session, telegram_user_id=reader)
     cards = []
-    for doc in store.find_by_number(session, text):
+    for doc in store.find_by_number(session, text, readable=readable):
         assert doc.id is not None
         lines = [f"<b>{html.escape(doc_info(doc).cite_prose())}</b>"]
         lines.append(html.escape(texts.DOC_TITLE.format(title=doc.title)))
@@ -108,7 +114,11 @@ def document_cards(session: Session, *, text: str) -> list[DocumentCard]:
         if cited:
             lines.append("")
             lines.append(html.escape(texts.DOC_CITES.format(numbers=", ".join(cited))))
-        citing = [d for d in store.citing_documents(session, doc.number or "") if d.id != doc.id]
+        citing = [
+            d
+            for d in store.citing_documents(session, doc.number or "", readable=readable)
+            if d.id != doc.id
+        ]
         if citing:
             names = "; ".join(doc_info(d).cite_prose() for d in citing)
             lines.append(html.escape(texts.DOC_CITED_BY.format(documents=names)))
@@ -156,9 +166,10 @@ def parse_filters(args: list[str]) -> tuple[str | None, int | None]:
     return doc_type, year
 
 
-def catalogue(session: Session, *, doc_type: str | None, year: int | None) -> str:
+def catalogue(session: Session, *, reader: int, doc_type: str | None, year: int | None) -> str:
     """HTML list of stored documents grouped by type, newest first within a type."""
-    documents = store.list_documents(session, doc_type=doc_type, year=year)
+    readable = readable_of(session, telegram_user_id=reader)
+    documents = store.list_documents(session, readable=readable, doc_type=doc_type, year=year)
     if not documents:
         return texts.TAILIEU_EMPTY
     order = {t: i for i, t in enumerate(doc_types())}
@@ -176,13 +187,17 @@ def catalogue(session: Session, *, doc_type: str | None, year: int | None) -> st
     return "\n".join(lines)
 
 
-def original_file(session: Session, *, document_id: int) -> tuple[Path, str] | None:
-    """Where the original file of a document is kept, and its name; None if it is gone."""
-    doc = session.get(Document, document_id)
+def original_file(
+    session: Session, *, reader: int, document_id: int
+) -> tuple[Path, str, str] | None:
+    """Where the original file of a document ``reader`` may read is kept, its name and its
+    citation; None if it is gone or not theirs to read."""
+    readable = readable_of(session, telegram_user_id=reader)
+    doc = store.get_document(session, document_id, readable=readable)
     if doc is None:
         return None
     path = Path(doc.source)
-    return (path, doc.file_name) if path.is_file() else None
+    return (path, doc.file_name, doc_info(doc).cite_prose()) if path.is_file() else None
 
 
 def library_state(session: Session) -> Literal["empty", "samples", "documents"]:

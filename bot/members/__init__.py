@@ -11,12 +11,16 @@ each lives in the module of its seam:
 """
 
 from bot.members.cells import (
+    attach_cell,
     create_cell,
+    create_committee,
     find_cell,
+    find_committee,
     get_cell,
     group_of,
     link_group,
     list_cells,
+    list_committees,
 )
 from bot.members.invites import (
     create_invite,
@@ -41,6 +45,7 @@ from bot.members.membership import (
     mark_left,
     member_by_telegram,
     pending_requests,
+    readable_of,
     reject,
 )
 from bot.members.relink import (
@@ -63,10 +68,13 @@ __all__ = [
     "active_member_ids",
     "approve",
     "approvers",
+    "attach_cell",
     "create_cell",
+    "create_committee",
     "create_invite",
     "describe_role",
     "find_cell",
+    "find_committee",
     "find_member",
     "find_members",
     "get_cell",
@@ -76,10 +84,12 @@ __all__ = [
     "import_roster",
     "link_group",
     "list_cells",
+    "list_committees",
     "list_members",
     "mark_left",
     "member_by_telegram",
     "pending_requests",
+    "readable_of",
     "redeem_invite",
     "reject",
     "relink",

@@ -10,6 +10,7 @@ from bot import texts
 from bot.members.membership import MembershipError
 from bot.models import (
     Cell,
+    Committee,
     GroupChat,
 )
 from knowledge.text import fold, nfc
@@ -35,6 +36,48 @@ def create_cell(
     if any(fold(c.name) == fold(name) for c in list_cells(session)):
         raise MembershipError(texts.CELL_EXISTS.format(name=html.escape(name)))
     cell = Cell(name=name, committee=committee, created_by=created_by)
+    session.add(cell)
+    session.flush()
+    return cell
+
+
+def list_committees(session: Session) -> list[tuple[Committee, list[Cell]]]:
+    """Every đảng bộ with its cells, by name."""
+    committees = session.exec(select(Committee).order_by(col(Committee.name))).all()
+    cells = list_cells(session)
+    return [(c, [cell for cell in cells if cell.committee_id == c.id]) for c in committees]
+
+
+def create_committee(session: Session, *, name: str) -> Committee:
+    """A new đảng bộ; names are unique (compared without diacritics)."""
+    name = " ".join(nfc(name).split())
+    if not 3 <= len(name) <= 160:
+        raise MembershipError(texts.COMMITTEE_NAME_INVALID)
+    if any(fold(c.name) == fold(name) for c, _ in list_committees(session)):
+        raise MembershipError(texts.COMMITTEE_EXISTS.format(name=html.escape(name)))
+    committee = Committee(name=name)
+    session.add(committee)
+    session.flush()
+    return committee
+
+
+def find_committee(session: Session, *, text: str) -> Committee | None:
+    """A đảng bộ by id or by (folded) name."""
+    committees = [c for c, _ in list_committees(session)]
+    text = text.strip()
+    if text.isdigit():
+        return next((c for c in committees if c.id == int(text)), None)
+    wanted = fold(text)
+    exact = [c for c in committees if fold(c.name) == wanted]
+    partial = [c for c in committees if wanted in fold(c.name)]
+    return exact[0] if exact else partial[0] if len(partial) == 1 else None
+
+
+def attach_cell(session: Session, *, cell: Cell, committee: Committee | None) -> Cell:
+    """Put a cell under a đảng bộ (or under none): its members then read that đảng bộ's
+    documents instead of another's."""
+    cell.committee_id = committee.id if committee is not None else None
+    cell.committee = committee.name if committee is not None else None
     session.add(cell)
     session.flush()
     return cell

@@ -13,12 +13,14 @@ from bot import texts
 from bot.members.names import normalize_name, valid_name
 from bot.models import (
     SECRETARY_ROLES,
+    Cell,
     Member,
     MemberStatus,
     PartyStatus,
     Role,
 )
 from knowledge.models import utcnow
+from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold
 
 # Deep-link payloads allow 64 characters of A-Z a-z 0-9 _ -; token_urlsafe(18) gives 24.
@@ -87,6 +89,17 @@ def access(session: Session, *, telegram_user_id: int, admins: frozenset[int]) -
     """What this Telegram user may do."""
     member = member_by_telegram(session, telegram_user_id=telegram_user_id)
     return Access(telegram_user_id, member, telegram_user_id in admins)
+
+
+def readable_of(session: Session, *, telegram_user_id: int) -> Readable:
+    """What this Telegram user may read: the shared documents, and while an active member,
+    their cell's and its đảng bộ's. Admins read the shared ones (and their own cell's if they
+    are members): no one reads another cell's minutes by being an admin."""
+    member = member_by_telegram(session, telegram_user_id=telegram_user_id)
+    if member is None or member.status != MemberStatus.ACTIVE:
+        return SHARED
+    cell = session.get(Cell, member.cell_id)
+    return Readable(cell_id=member.cell_id, committee_id=cell.committee_id if cell else None)
 
 
 def member_by_telegram(session: Session, *, telegram_user_id: int) -> Member | None:

@@ -174,9 +174,20 @@ def test_migrating_an_empty_database_gives_exactly_the_models_schema(
 def test_an_existing_deployment_keeps_its_data(new_database: NewDatabase) -> None:
     engine, fresh = new_database(), new_database()
     make_unversioned(engine)
-    with Session(engine) as session:
-        cell = make_cell(session)
-        make_member(session, cell, full_name="Trần Văn Hùng")
+    with engine.begin() as connection:  # the baseline's own columns, not today's models
+        now = {"now": "2026-11-01 08:00:00+00:00"}
+        connection.execute(
+            text("INSERT INTO cell (id, name, created_at) VALUES (1, 'Chi bộ Xe buýt', :now)"),
+            now,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO member (id, cell_id, full_name, folded_name, role, party_status, "
+                "status, in_roster, created_at, updated_at) VALUES (1, 1, 'Trần Văn Hùng', "
+                "'tran van hung', 'member', 'official', 'active', true, :now, :now)"
+            ),
+            now,
+        )
     insert_old_document(engine)
 
     migrate(engine)

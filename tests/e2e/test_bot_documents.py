@@ -59,7 +59,7 @@ async def test_an_uploaded_directive_is_searchable_in_seconds(deployment: Deploy
     assert [p.read_bytes() for p in kept] == [NOTICE.encode()]
 
     lan = tg.create_user("Lan")
-    deployment.member(lan)
+    deployment.member(lan, cell=f"Chi bộ {binh.id}")  # Bình's cell: the upload is theirs
     answer = await deployment.say(lan, "bến xe buýt phải có mấy bình chữa cháy?")
     read = read_answer(answer["text"])
     assert "Thông báo số 300-TB/ĐU" in read.sources[1]
@@ -67,6 +67,13 @@ async def test_an_uploaded_directive_is_searchable_in_seconds(deployment: Deploy
     assert read.sources[1].endswith("(chưa đối chiếu với bản chính thức)")
     assert any("hai bình chữa cháy" in quote for quote, _ in read.quotes)
     assert sent["document"]["file_name"] == "thong-bao-300.txt"
+    # A member of another cell: not a quote, not the number, not the card.
+    hung = tg.create_user("Hùng")
+    deployment.member(hung)
+    elsewhere = await deployment.say(hung, "bến xe buýt phải có mấy bình chữa cháy?")
+    assert "300-TB" not in elsewhere["text"] and "hai bình chữa cháy" not in elsewhere["text"]
+    card_elsewhere = await deployment.say(hung, "/vanban 300-TB/ĐU")
+    assert card_elsewhere["text"].startswith("Trong kho không có văn bản số")
     card = await deployment.say(binh, "/vanban 300-TB/ĐU")
     assert (
         "bởi Bình Nguyễn" in card["text"] and "Chưa đối chiếu với bản chính thức." in card["text"]
@@ -181,14 +188,18 @@ async def test_uploads_are_never_replaced_by_name_nor_reveal_another_cells_file(
     first = await _upload(deployment, binh, "bien-ban.txt", MINUTES.format(n=1).encode())
     second = await _upload(deployment, binh, "bien-ban.txt", MINUTES.format(n=2).encode())
     copied = await _upload(deployment, hoa, "ban-sao-cua-toi.txt", MINUTES.format(n=1).encode())
+    again = await _upload(deployment, binh, "ban-sao.txt", MINUTES.format(n=1).encode())
     long_name = "bien-ban-sinh-hoat-chi-bo-" + "rat-dai-" * 20 + "thang-12.txt"
     long = await _upload(deployment, binh, long_name, MINUTES.format(n=3).encode())
 
     assert first.startswith("✅ Đã nạp") and second.startswith("✅ Đã nạp")  # two documents
     kept = sorted(p.read_text() for p in deployment.services.uploads_dir.rglob("bien-ban.txt"))
     assert kept == [MINUTES.format(n=1), MINUTES.format(n=2)]  # neither replaced the other
-    assert copied.startswith("ℹ️ Không nạp «ban-sao-cua-toi.txt»: nội dung trùng")
-    assert "bien-ban" not in copied and "cell-" not in copied  # nothing of the other cell
+    # The same bytes in another cell: that cell's own copy (it cannot read Bình's), and not a
+    # word of the other cell's file; within Bình's own cell it is a duplicate.
+    assert copied.startswith("✅ Đã nạp"), copied
+    assert "bien-ban" not in copied and "cell-" not in copied
+    assert again.startswith("ℹ️ Không nạp «ban-sao.txt»: nội dung trùng"), again
     assert long.startswith("✅ Đã nạp"), long  # shortened with its extension, still readable
     [stored] = list(deployment.services.uploads_dir.rglob("bien-ban-sinh-hoat-*"))
     assert stored.suffix == ".txt" and len(stored.name) <= 120

@@ -29,6 +29,7 @@ from index.retriever import (
 from index.settings import IndexSettings
 from knowledge import store
 from knowledge.ingest import Ingester
+from knowledge.scopes import SHARED
 from knowledge.settings import KnowledgeSettings
 
 
@@ -126,7 +127,9 @@ def test_ingest_and_remove_update_the_index_incrementally(
     assert report["total"] == before + report["added"]
     assert numbers_of(hash_retriever.search("thông báo 99", 3))[0] == "99-TB/ĐUK"
     with Session(sample_engine) as session:
-        store.remove_document(session, store.find_by_number(session, "99-TB/ĐUK")[0])
+        store.remove_document(
+            session, store.find_by_number(session, "99-TB/ĐUK", readable=SHARED)[0]
+        )
         session.commit()
     report = hash_retriever.sync()
     assert report["added"] == 0 and report["removed"] >= 1

@@ -74,7 +74,7 @@ def test_docs_filters_by_type_and_year(chibo: Chibo, engine: Engine) -> None:
     assert result.stdout.splitlines() == [
         "Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị — Về đẩy mạnh học tập và làm "
         "theo tư tưởng, đạo đức, phong cách Hồ Chí Minh [chi-thi-05-ct-tw-2016.txt, 12 đoạn; "
-        "văn bản mẫu, không phải văn bản chính thức]"
+        "văn bản mẫu, không phải văn bản chính thức; dùng chung]"
     ]
     guides = chibo("docs", "--type", "huong dan")  # typed without diacritics
     assert [line.split(" — ")[0] for line in guides.stdout.splitlines()] == [
@@ -108,7 +108,7 @@ def test_docs_lists_articles_by_their_headline(chibo: Chibo, tmp_path: Path) -> 
 
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        f"Bài viết ngày 12/6/2024 — {headline} [ket-nap.html, 1 đoạn; chưa đối chiếu]"
+        f"Bài viết ngày 12/6/2024 — {headline} [ket-nap.html, 1 đoạn; chưa đối chiếu; dùng chung]"
     ]
 
 

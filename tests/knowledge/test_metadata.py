@@ -12,6 +12,7 @@ from sqlmodel import Session
 from knowledge import store
 from knowledge.metadata import HEADLINE_MAX_CHARS, extract_metadata
 from knowledge.readers import read_bytes
+from knowledge.scopes import SHARED
 from tests.utils.factories import SAMPLE_FILES, document_named, ingest_sample, make_ingester
 
 BTCTW = "Ban Tổ chức Trung ương"
@@ -130,9 +131,9 @@ def test_documents_sharing_a_number_are_told_apart_by_date(engine: Engine) -> No
     ingest_sample(engine, "huong-dan-12-hd-btctw-2018.pdf", "huong-dan-12-hd-btctw-2022.txt")
 
     with Session(engine) as session:
-        by_2018 = store.find_by_number(session, "hướng dẫn 12 năm 2018")
-        by_2022 = store.find_by_number(session, "12-HD/BTCTW năm 2022")
-        both = store.find_by_number(session, "12-HD/BTCTW")
+        by_2018 = store.find_by_number(session, "hướng dẫn 12 năm 2018", readable=SHARED)
+        by_2022 = store.find_by_number(session, "12-HD/BTCTW năm 2022", readable=SHARED)
+        both = store.find_by_number(session, "12-HD/BTCTW", readable=SHARED)
 
     assert [d.file_name for d in by_2018] == ["huong-dan-12-hd-btctw-2018.pdf"]
     assert [d.file_name for d in by_2022] == ["huong-dan-12-hd-btctw-2022.txt"]
@@ -163,8 +164,8 @@ def test_cited_numbers_say_which_documents_implement_which(engine: Engine) -> No
 
     with Session(engine) as session:
         for number, citing in CITED_BY.items():
-            found = {d.file_name for d in store.citing_documents(session, number)}
-            own = {d.file_name for d in store.find_by_number(session, number)}
+            found = {d.file_name for d in store.citing_documents(session, number, readable=SHARED)}
+            own = {d.file_name for d in store.find_by_number(session, number, readable=SHARED)}
             assert citing <= found, number
             assert own and not own & found, number  # a document never cites its own number
 

@@ -16,6 +16,7 @@ from knowledge import store
 from knowledge.errors import IngestError
 from knowledge.ingest import remove_paths_or_numbers
 from knowledge.models import Document, DocumentCitation, Passage
+from knowledge.scopes import SHARED
 from tests.utils.factories import (
     assert_store_consistent,
     copy_sample,
@@ -158,11 +159,11 @@ def test_remove_by_number_takes_passages_and_citations_with_it(
         assert [d.file_name for d in session.exec(select(Document)).all()] == [
             "ke-hoach-48-kh-duk-2021.txt"
         ]
-        assert store.find_by_number(session, "37-QĐ/TW") == []
+        assert store.find_by_number(session, "37-QĐ/TW", readable=SHARED) == []
         # The plan that cites 37-QĐ/TW keeps its citation: it still mentions the number.
-        assert [d.file_name for d in store.citing_documents(session, "37-QĐ/TW")] == [
-            "ke-hoach-48-kh-duk-2021.txt"
-        ]
+        assert [
+            d.file_name for d in store.citing_documents(session, "37-QĐ/TW", readable=SHARED)
+        ] == ["ke-hoach-48-kh-duk-2021.txt"]
         assert_store_consistent(session)
 
 
@@ -226,7 +227,7 @@ def test_list_documents_filters_by_type_year_and_issuer(engine: Engine) -> None:
         )
 
         def names(**filters: Any) -> list[str]:
-            return [d.file_name for d in store.list_documents(session, **filters)]
+            return [d.file_name for d in store.list_documents(session, readable=SHARED, **filters)]
 
         assert names(doc_type="Chỉ thị") == ["chi-thi-05-ct-tw-2016.txt", "chi-thi-10.txt"]
         assert names(year=2016) == ["kl-01.txt", "chi-thi-05-ct-tw-2016.txt"]
@@ -238,10 +239,10 @@ def test_find_by_number_understands_every_spelling(engine: Engine) -> None:
     with Session(engine) as session:
         make_document(session)
         for spelling in ["05-CT/TW", "CT 05", "chỉ thị 05", "chi thi so 05", "05/CT-TW"]:
-            assert [d.number for d in store.find_by_number(session, spelling)] == ["05-CT/TW"], (
-                spelling
-            )
-        assert store.find_by_number(session, "nghị quyết 05") == []
+            assert [d.number for d in store.find_by_number(session, spelling, readable=SHARED)] == [
+                "05-CT/TW"
+            ], spelling
+        assert store.find_by_number(session, "nghị quyết 05", readable=SHARED) == []
 
 
 def test_passages_and_citations_are_looked_up_by_id(engine: Engine) -> None:

@@ -8,6 +8,7 @@ import logging
 import re
 import time
 
+from sqlmodel import Session
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -20,7 +21,7 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot import texts
+from bot import members, texts
 from bot.answers import feedback, library
 from bot.members import Access
 from bot.models import AskedQuestion
@@ -41,6 +42,7 @@ from bot.telegram.handlers.common import (
 from bot.telegram.policy import redirected_to
 from index.answer import Answer, AnswerInconsistent, MorePage, is_small_talk, preview, render_html
 from index.retriever import IndexError_, QueryError
+from knowledge.scopes import Readable
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +171,15 @@ def _answer_and_record(
     svc: Services, question: str, user_id: int, chat_id: int
 ) -> tuple[Answer, AskedQuestion]:
     """The blocking half of answering: retrieval, quoting, and keeping the question."""
-    answer = svc.answers.answer(question)
+    answer = svc.answers.answer(question, readable=readable_for(svc, user_id))
     asked = svc.questions.record(telegram_user_id=user_id, chat_id=chat_id, answer=answer)
     return answer, asked
+
+
+def readable_for(svc: Services, telegram_user_id: int) -> Readable:
+    """What the asker may read (blocking; the answer's retrieval is restricted to it)."""
+    with Session(svc.engine) as session:
+        return members.readable_of(session, telegram_user_id=telegram_user_id)
 
 
 def answer_keyboard(answer: Answer, question_id: int, svc: Services) -> InlineKeyboardMarkup:
@@ -232,7 +240,10 @@ async def open_passage(update: Update, context: Context) -> None:
         return
     query = update.callback_query
     assert query is not None
-    page = await in_session(context, lambda s: library.passage_page(s, passage_id=ids[0]))
+    reader = query.from_user.id
+    page = await in_session(
+        context, lambda s: library.passage_page(s, reader=reader, passage_id=ids[0])
+    )
     if page is None:
         await query.answer(texts.PASSAGE_GONE, show_alert=True)
         return
@@ -248,8 +259,10 @@ async def turn_page(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     document_id, ordinal = ids
+    reader = query.from_user.id
     page = await in_session(
-        context, lambda s: library.passage_page(s, document_id=document_id, ordinal=ordinal)
+        context,
+        lambda s: library.passage_page(s, reader=reader, document_id=document_id, ordinal=ordinal),
     )
     if page is None:
         await query.answer(texts.PASSAGE_GONE, show_alert=True)
@@ -307,7 +320,11 @@ async def more_results(update: Update, context: Context) -> None:
         await stale_button(update, context)
         return
     try:
-        page = await asyncio.to_thread(svc.answers.more, asked.text, offset)
+        readable = await in_session(
+            context,
+            lambda s: members.readable_of(s, telegram_user_id=query.from_user.id),
+        )
+        page = await asyncio.to_thread(svc.answers.more, asked.text, offset, readable=readable)
     except (QueryError, IndexError_):
         await query.answer(texts.NOT_READY, show_alert=True)
         return
@@ -460,7 +477,12 @@ async def inline_search(update: Update, context: Context) -> None:
         return
     svc = services(context)
     try:
-        _result, hits = await asyncio.to_thread(svc.answers.relevant_hits, question, INLINE_RESULTS)
+        readable = await in_session(
+            context, lambda s: members.readable_of(s, telegram_user_id=inline.from_user.id)
+        )
+        _result, hits = await asyncio.to_thread(
+            svc.answers.relevant_hits, question, INLINE_RESULTS, readable=readable
+        )
     except (QueryError, IndexError_):
         hits = []
     results = []

@@ -241,7 +241,11 @@ async def receive_readings(update: Update, context: Context) -> int:
     if fold(text) in mt.SKIP_WORDS or fold(text) in mt.DONE_WORDS:
         return await _preview(update, context, draft)  # files sent at this step stay
     wanted = [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()][:10]
-    looked_up = await in_session(context, lambda s: [_reading(s, number=n) for n in wanted])
+    assert update.effective_user is not None
+    reader = update.effective_user.id
+    looked_up = await in_session(
+        context, lambda s: [_reading(s, reader=reader, number=n) for n in wanted]
+    )
     found = [reading for reading in looked_up if reading is not None]
     missing = [n for n, reading in zip(wanted, looked_up, strict=True) if reading is None]
     if missing:
@@ -277,9 +281,11 @@ async def receive_reading_file(update: Update, context: Context) -> int:
     return READINGS
 
 
-def _reading(session: Session, *, number: str) -> Reading | None:
-    """The stored document a number names (the newest when several share it)."""
-    documents_found = store.find_by_number(session, number)
+def _reading(session: Session, *, reader: int, number: str) -> Reading | None:
+    """The stored document a number names that the secretary may read (the newest when
+    several share it): a reading list never names another cell's document."""
+    readable = members.readable_of(session, telegram_user_id=reader)
+    documents_found = store.find_by_number(session, number, readable=readable)
     if not documents_found:
         return None
     document = max(documents_found, key=lambda d: (d.issued_on is not None, d.issued_on))

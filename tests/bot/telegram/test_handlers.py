@@ -217,7 +217,7 @@ async def test_an_inconsistent_answer_is_never_sent(
         (QuotedSentence("Một câu.", 1, 1), QuotedSentence("Câu khác.", 2, 2)),
         (Source(1, "Chỉ thị số 05-CT/TW", 1, (1,)),),
     )
-    monkeypatch.setattr(services.answers, "answer", lambda question: broken)
+    monkeypatch.setattr(services.answers, "answer", lambda question, readable: broken)
 
     await feed(app, message_update(LAN, "câu hỏi"))
 

@@ -4,6 +4,7 @@ forged with the ids of another cell's rows, changes nothing and shows nothing of
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,8 +25,10 @@ from bot.models import (
     NoticeDelivery,
     Role,
 )
+from bot.services import Services
 from bot.telegram.callbacks import Action, pack
-from knowledge.models import Passage, utcnow
+from knowledge.models import Passage, Scope, utcnow
+from knowledge.provenance import Provenance
 from tests.bot.support import RecordingRequest, callback_update, feed, user
 from tests.utils.cell_factories import make_cell, make_meeting, make_member, make_notice
 
@@ -33,11 +36,22 @@ LAN = user(500_001, "Lan")
 SECRETARY = user(600_001, "Bình")
 OUTSIDER = user(700_001, "Hoa")  # the secretary of another cell
 STRANGER = user(999_001, "Khách")  # nobody's member
-PRIVATE_WORDS = ("Lan", "Bình", "kỷ luật", "Xe buýt")
+PRIVATE_WORDS = ("Lan", "Bình", "kỷ luật", "Xe buýt", "tự kiểm điểm", "12-NQ/CB")
+MINUTES = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
+*
+Số 12-NQ/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 25 tháng 11 năm 2026
+
+NGHỊ QUYẾT
+hội nghị chi bộ tháng 11 năm 2026
+
+Giao đồng chí Trần Văn Hải hoàn thiện bản tự kiểm điểm của đảng viên dự bị.
+"""
 
 
 @pytest.fixture
-def rows(session: Session) -> dict[str, int]:
+def rows(session: Session, services: Services, tmp_path: Path) -> dict[str, int]:
     """Cell A's rows a button can name."""
     cell = make_cell(session)
     lan = make_member(session, cell, full_name="Nguyễn Thị Lan", telegram_user_id=LAN["id"])
@@ -61,7 +75,12 @@ def rows(session: Session) -> dict[str, int]:
     session.add(verdict)
     notice = make_notice(session, cell, body="Họp chi bộ Xe buýt")
     meeting = make_meeting(session, cell, starts_at=utcnow() + timedelta(days=2))
-    passage = session.exec(select(Passage)).first()
+    minutes = tmp_path / "nghi-quyet-thang-11.txt"  # cell A's own: read by its members only
+    minutes.write_text(MINUTES, encoding="utf-8")
+    added = services.ingester.ingest_file(
+        minutes, provenance=Provenance(scope=Scope.CELL, scope_id=cell.id)
+    )
+    passage = session.exec(select(Passage).where(Passage.document_id == added.document_id)).first()
     session.commit()
     delivery = session.exec(
         select(NoticeDelivery).where(NoticeDelivery.member_id == lan.id)
@@ -78,9 +97,9 @@ def rows(session: Session) -> dict[str, int]:
 def _forged(ids: dict[str, int]) -> dict[Action, tuple[dict[str, Any], str]]:
     """Each action's button, pressed by someone it is not for, with cell A's ids."""
     return {
-        Action.PASSAGE: (STRANGER, pack(Action.PASSAGE, ids["passage"])),
-        Action.PAGE: (STRANGER, pack(Action.PAGE, ids["document"], 1)),
-        Action.ORIGINAL: (STRANGER, pack(Action.ORIGINAL, ids["document"])),
+        Action.PASSAGE: (OUTSIDER, pack(Action.PASSAGE, ids["passage"])),
+        Action.PAGE: (OUTSIDER, pack(Action.PAGE, ids["document"], 0)),
+        Action.ORIGINAL: (OUTSIDER, pack(Action.ORIGINAL, ids["document"])),
         Action.MORE: (OUTSIDER, pack(Action.MORE, ids["question"], 3)),
         Action.FEEDBACK: (OUTSIDER, pack(Action.FEEDBACK, ids["question"], 0)),
         Action.REVIEWED: (OUTSIDER, pack(Action.REVIEWED, ids["feedback"])),
