@@ -185,6 +185,19 @@ DOC_TRUST_SAMPLE = (
 )
 DOC_TRUST_UNCHECKED = "Chưa đối chiếu với bản chính thức."
 DOC_TRUST_CHECKED = "✅ Đã đối chiếu với bản chính thức: {who}, ngày {date}."
+BTN_DOC_CHECK = "✅ Đã đối chiếu"
+BTN_DOC_REMOVE = "🗑 Gỡ khỏi kho"
+BTN_DOC_REMOVE_CONFIRM = "🗑 Gỡ hẳn"
+BTN_DOC_KEEP = "Giữ lại"
+DOC_CHECKED = "Đã ghi: {label} đã được {who} đối chiếu với bản chính thức."
+DOC_SAMPLE_CANNOT_CHECK = (
+    "Đây là văn bản mẫu do nhóm phát triển viết để minh hoạ, không phải văn bản chính thức; "
+    "không thể ghi là đã đối chiếu. Xin nạp bản chính thức."
+)
+DOC_REMOVE_ASK = "Gỡ {label} khỏi kho? Đảng viên sẽ không tra cứu được văn bản này nữa."
+DOC_REMOVED = "Đã gỡ {label} khỏi kho."
+DOC_KEPT = "Đã giữ lại văn bản."
+DOC_NOT_YOURS = "Văn bản này không có trong kho, hoặc đồng chí không có quyền quản lý nó."
 DOC_OUTLINE = "<b>Dàn ý:</b>"
 DOC_CITES = "Dẫn chiếu: {numbers}"
 DOC_CITED_BY = "Được dẫn chiếu bởi: {documents}"

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sqlalchemy import select as sa_select
@@ -27,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from index.citation import DocInfo, section_label
-from index.dense import DenseIndex
+from index.dense import DenseIndex, Selector
 from index.diacritics import DiacriticRestorer, missing_diacritics_ratio
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
@@ -40,7 +39,7 @@ from knowledge.text import fold, nfc
 log = logging.getLogger(__name__)
 
 # Readers whose searchable passages are kept ready (one per cell, đảng bộ and shared).
-VISIBLE_CACHE = 64
+VISIBLE_CACHE = 256
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -174,7 +173,7 @@ class _State:
             d for d, info in self.docs.items() if readable.allows(info.scope, info.scope_id)
         )
         if len(docs) == len(self.docs):
-            found = _Visible(None, None, None, None)
+            found = _Visible(None, None, None)
         else:
             if self._arrays is None:
                 pids = np.fromiter(self.passage_doc.keys(), dtype=np.int64)
@@ -182,12 +181,7 @@ class _State:
                 self._arrays = (pids, owners)
             pids, owners = self._arrays
             allowed = pids[np.isin(owners, np.fromiter(docs, dtype=np.int64, count=len(docs)))]
-            found = _Visible(
-                docs,
-                allowed,
-                self.dense.selector(allowed),
-                np.isin(self.lexical.ids, allowed),
-            )
+            found = _Visible(docs, self.dense.selector(allowed), np.isin(self.lexical.ids, allowed))
         self._visible[readable] = found
         while len(self._visible) > VISIBLE_CACHE:
             self._visible.popitem(last=False)
@@ -199,8 +193,7 @@ class _Visible:
     """What one reader may search; all None when that is everything."""
 
     docs: frozenset[int] | None
-    passages: np.ndarray | None
-    selector: Any
+    selector: Selector | None
     mask: np.ndarray | None
 
     def allows(self, doc_id: int) -> bool:

@@ -45,6 +45,7 @@ from knowledge.db import create_tables, make_engine  # noqa: E402
 from knowledge.ingest import Ingester  # noqa: E402
 from knowledge.metadata import Metadata  # noqa: E402
 from knowledge.models import Passage  # noqa: E402
+from knowledge.scopes import EVERYTHING, Readable  # noqa: E402
 
 QUESTIONS = [
     "chi thi 05 noi ve gi",
@@ -130,11 +131,60 @@ def synthetic_store(url: str, base_rows: list[tuple[str, list[str], str]], n: in
     return engine
 
 
+def percentiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def scoped_latency(engine, retriever: Retriever, cells: int, queries: int, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """p50/p95 with each member's scope filter beside the unfiltered search, same index, same
+    run: a fifth of the documents become private to ``cells`` cells (minutes, resolutions)."""
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE document SET scope = 'cell', scope_id = (id % :cells) + 1 WHERE id % 5 = 0"
+            ),
+            {"cells": cells},
+        )
+    retriever.refresh_documents()
+    readers = {
+        "unfiltered": [EVERYTHING],
+        "one cell's member": [Readable(cell_id=7)],
+        f"members of {cells} cells in turn": [Readable(cell_id=c + 1) for c in range(cells)],
+    }
+    rows = []
+    for name, scopes in readers.items():
+        times = []
+        for n in range(queries):
+            q = QUESTIONS[n % len(QUESTIONS)] + ("" if n < len(QUESTIONS) else f" {n}")
+            t0 = time.perf_counter()
+            retriever.search(q, 5, readable=scopes[n % len(scopes)])
+            times.append((time.perf_counter() - t0) * 1000)
+        rows.append((name, *percentiles(times)))
+    base = rows[0][2]
+    print(f"\n### Scope filters ({kind}; private documents of {cells} cells mixed in)\n")
+    print("| reader | p50 ms | p95 ms | p95 / unfiltered |")
+    print("|---|---|---|---|")
+    for name, p50, p95 in rows:
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {p95 / base:.2f} |", flush=True)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE document SET scope = 'shared', scope_id = NULL"))
+    retriever.refresh_documents()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--throughput", type=int, default=1500, help="passages for the ratio")
+    parser.add_argument(
+        "--cells",
+        type=int,
+        default=100,
+        help="cells whose private documents are mixed into the largest store (0: skip)",
+    )
     args = parser.parse_args()
     settings = load_settings(REPO / "config.yaml")
     s = settings.index
@@ -150,7 +200,7 @@ def main() -> None:
     create_tables(sample)
     Ingester(sample, settings.knowledge).ingest_paths([REPO / "corpus" / "sample"])
     with Session(sample) as session:
-        docs = {d.id: d for d in store.list_documents(session)}
+        docs = {d.id: d for d in store.list_documents(session, readable=EVERYTHING)}
         rows = []
         for doc_id, doc in docs.items():
             for p in store.passages_of(session, doc_id):
@@ -169,7 +219,7 @@ def main() -> None:
             from sqlmodel import select
 
             all_rows = session.exec(select(Passage)).all()
-            infos = {d.id: d for d in store.list_documents(session)}
+            infos = {d.id: d for d in store.list_documents(session, readable=EVERYTHING)}
         from index.citation import DocInfo
 
         vectors = {}
@@ -213,6 +263,8 @@ def main() -> None:
                 f"| {size:,} | {kind} | {statistics.median(times):.1f} | {p95:.1f} | {build:.1f} |",
                 flush=True,
             )
+            if size == max(args.sizes) and args.cells:
+                scoped_latency(engine, retriever, args.cells, args.queries, kind)
             if size == max(args.sizes) and kind == "flat":
                 loaded_stats = (engine, index_dir, retriever.stats())
             del retriever
@@ -243,7 +295,7 @@ def main() -> None:
         from sqlmodel import select
 
         passages = session.exec(select(Passage)).all()
-        infos = {d.id: d for d in store.list_documents(session)}
+        infos = {d.id: d for d in store.list_documents(session, readable=EVERYTHING)}
     from index.citation import DocInfo
 
     texts = []

@@ -9,14 +9,14 @@ from typing import Literal
 
 from sqlmodel import Session, select
 
-from bot import texts
+from bot import members, texts
 from bot.members import readable_of
-from bot.models import as_utc
+from bot.models import MemberStatus, as_utc
 from bot.when import VIETNAM
 from index.citation import DocInfo, format_date, section_label
 from knowledge import store
 from knowledge.metadata import doc_types
-from knowledge.models import Document, Passage, Trust
+from knowledge.models import Document, Passage, Scope, Trust
 from knowledge.text import fold
 
 OUTLINE_LINES = 30
@@ -41,6 +41,8 @@ class DocumentCard:
 
     document_id: int
     html: str
+    manageable: bool = False  # the reader may mark it checked or remove it
+    checkable: bool = False  # not a sample, not yet checked
 
 
 def doc_info(doc: Document) -> DocInfo:
@@ -94,7 +96,9 @@ def render_passage(page: PassagePage) -> str:
     return "\n\n".join(parts)
 
 
-def document_cards(session: Session, *, reader: int, text: str) -> list[DocumentCard]:
+def document_cards(
+    session: Session, *, reader: int, text: str, admins: frozenset[int] = frozenset()
+) -> list[DocumentCard]:
     """Cards of the documents a number (in any spelling) names that ``reader`` may read;
     several when ambiguous."""
     readable = readable_of(session, telegram_user_id=reader)
@@ -122,7 +126,9 @@ def document_cards(session: Session, *, reader: int, text: str) -> list[Document
         if citing:
             names = "; ".join(doc_info(d).cite_prose() for d in citing)
             lines.append(html.escape(texts.DOC_CITED_BY.format(documents=names)))
-        cards.append(DocumentCard(doc.id, "\n".join(lines)))
+        manageable = manages(session, reader=reader, admins=admins, document=doc)
+        checkable = manageable and doc.trust == Trust.UNCHECKED
+        cards.append(DocumentCard(doc.id, "\n".join(lines), manageable, checkable))
     return cards
 
 
@@ -206,3 +212,56 @@ def library_state(session: Session) -> Literal["empty", "samples", "documents"]:
     if not kinds:
         return "empty"
     return "samples" if kinds == {Trust.SAMPLE} else "documents"
+
+
+# ----------------------------------------------------------------------------- managing
+
+
+def manages(session: Session, *, reader: int, admins: frozenset[int], document: Document) -> bool:
+    """Whether this Telegram user may check or remove ``document``: a deployment admin for
+    shared and đảng bộ documents, a secretary (bí thư, phó bí thư) for their own cell's."""
+    if document.scope == Scope.CELL:
+        member = members.member_by_telegram(session, telegram_user_id=reader)
+        return (
+            member is not None
+            and member.status == MemberStatus.ACTIVE
+            and member.is_secretary
+            and member.cell_id == document.scope_id
+        )
+    return reader in admins
+
+
+def managed_document(
+    session: Session, *, reader: int, admins: frozenset[int], document_id: int
+) -> Document | None:
+    """The document, if this user may manage it (None exactly as for an unknown id)."""
+    document = session.get(Document, document_id)
+    if document is None or not manages(session, reader=reader, admins=admins, document=document):
+        return None
+    return document
+
+
+def check_as(
+    session: Session, *, reader: int, admins: frozenset[int], document_id: int, by: str
+) -> Document | None:
+    """Record that ``by`` compared the document with its official text; None if it is not
+    theirs to manage. A sample stays a sample (the caller tells them)."""
+    document = managed_document(session, reader=reader, admins=admins, document_id=document_id)
+    if document is None:
+        return None
+    store.mark_checked(session, document_id=document_id, by=by)
+    session.commit()
+    return document
+
+
+def remove_as(
+    session: Session, *, reader: int, admins: frozenset[int], document_id: int
+) -> str | None:
+    """Remove the document (passages, citations) if this user may; its citation, else None."""
+    document = managed_document(session, reader=reader, admins=admins, document_id=document_id)
+    if document is None:
+        return None
+    label = doc_info(document).cite_prose()
+    store.remove_document(session, document)
+    session.commit()
+    return label

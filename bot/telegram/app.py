@@ -148,6 +148,8 @@ def _add_handlers(app: App) -> None:
         (Action.FEEDBACK, anywhere, asking.rate_answer),  # answered by an alert to the presser
         (Action.REVIEWED, personal, asking.mark_reviewed),
         (Action.ORIGINAL, cell_group, documents.send_original),
+        (Action.DOC_CHECK, personal, documents.check_document),
+        (Action.DOC_REMOVE, personal, documents.remove_document),
         (Action.APPROVE, personal, joining.decide_request),
         (Action.REJECT, personal, joining.decide_request),
         (Action.REVOKE, personal, joining.revoke),

@@ -23,6 +23,8 @@ class Action(StrEnum):
     FEEDBACK = "f"  # 👍 / 👎
     REVIEWED = "r"  # a secretary marks a 👎 as seen
     ORIGINAL = "o"  # send the original file
+    DOC_CHECK = "dc"  # a secretary or admin: compared with the official text
+    DOC_REMOVE = "dr"  # …: remove from the library (asks first)
     # joining
     APPROVE = "a"
     REJECT = "x"

@@ -239,3 +239,14 @@ def test_the_operator_groups_cells_and_files_documents_under_them(
         readable = members.readable_of(session, telegram_user_id=1)  # nobody: shared only
         assert library.document_cards(session, reader=1, text="12-NQ/CB") == []
     assert readable == SHARED
+
+
+def test_the_hnsw_index_keeps_the_same_scopes(world: World, tmp_path: Path) -> None:
+    settings = IndexSettings().model_copy(update={"faiss": "hnsw"})
+    retriever = Retriever(world.engine, HashEmbedder(), settings, tmp_path / "hnsw")
+    retriever.sync()
+    for k in (1, 5, 50):
+        hung = retriever.search(SECRET, k, readable=world.readable(HUNG))
+        assert world.minutes_id not in {h.document.id for h in hung.hits}
+    lan = retriever.search(SECRET, 3, readable=world.readable(LAN))
+    assert lan.hits[0].document.id == world.minutes_id

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import members, texts
@@ -33,7 +33,7 @@ from bot.telegram.handlers.common import (
 )
 from bot.telegram.policy import target_chat
 from knowledge.ingest import FileOutcome
-from knowledge.models import Document, Scope
+from knowledge.models import Document, Scope, Trust
 from knowledge.provenance import Provenance
 from knowledge.readers import format_of
 
@@ -57,9 +57,9 @@ async def document_card(update: Update, context: Context) -> None:
     if not number:
         await reply(update, context, texts.VANBAN_USAGE)
         return
-    reader = access.telegram_user_id
+    reader, admins = access.telegram_user_id, services(context).admins
     cards = await in_session(
-        context, lambda s: library.document_cards(s, reader=reader, text=number)
+        context, lambda s: library.document_cards(s, reader=reader, text=number, admins=admins)
     )
     if not cards:
         await reply(update, context, texts.VANBAN_NOT_FOUND.format(number=html.escape(number)))
@@ -69,19 +69,132 @@ async def document_card(update: Update, context: Context) -> None:
             update, context, texts.VANBAN_MANY.format(number=html.escape(number), n=len(cards))
         )
     for card in cards:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    texts.BTN_READ, callback_data=pack(Action.PAGE, card.document_id, 0)
+                ),
+                InlineKeyboardButton(
+                    texts.BTN_FILE, callback_data=pack(Action.ORIGINAL, card.document_id)
+                ),
+            ]
+        ]
+        if card.manageable:  # a secretary for their cell's, an admin for shared ones
+            manage = [
+                InlineKeyboardButton(
+                    texts.BTN_DOC_REMOVE, callback_data=pack(Action.DOC_REMOVE, card.document_id, 0)
+                )
+            ]
+            if card.checkable:
+                manage.insert(
+                    0,
+                    InlineKeyboardButton(
+                        texts.BTN_DOC_CHECK, callback_data=pack(Action.DOC_CHECK, card.document_id)
+                    ),
+                )
+            rows.append(manage)
+        await deliver(update, context, card.html, InlineKeyboardMarkup(rows))
+
+
+async def check_document(update: Update, context: Context) -> None:
+    """✅ Đã đối chiếu: the presser compared the document with its official text."""
+    query = update.callback_query
+    assert query is not None
+    unpacked = unpack(query.data)
+    ids = int_args(unpacked[1], 1) if unpacked else None
+    if ids is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    svc = services(context)
+    reader = query.from_user.id
+
+    def check(session: Session) -> tuple[str, bool, str] | None:
+        access = members.access(session, telegram_user_id=reader, admins=svc.admins)
+        name = access.member.full_name if access.member else query.from_user.full_name
+        document = library.check_as(
+            session, reader=reader, admins=svc.admins, document_id=ids[0], by=name
+        )
+        if document is None:
+            return None
+        return library.doc_info(document).cite_prose(), document.trust == Trust.SAMPLE, name
+
+    done = await in_session(context, check)
+    if done is None:  # another cell's, or gone: told apart by nobody
+        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        return
+    label, sample, name = done
+    if sample:
+        await query.answer(texts.DOC_SAMPLE_CANNOT_CHECK, show_alert=True)
+        return
+    await asyncio.to_thread(svc.retriever.refresh_documents)
+    await query.answer()
+    text = texts.DOC_CHECKED.format(label=html.escape(label), who=html.escape(name))
+    await deliver(update, context, text)
+
+
+async def remove_document(update: Update, context: Context) -> None:
+    """🗑: asks first (naming the document), then removes it from the library."""
+    query = update.callback_query
+    assert query is not None
+    unpacked = unpack(query.data)
+    ids = int_args(unpacked[1], 2) if unpacked else None
+    if ids is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    document_id, step = ids
+    svc = services(context)
+    reader = query.from_user.id
+    if step == 0:  # ask, naming it
+        found = await in_session(
+            context,
+            lambda s: library.managed_document(
+                s, reader=reader, admins=svc.admins, document_id=document_id
+            ),
+        )
+        if found is None:
+            await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+            return
+        await query.answer()
+        named = html.escape(library.doc_info(found).cite_prose())
         markup = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        texts.BTN_READ, callback_data=pack(Action.PAGE, card.document_id, 0)
+                        texts.BTN_DOC_REMOVE_CONFIRM,
+                        callback_data=pack(Action.DOC_REMOVE, document_id, 1),
                     ),
                     InlineKeyboardButton(
-                        texts.BTN_FILE, callback_data=pack(Action.ORIGINAL, card.document_id)
+                        texts.BTN_DOC_KEEP, callback_data=pack(Action.DOC_REMOVE, document_id, 2)
                     ),
                 ]
             ]
         )
-        await deliver(update, context, card.html, markup)
+        await deliver(update, context, texts.DOC_REMOVE_ASK.format(label=named), markup)
+        return
+    if step == 2:
+        await query.answer(texts.DOC_KEPT)
+        await _edit_query(query, texts.DOC_KEPT)
+        return
+    removed = await in_session(
+        context,
+        lambda s: library.remove_as(s, reader=reader, admins=svc.admins, document_id=document_id),
+    )
+    if removed is None:
+        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        return
+    await asyncio.to_thread(svc.retriever.sync)
+    await query.answer()
+    await _edit_query(query, texts.DOC_REMOVED.format(label=html.escape(removed)))
+
+
+async def _edit_query(query: CallbackQuery, text: str) -> None:
+    """Replace the question under the buttons with its outcome."""
+    message = query.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text)
+        except BadRequest as exc:
+            log.info("could not edit the question: %s", exc)
 
 
 async def catalogue(update: Update, context: Context) -> None:

@@ -27,7 +27,7 @@ from bot.models import (
 )
 from bot.services import Services
 from bot.telegram.callbacks import Action, pack
-from knowledge.models import Passage, Scope, utcnow
+from knowledge.models import Document, Passage, Scope, utcnow
 from knowledge.provenance import Provenance
 from tests.bot.support import RecordingRequest, callback_update, feed, user
 from tests.utils.cell_factories import make_cell, make_meeting, make_member, make_notice
@@ -100,6 +100,8 @@ def _forged(ids: dict[str, int]) -> dict[Action, tuple[dict[str, Any], str]]:
         Action.PASSAGE: (OUTSIDER, pack(Action.PASSAGE, ids["passage"])),
         Action.PAGE: (OUTSIDER, pack(Action.PAGE, ids["document"], 0)),
         Action.ORIGINAL: (OUTSIDER, pack(Action.ORIGINAL, ids["document"])),
+        Action.DOC_CHECK: (OUTSIDER, pack(Action.DOC_CHECK, ids["document"])),
+        Action.DOC_REMOVE: (OUTSIDER, pack(Action.DOC_REMOVE, ids["document"], 1)),
         Action.MORE: (OUTSIDER, pack(Action.MORE, ids["question"], 3)),
         Action.FEEDBACK: (OUTSIDER, pack(Action.FEEDBACK, ids["question"], 0)),
         Action.REVIEWED: (OUTSIDER, pack(Action.REVIEWED, ids["feedback"])),
@@ -133,6 +135,7 @@ def _state(session: Session) -> tuple[Any, ...]:
         [(f.helpful, f.reviewed_at) for f in session.exec(select(Feedback)).all()],
         [MeetingState(m.state) for m in session.exec(select(Meeting)).all()],
         count(MeetingRsvp),
+        sorted((d.id, d.trust) for d in session.exec(select(Document)).all()),
     )
 
 
