@@ -80,16 +80,18 @@ class DenseIndex:
             self._hidden |= {int(i) for i in wanted}
 
     def selector(self, allowed: np.ndarray) -> Selector:
-        """A selector of these passage ids for :meth:`search` (build once per reader, reuse).
+        """A selector of these passage ids for :meth:`search` (build once per reader, reuse)."""
+        return self.selector_of(np.isin(self.positions(), np.asarray(allowed, dtype=np.int64)))
+
+    def selector_of(self, keep: np.ndarray) -> Selector:
+        """A selector of the positions where ``keep`` (one flag per :meth:`positions`) is set.
 
         A bitmap over the index's own positions: testing a bit costs nothing beside the scan,
         where a set of passage ids behind the id map tripled the search time at 100k."""
-        positions = self._positions()
-        keep = np.isin(positions, np.asarray(allowed, dtype=np.int64))
-        bits = np.packbits(keep, bitorder="little")
+        bits = np.packbits(np.asarray(keep, dtype=bool), bitorder="little")
         return Selector(faiss.IDSelectorBitmap(len(keep), faiss.swig_ptr(bits)), bits)
 
-    def _positions(self) -> np.ndarray:
+    def positions(self) -> np.ndarray:
         """Passage id at each position of the inner index (kept until the index changes)."""
         cached = self._position_cache
         if cached is None or len(cached) != self._index.ntotal:
@@ -122,7 +124,7 @@ class DenseIndex:
                 params = faiss.SearchParameters(sel=selector.faiss)  # type: ignore[call-arg]
             # The inner index, by position: the bitmap is over positions, not passage ids.
             scores, places = self._index.index.search(query, wanted, params=params)
-            positions = self._positions()
+            positions = self.positions()
             ids = np.where(places >= 0, positions[np.maximum(places, 0)], -1)
         out = [
             (int(i), float(s))

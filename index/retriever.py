@@ -153,7 +153,7 @@ class _State:
     _visible: OrderedDict[Readable, _Visible] = field(
         init=False, default_factory=OrderedDict, repr=False, compare=False
     )
-    _arrays: tuple[np.ndarray, np.ndarray] | None = field(
+    _owner_arrays: tuple[dict[int, int], np.ndarray, np.ndarray] | None = field(
         init=False, default=None, repr=False, compare=False
     )
 
@@ -161,6 +161,31 @@ class _State:
         for doc in self.docs.values():
             if doc.number:
                 self.numbers.setdefault(doc.number, []).append(doc.id)
+
+    def _owners(self) -> tuple[dict[int, int], np.ndarray, np.ndarray]:
+        """Documents numbered 0…n-1, and the number of the document of each dense position
+        and of each lexical row (n where the passage has no document here); built once."""
+        if self._owner_arrays is None:
+            order = {doc_id: n for n, doc_id in enumerate(sorted(self.docs))}
+            missing = len(order)
+            pids = np.fromiter(self.passage_doc.keys(), dtype=np.int64)
+            owner = np.fromiter(
+                (order.get(d, missing) for d in self.passage_doc.values()), dtype=np.int64
+            )
+            sort = np.argsort(pids)
+            pids, owner = pids[sort], owner[sort]
+
+            def owners_of(ids: np.ndarray) -> np.ndarray:
+                at = np.clip(np.searchsorted(pids, ids), 0, max(len(pids) - 1, 0))
+                found = (pids[at] == ids) if len(pids) else np.zeros(len(ids), dtype=bool)
+                return np.where(found, owner[at] if len(pids) else missing, missing)
+
+            self._owner_arrays = (
+                order,
+                owners_of(self.dense.positions()),
+                owners_of(np.asarray(self.lexical.ids, dtype=np.int64)),
+            )
+        return self._owner_arrays
 
     def visible(self, readable: Readable) -> _Visible:
         """The documents and passages ``readable`` may search, with the dense selector and the
@@ -175,13 +200,12 @@ class _State:
         if len(docs) == len(self.docs):
             found = _Visible(None, None, None)
         else:
-            if self._arrays is None:
-                pids = np.fromiter(self.passage_doc.keys(), dtype=np.int64)
-                owners = np.fromiter(self.passage_doc.values(), dtype=np.int64)
-                self._arrays = (pids, owners)
-            pids, owners = self._arrays
-            allowed = pids[np.isin(owners, np.fromiter(docs, dtype=np.int64, count=len(docs)))]
-            found = _Visible(docs, self.dense.selector(allowed), np.isin(self.lexical.ids, allowed))
+            order, dense_owner, lexical_owner = self._owners()
+            # One flag per document (the last slot, False, for passages of no known document);
+            # the dense and lexical masks are gathers through each row's document.
+            flags = np.zeros(len(order) + 1, dtype=bool)
+            flags[[order[d] for d in docs if d in order]] = True
+            found = _Visible(docs, self.dense.selector_of(flags[dense_owner]), flags[lexical_owner])
         self._visible[readable] = found
         while len(self._visible) > VISIBLE_CACHE:
             self._visible.popitem(last=False)
