@@ -245,14 +245,20 @@ def _path_root(doc_type: str, number: str | None, title: str) -> str:
 
 
 def remove_paths_or_numbers(engine: Engine, target: str) -> list[str]:
-    """Remove the document(s) stored from a path or carrying a number; return what was removed."""
+    """Remove the document(s) stored from a file, from every file under a folder, or carrying a
+    number; return what was removed."""
     removed: list[str] = []
     with Session(engine) as session:
         # By path first; the file itself may already be gone from disk.
-        doc = store.get_document_by_source(session, str(Path(target).resolve()))
-        # The operator at the command line may remove any cell's document.
-        docs = [doc] if doc else store.find_by_number(session, target, readable=EVERYTHING)
-        if len(docs) > 1:
+        path = Path(target).resolve()
+        doc = store.get_document_by_source(session, str(path))
+        if doc is not None:
+            docs = [doc]
+        elif Path(target).is_dir():  # everything ingested from under it (e.g. corpus/sample)
+            docs = store.documents_under(session, str(path))
+        else:  # the operator at the command line may remove any cell's document
+            docs = store.find_by_number(session, target, readable=EVERYTHING)
+        if len(docs) > 1 and not Path(target).is_dir():
             raise IngestError(
                 "ambiguous",
                 "số hiệu khớp nhiều văn bản: "

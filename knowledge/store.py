@@ -28,6 +28,13 @@ def get_document_by_source(session: Session, source: str) -> Document | None:
     return session.exec(select(Document).where(Document.source == source)).first()
 
 
+def documents_under(session: Session, folder: str) -> list[Document]:
+    """Documents ingested from files under ``folder`` (a resolved path)."""
+    prefix = folder.rstrip("/\\") + "/"
+    query = select(Document).where(col(Document.source).startswith(prefix, autoescape=True))
+    return list(session.exec(query).all())
+
+
 def get_document_by_hash(
     session: Session, content_hash: str, *, readable: Readable
 ) -> Document | None:

@@ -91,8 +91,9 @@ class Inflow:
         bucket.tokens = min(float(burst), bucket.tokens + (now - bucket.stamp) / refill)
         bucket.stamp = now
         if bucket.tokens >= 1.0:
+            if bucket.tokens >= burst / 2:  # they slowed down: a later flood is told again
+                bucket.warned = False
             bucket.tokens -= 1.0
-            bucket.warned = False
             return Verdict.RUN
         if trusted and not bucket.warned:
             bucket.warned = True

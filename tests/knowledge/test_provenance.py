@@ -182,3 +182,23 @@ def test_the_command_line_records_provenance_and_checks(chibo: Chibo, tmp_path: 
     sample = chibo("check", "01-KL/TW", "--by", "Lê Thị Hoa")
     assert sample.exit_code == 1
     assert "là văn bản mẫu" in sample.output and "không thể ghi là đã đối chiếu" in sample.output
+
+
+def test_the_samples_are_removed_by_their_folder_as_the_admin_is_told(
+    chibo: Chibo, tmp_path: Path
+) -> None:
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    for name in (DIRECTIVE, "ket-luan-01-kl-tw-2021.md", SIDECAR):
+        shutil.copy(SAMPLE_DIR / name, folder / name)
+    other = tmp_path / "that-cell" / "ct05.txt"
+    other.parent.mkdir()
+    other.write_text("CHỈ THỊ\nVăn bản khác.\n", encoding="utf-8")
+    assert chibo("ingest", "--quiet", str(folder), str(other)).exit_code == 0
+
+    removed = chibo("remove", str(folder))
+
+    assert removed.exit_code == 0, removed.output
+    listed = chibo("docs").output
+    assert "05-CT/TW" not in listed and "01-KL/TW" not in listed
+    assert "ct05.txt" in listed  # only what came from under that folder

@@ -32,8 +32,13 @@ def test_a_member_earns_messages_back_and_is_warned_again_only_after_a_pause() -
         inflow.admit(MEMBER, trusted=True, now=0.0)
     assert inflow.admit(MEMBER, trusted=True, now=1.0) is Verdict.DROP
     assert inflow.admit(MEMBER, trusted=True, now=2.1) is Verdict.RUN  # one earned in 2 s
-    assert inflow.admit(MEMBER, trusted=True, now=2.2) is Verdict.WARN  # a new burst: told again
-    assert inflow.admit(MEMBER, trusted=True, now=60.0) is Verdict.RUN
+    # Still flooding: not told a second time while the flood goes on.
+    assert inflow.admit(MEMBER, trusted=True, now=2.2) is Verdict.DROP
+    assert inflow.admit(MEMBER, trusted=True, now=4.2) is Verdict.RUN
+    assert inflow.admit(MEMBER, trusted=True, now=4.3) is Verdict.DROP
+    # After a pause the budget is back; a new flood is told once again.
+    verdicts = [inflow.admit(MEMBER, trusted=True, now=60.0) for _ in range(8)]
+    assert verdicts == [Verdict.RUN] * 6 + [Verdict.WARN, Verdict.DROP]
 
 
 def test_a_stranger_gets_two_updates_then_nothing_not_even_a_warning() -> None:
