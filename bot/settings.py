@@ -61,7 +61,7 @@ class BotSettings(Section):
         256, ge=1, le=4096, description="Updates handled at the same time."
     )
     per_sender_updates: int = Field(
-        2, ge=1, le=64, description="Updates of one sender handled at once; the rest wait."
+        1, ge=1, le=64, description="Updates of one sender handled at once; the rest wait."
     )
     member_burst: int = Field(
         10, ge=1, le=100, description="Messages and presses a member may send at once."

@@ -181,7 +181,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self._sweep(now)
         if verdict is not Verdict.RUN:
             _discard(coroutine)
-            log.info("update from %s dropped (%s, over its budget)", sender, verdict.value)
+            log.debug("update from %s dropped (%s, over its budget)", sender, verdict.value)
             if verdict is Verdict.WARN:
                 seconds = self.inflow.wait_seconds(sender, trusted=trusted, now=now)
                 self._spawn(self._warn(update, sender, seconds))
