@@ -10,7 +10,9 @@ question waits behind all of them. :class:`FairUpdateProcessor` puts two gates i
    burst (enough for ``/start`` with an invite and their name) and then nothing but one update
    per long interval, so their refusals cannot flood either;
 2. a **queue** per sender: at most ``per_sender_updates`` of one sender's updates hold a worker
-   at a time; the rest of their budgeted updates wait in their own line, not in everyone's.
+   at a time; the rest of their budgeted updates wait in their own line, not in everyone's;
+3. **after the others when in a hurry**: from a sender's fourth update in quick succession,
+   each waits (briefly) until no other sender's update is in hand.
 
 Service messages (someone joined or left a group) and updates without a sender pass untouched.
 Membership is read from the database once per sender and kept briefly (a stranger's flood
@@ -50,6 +52,10 @@ MEMBER_TTL = 300.0
 STRANGER_TTL = 5.0
 # PTB's own limit, first come first served, set so high that only the fair gates bind.
 UNBOUNDED = 1_000_000
+# A sender with more than this many updates in quick succession goes after everyone else: their
+# next update waits (at most HURRIED_WAIT seconds) until no other sender's update is in hand.
+HURRIED = 3
+HURRIED_WAIT = 2.0
 
 
 class Verdict(Enum):
@@ -99,6 +105,13 @@ class Inflow:
             bucket.warned = True
             return Verdict.WARN
         return Verdict.DROP
+
+    def hurried(self, sender: int, *, trusted: bool) -> bool:
+        """True when ``sender`` has just sent more than ``HURRIED`` updates in quick
+        succession (a burst of forwarded messages rather than a person typing)."""
+        burst, _ = self.member if trusted else self.stranger
+        bucket = self.buckets.get((sender, trusted))
+        return bucket is not None and bucket.tokens < burst - HURRIED
 
     def wait_seconds(self, sender: int, *, trusted: bool, now: float) -> int:
         """Whole seconds until ``sender`` may send again (at least 1)."""
@@ -155,6 +168,9 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self._lookups: dict[int, asyncio.Future[bool]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._swept = 0.0
+        self._in_hand = 0  # updates of senders not in a hurry, being handled
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -186,11 +202,12 @@ class FairUpdateProcessor(BaseUpdateProcessor):
                 seconds = self.inflow.wait_seconds(sender, trusted=trusted, now=now)
                 self._spawn(self._warn(update, sender, seconds))
             return
+        hurried = self.inflow.hurried(sender, trusted=trusted)  # as of this update's arrival
         line, users = self._queues.get(sender) or (asyncio.Semaphore(self.per_sender), 0)
         self._queues[sender] = (line, users + 1)
         try:
-            async with line, self.workers:
-                await coroutine
+            async with line:
+                await self._run(coroutine, hurried=hurried)
         finally:
             if not trusted:  # it may have redeemed an invite: read who they are next time
                 self._trust.pop(sender, None)
@@ -199,6 +216,24 @@ class FairUpdateProcessor(BaseUpdateProcessor):
                 del self._queues[sender]
             else:
                 self._queues[sender] = (line, users - 1)
+
+    async def _run(self, coroutine: Awaitable[Any], *, hurried: bool) -> None:
+        """Handle one update; a hurried sender's waits until the others' are done (briefly)."""
+        if hurried:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._quiet.wait(), HURRIED_WAIT)
+            async with self.workers:
+                await coroutine
+            return
+        self._in_hand += 1
+        self._quiet.clear()
+        try:
+            async with self.workers:
+                await coroutine
+        finally:
+            self._in_hand -= 1
+            if self._in_hand == 0:
+                self._quiet.set()
 
     # ------------------------------------------------------------------------------ trust
 

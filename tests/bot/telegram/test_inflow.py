@@ -7,7 +7,7 @@ import asyncio
 from telegram import Update
 
 from bot.settings import BotSettings
-from bot.telegram.inflow import FairUpdateProcessor, Inflow, Verdict, sender_of
+from bot.telegram.inflow import HURRIED_WAIT, FairUpdateProcessor, Inflow, Verdict, sender_of
 from tests.bot.support import message_update, user
 
 MEMBER, STRANGER, OTHER = 700_001, 700_002, 700_003
@@ -148,3 +148,49 @@ async def test_a_stranger_who_joins_is_read_again_and_gets_a_members_budget() ->
     for _ in range(5):  # their name, /help, a question…: more than a stranger's budget
         await processor.process_update(_update(STRANGER), work.handle(STRANGER))
     assert work.started == [STRANGER] * 6
+
+
+async def test_a_hurried_sender_waits_until_the_others_are_answered() -> None:
+    processor = _Processor({MEMBER, OTHER})
+    started: list[int] = []
+    answered = asyncio.Event()
+
+    async def question() -> None:  # another member's, still being answered
+        started.append(OTHER)
+        await answered.wait()
+
+    async def forwarded() -> None:
+        started.append(MEMBER)
+
+    other = asyncio.create_task(processor.process_update(_update(OTHER), question()))
+    await asyncio.sleep(0.01)
+    flood = [
+        asyncio.create_task(processor.process_update(_update(MEMBER), forwarded()))
+        for _ in range(6)
+    ]
+    await asyncio.sleep(0.1)
+    # The first three are handled as anyone's; from the fourth in quick succession the sender
+    # is in a hurry and waits while another member's question is in hand.
+    assert started == [OTHER] + [MEMBER] * 3
+    answered.set()
+    await asyncio.gather(other, *flood)
+    assert started == [OTHER] + [MEMBER] * 6
+
+
+async def test_a_hurried_sender_waits_only_so_long() -> None:
+    processor = _Processor({MEMBER, OTHER})
+    never = asyncio.Event()
+    blocked = asyncio.create_task(processor.process_update(_update(OTHER), never.wait()))
+    await asyncio.sleep(0.01)
+    done = []
+
+    async def forwarded() -> None:
+        done.append(1)
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.gather(
+        *(processor.process_update(_update(MEMBER), forwarded()) for _ in range(4))
+    )
+    assert len(done) == 4 and loop.time() - started < HURRIED_WAIT + 1
+    blocked.cancel()
