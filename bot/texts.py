@@ -197,6 +197,14 @@ DOC_SAMPLE_CANNOT_CHECK = (
 DOC_REMOVE_ASK = "Gỡ {label} khỏi kho? Đảng viên sẽ không tra cứu được văn bản này nữa."
 DOC_REMOVED = "Đã gỡ {label} khỏi kho."
 DOC_KEPT = "Đã giữ lại văn bản."
+DOC_REPLACE_ASK = (
+    "Trong kho đã có {old}. Văn bản vừa nạp có thay thế bản cũ không? Nếu thay thế, bản cũ "
+    "được gỡ khỏi kho và không còn được trích dẫn."
+)
+BTN_DOC_REPLACE = "🔁 Thay thế bản cũ"
+BTN_DOC_KEEP_BOTH = "Giữ cả hai"
+DOC_REPLACED = "Đã thay thế: {old} đã được gỡ khỏi kho."
+DOC_KEPT_BOTH = "Đã giữ cả hai văn bản."
 DOC_NOT_YOURS = "Văn bản này không có trong kho, hoặc đồng chí không có quyền quản lý nó."
 DOC_OUTLINE = "<b>Dàn ý:</b>"
 DOC_CITES = "Dẫn chiếu: {numbers}"

@@ -68,6 +68,11 @@ def describe(doc: Document) -> str:
     is_flag=True,
     help="Người nạp (--by) đã đối chiếu từng văn bản với bản chính thức.",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Văn bản mới thay thế bản cũ cùng số hiệu, cùng cơ quan ban hành, cùng phạm vi.",
+)
 @click.option("--cell", "cell_id", type=int, help="Văn bản riêng của chi bộ số này.")
 @click.option("--committee", "committee_id", type=int, help="Văn bản của đảng bộ số này.")
 @click.pass_obj
@@ -78,6 +83,7 @@ def ingest_command(
     note: str | None,
     added_by: str,
     checked: bool,
+    replace: bool,
     cell_id: int | None,
     committee_id: int | None,
 ) -> None:
@@ -101,6 +107,9 @@ def ingest_command(
             click.echo(_line(outcome), err=True)
         elif not quiet:
             click.echo(_line(outcome))
+    if replace:
+        for line in _replace_earlier(obj, report.outcomes):
+            click.echo(line)
     counts = report.counts
     click.echo(
         "Tổng kết: "
@@ -131,6 +140,23 @@ def _scope(
         what = "chi bộ" if scope == Scope.CELL else "đảng bộ"
         raise click.BadParameter(f"không có {what} số {scope_id}")
     return scope, scope_id
+
+
+def _replace_earlier(obj: KnowledgeContext, outcomes: list[FileOutcome]) -> list[str]:
+    """Remove the earlier versions of every document just added; what was replaced."""
+    lines = []
+    with Session(obj.engine) as session:
+        for outcome in outcomes:
+            if outcome.status != "added" or outcome.document_id is None:
+                continue
+            new = session.get(Document, outcome.document_id)
+            if new is None:
+                continue
+            for old in store.earlier_versions(session, new):
+                lines.append(f"[thay thế] {describe(old)} ({old.file_name}) → {new.file_name}")
+                store.remove_document(session, old)
+        session.commit()
+    return lines
 
 
 def _line(outcome: FileOutcome) -> str:

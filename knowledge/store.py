@@ -35,6 +35,31 @@ def documents_under(session: Session, folder: str) -> list[Document]:
     return list(session.exec(query).all())
 
 
+def earlier_versions(session: Session, document: Document) -> list[Document]:
+    """Other documents of the same scope with the same number and issuer: versions this one
+    may replace (or a different document sharing a number, which only a person can tell)."""
+    if not document.number:
+        return []
+    same_owner = (
+        col(Document.scope_id).is_(None)
+        if document.scope_id is None
+        else col(Document.scope_id) == document.scope_id
+    )
+    same_issuer = (
+        col(Document.issuer).is_(None)
+        if document.issuer is None
+        else col(Document.issuer) == document.issuer
+    )
+    query = select(Document).where(
+        Document.number == document.number,
+        Document.scope == document.scope,
+        same_owner,
+        same_issuer,
+        col(Document.id) != document.id,
+    )
+    return list(session.exec(query).all())
+
+
 def get_document_by_hash(
     session: Session, content_hash: str, *, readable: Readable
 ) -> Document | None:

@@ -254,6 +254,18 @@ def check_as(
     return document
 
 
+def earlier_versions_of(session: Session, *, document_id: int) -> list[tuple[int, str]]:
+    """(id, citation) of the documents a new upload may replace: same scope, number, issuer."""
+    document = session.get(Document, document_id)
+    if document is None:
+        return []
+    return [
+        (d.id, doc_info(d).cite_prose())
+        for d in store.earlier_versions(session, document)
+        if d.id is not None
+    ]
+
+
 def remove_as(
     session: Session, *, reader: int, admins: frozenset[int], document_id: int
 ) -> str | None:

@@ -150,6 +150,7 @@ def _add_handlers(app: App) -> None:
         (Action.ORIGINAL, cell_group, documents.send_original),
         (Action.DOC_CHECK, personal, documents.check_document),
         (Action.DOC_REMOVE, personal, documents.remove_document),
+        (Action.DOC_REPLACE, personal, documents.replace_document),
         (Action.APPROVE, personal, joining.decide_request),
         (Action.REJECT, personal, joining.decide_request),
         (Action.REVOKE, personal, joining.revoke),

@@ -25,6 +25,7 @@ class Action(StrEnum):
     ORIGINAL = "o"  # send the original file
     DOC_CHECK = "dc"  # a secretary or admin: compared with the official text
     DOC_REMOVE = "dr"  # …: remove from the library (asks first)
+    DOC_REPLACE = "dv"  # after an upload: the new version replaces the old one, or both stay
     # joining
     APPROVE = "a"
     REJECT = "x"

@@ -202,3 +202,23 @@ def test_the_samples_are_removed_by_their_folder_as_the_admin_is_told(
     listed = chibo("docs").output
     assert "05-CT/TW" not in listed and "01-KL/TW" not in listed
     assert "ct05.txt" in listed  # only what came from under that folder
+
+
+def test_the_command_line_replaces_an_earlier_version_only_when_asked(
+    chibo: Chibo, tmp_path: Path
+) -> None:
+    text = (SAMPLE_DIR / DIRECTIVE).read_text(encoding="utf-8").replace("Bộ Chính trị", "BCT")
+    old, new, other = tmp_path / "v1.txt", tmp_path / "v2.txt", tmp_path / "v3.txt"
+    old.write_text(text, encoding="utf-8")
+    new.write_text(text + "\nBổ sung lần 2.\n", encoding="utf-8")
+    other.write_text(text + "\nBổ sung lần 3.\n", encoding="utf-8")
+    chibo("ingest", "--quiet", str(old))
+    chibo("ingest", "--quiet", str(new))  # without --replace: both stay
+    assert chibo("docs").output.count("05-CT/TW") == 2
+
+    replaced = chibo("ingest", "--quiet", "--replace", str(other))
+
+    assert replaced.exit_code == 0, replaced.output
+    assert replaced.output.count("[thay thế]") == 2
+    listed = chibo("docs").output
+    assert listed.count("05-CT/TW") == 1 and "v3.txt" in listed

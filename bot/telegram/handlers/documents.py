@@ -311,7 +311,70 @@ async def ingest_upload(update: Update, context: Context, access: Access) -> Fil
         return None
     done = texts.UPLOAD_ADDED if outcome.status == "added" else texts.UPLOAD_UPDATED
     await _edit(progress, done.format(label=shown_label, n=outcome.passages))
+    new_id = outcome.document_id
+    if outcome.status == "added" and new_id is not None:
+        await _offer_replacement(update, context, new_id)
     return outcome
+
+
+async def _offer_replacement(update: Update, context: Context, document_id: int) -> None:
+    """A new upload with the number and issuer of a document of the same scope: ask whether it
+    replaces that one (two documents may share a number: only a person can tell)."""
+    olds = await in_session(
+        context, lambda s: library.earlier_versions_of(s, document_id=document_id)
+    )
+    for old_id, citation in olds:
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        texts.BTN_DOC_REPLACE, callback_data=pack(Action.DOC_REPLACE, old_id, 1)
+                    ),
+                    InlineKeyboardButton(
+                        texts.BTN_DOC_KEEP_BOTH, callback_data=pack(Action.DOC_REPLACE, old_id, 0)
+                    ),
+                ]
+            ]
+        )
+        text = texts.DOC_REPLACE_ASK.format(old=html.escape(citation))
+        await reply(update, context, text, markup)
+
+
+async def replace_document(update: Update, context: Context) -> None:
+    """🔁 / Giữ cả hai, under the question asked after an upload."""
+    query = update.callback_query
+    assert query is not None
+    unpacked = unpack(query.data)
+    ids = int_args(unpacked[1], 2) if unpacked else None
+    if ids is None or ids[1] not in (0, 1):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    old_id, replace = ids
+    svc = services(context)
+    reader = query.from_user.id
+    if not replace:
+        found = await in_session(
+            context,
+            lambda s: library.managed_document(
+                s, reader=reader, admins=svc.admins, document_id=old_id
+            ),
+        )
+        if found is None:
+            await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+            return
+        await query.answer()
+        await _edit_query(query, texts.DOC_KEPT_BOTH)
+        return
+    removed = await in_session(
+        context,
+        lambda s: library.remove_as(s, reader=reader, admins=svc.admins, document_id=old_id),
+    )
+    if removed is None:  # another cell's, or already gone: told apart by nobody
+        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        return
+    await asyncio.to_thread(svc.retriever.sync)
+    await query.answer()
+    await _edit_query(query, texts.DOC_REPLACED.format(old=html.escape(removed)))
 
 
 def upload_provenance(access: Access, telegram_name: str) -> Provenance:

@@ -16,6 +16,7 @@ from bot.services import Services
 from bot.telegram.callbacks import Action, pack
 from knowledge.models import Document, Scope, Trust
 from knowledge.provenance import Provenance
+from knowledge.scopes import Readable
 from tests.bot.support import (
     ADMIN_ID,
     RecordingRequest,
@@ -124,3 +125,46 @@ async def test_an_admin_manages_shared_documents_but_never_checks_a_sample(
     # And the admin does not manage (nor read) a cell's own minutes.
     await feed(app, callback_update(ADMIN, pack(Action.DOC_REMOVE, minutes_id, 1)))
     assert _trust(services, minutes_id) == Trust.UNCHECKED
+
+
+async def _upload(app: Application, recorder: RecordingRequest, key: str, text: str) -> None:
+    recorder.files[key] = text.encode("utf-8")
+    document = {"file_id": key, "file_unique_id": key, "file_name": f"{key}.txt", "file_size": 400}
+    await feed(app, message_update(BINH, None, document=document))
+
+
+async def test_a_new_version_replaces_the_old_one_only_when_the_secretary_says_so(
+    app: Application, recorder: RecordingRequest, services: Services, minutes_id: int
+) -> None:
+    amended = MINUTES.replace("đảng viên dự bị.", "đảng viên dự bị trước ngày 30/11.")
+    await _upload(app, recorder, "nq-11-sua", amended)
+    asked = [p for p in recorder.sent() if p.get("reply_markup")]
+    assert len(asked) == 1
+    assert str(asked[0]["text"]).startswith(
+        "Trong kho đã có Nghị quyết số 12-NQ/CB ngày 25/11/2026 của Chi bộ Xí nghiệp Xe buýt số 1"
+    )
+    assert [label for label, _ in recorder.buttons(asked[0])] == [
+        texts.BTN_DOC_REPLACE,
+        texts.BTN_DOC_KEEP_BOTH,
+    ]
+    # Lan is not the one to decide; Bình keeps both first, then replaces.
+    await feed(app, callback_update(LAN, pack(Action.DOC_REPLACE, minutes_id, 1)))
+    assert _trust(services, minutes_id) == Trust.UNCHECKED
+    await feed(app, callback_update(BINH, pack(Action.DOC_REPLACE, minutes_id, 0)))
+    assert _trust(services, minutes_id) == Trust.UNCHECKED
+    await feed(app, callback_update(BINH, pack(Action.DOC_REPLACE, minutes_id, 1)))
+    assert _trust(services, minutes_id) is None  # the old version is gone, never cited again
+    with Session(services.engine) as session:
+        left = session.exec(select(Document).where(Document.number == "12-NQ/CB")).all()
+    assert [d.file_name for d in left] == ["nq-11-sua.txt"]
+    answer = services.answers.answer(
+        "hoàn thiện bản tự kiểm điểm", readable=Readable(cell_id=left[0].scope_id)
+    )
+    assert all(s.document_id == left[0].id for s in answer.sources if "12-NQ/CB" in s.citation)
+
+
+async def test_a_different_number_asks_nothing(
+    app: Application, recorder: RecordingRequest, minutes_id: int
+) -> None:
+    await _upload(app, recorder, "nq-khac", MINUTES.replace("12-NQ/CB", "13-NQ/CB"))
+    assert [p for p in recorder.sent() if p.get("reply_markup")] == []

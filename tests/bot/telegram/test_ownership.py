@@ -102,6 +102,7 @@ def _forged(ids: dict[str, int]) -> dict[Action, tuple[dict[str, Any], str]]:
         Action.ORIGINAL: (OUTSIDER, pack(Action.ORIGINAL, ids["document"])),
         Action.DOC_CHECK: (OUTSIDER, pack(Action.DOC_CHECK, ids["document"])),
         Action.DOC_REMOVE: (OUTSIDER, pack(Action.DOC_REMOVE, ids["document"], 1)),
+        Action.DOC_REPLACE: (OUTSIDER, pack(Action.DOC_REPLACE, ids["document"], 1)),
         Action.MORE: (OUTSIDER, pack(Action.MORE, ids["question"], 3)),
         Action.FEEDBACK: (OUTSIDER, pack(Action.FEEDBACK, ids["question"], 0)),
         Action.REVIEWED: (OUTSIDER, pack(Action.REVIEWED, ids["feedback"])),
