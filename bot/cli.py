@@ -292,6 +292,29 @@ def committee_attach_command(obj: AppContext, cell_name: str, committee_name: st
             click.echo(texts.COMMITTEE_ATTACHED.format(cell=cell.name, committee=committee.name))
 
 
+@committee_group.command("bithu")
+@click.argument("committee_name")
+@click.argument("telegram_user_id", type=int)
+@click.pass_obj
+def committee_secretary_command(
+    obj: AppContext, committee_name: str, telegram_user_id: int
+) -> None:
+    """Giao cho một tài khoản Telegram (số) quyền bí thư đảng bộ: nạp và quản lý văn bản của
+    đảng bộ."""
+    from sqlmodel import Session
+
+    from bot.members import find_committee, grant_committee_secretary
+
+    with Session(obj.engine) as session:
+        committee = find_committee(session, text=committee_name)
+        if committee is None:
+            click.echo(texts.NO_SUCH_COMMITTEE.format(name=committee_name), err=True)
+            sys.exit(1)
+        grant_committee_secretary(session, committee=committee, telegram_user_id=telegram_user_id)
+        session.commit()
+        click.echo(texts.COMMITTEE_SECRETARY.format(user=telegram_user_id, name=committee.name))
+
+
 @cli.group("db")
 def db_group() -> None:
     """Phiên bản lược đồ cơ sở dữ liệu: xem và nâng cấp."""

@@ -75,6 +75,16 @@ class Committee(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class CommitteeSecretary(SQLModel, table=True):
+    """Someone the admin made a secretary of a đảng bộ: they add and manage its documents."""
+
+    committee_id: int = Field(
+        sa_column=Column(ForeignKey("committee.id", ondelete="CASCADE"), primary_key=True)
+    )
+    telegram_user_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    granted_at: datetime = Field(default_factory=utcnow)
+
+
 class Cell(SQLModel, table=True):
     """A chi bộ hosted by this deployment."""
 

@@ -92,6 +92,7 @@ HELP_SECRETARY = (
 HELP_ADMIN = (
     "\n\n<b>Dành cho quản trị viên</b>\n"
     "• /taochibo &lt;tên chi bộ&gt; — tạo chi bộ và đường dẫn mời bí thư.\n"
+    "• /dangbo — nhóm các chi bộ vào một đảng bộ, giao quyền bí thư đảng bộ.\n"
     "• /moi &lt;tên chi bộ&gt; — đường dẫn mời vào một chi bộ cụ thể."
 )
 SECRETARY_COMMANDS = {
@@ -106,7 +107,7 @@ SECRETARY_COMMANDS = {
     "lienket": "Ghép tài khoản với danh sách",
     "phanhoi": "Câu trả lời bị đánh giá 👎",
 }
-ADMIN_COMMANDS = {"taochibo": "Tạo chi bộ mới"}
+ADMIN_COMMANDS = {"taochibo": "Tạo chi bộ mới", "dangbo": "Đảng bộ: nhóm chi bộ, bí thư"}
 COMMANDS = {
     "hoi": "Hỏi về văn bản của Đảng",
     "comat": "Điểm danh tại cuộc họp (nhập mã)",
@@ -205,6 +206,14 @@ BTN_DOC_REPLACE = "🔁 Thay thế bản cũ"
 BTN_DOC_KEEP_BOTH = "Giữ cả hai"
 DOC_REPLACED = "Đã thay thế: {old} đã được gỡ khỏi kho."
 DOC_KEPT_BOTH = "Đã giữ cả hai văn bản."
+BTN_DOC_SHARE = "📚 Dùng cho cả {committee}"
+DOC_SHARE_ASK = (
+    "Văn bản này đang dành riêng cho chi bộ của đồng chí. Nếu là văn bản của đảng bộ, bấm nút "
+    "dưới đây để mọi chi bộ trong {committee} cùng tra cứu."
+)
+DOC_SHARED = (
+    "Đã chuyển {label} thành văn bản của {committee}: đảng viên các chi bộ trực thuộc tra cứu được."
+)
 DOC_NOT_YOURS = "Văn bản này không có trong kho, hoặc đồng chí không có quyền quản lý nó."
 DOC_OUTLINE = "<b>Dàn ý:</b>"
 DOC_CITES = "Dẫn chiếu: {numbers}"
@@ -377,6 +386,19 @@ COMMITTEE_CREATED = "Đã tạo đảng bộ số {id}: {name}."
 COMMITTEE_ATTACHED = (
     "{cell} nay thuộc {committee}: đảng viên của chi bộ đọc được văn bản của đảng bộ."
 )
+COMMITTEE_SECRETARY = (
+    "Tài khoản {user} nay là bí thư của {name}: gửi tệp cho bot để nạp văn bản của đảng bộ."
+)
+COMMITTEE_ADMIN_ONLY = "Lệnh /dangbo dành cho quản trị viên của hệ thống."
+COMMITTEE_USAGE = (
+    "Đảng bộ nhóm các chi bộ: đảng viên các chi bộ trực thuộc cùng tra cứu văn bản của đảng bộ.\n"
+    "• /dangbo — danh sách\n"
+    "• /dangbo tao &lt;tên đảng bộ&gt;\n"
+    "• /dangbo gan &lt;tên chi bộ&gt; | &lt;tên đảng bộ&gt;\n"
+    "• /dangbo bithu &lt;tên đảng bộ&gt; | &lt;họ tên đảng viên hoặc số tài khoản Telegram&gt;"
+)
+COMMITTEE_WHO_NONE = "Không tìm thấy đảng viên «{name}» (đang sinh hoạt, đã liên kết Telegram)."
+COMMITTEE_WHO_MANY = "Có nhiều đảng viên tên «{name}»; xin ghi số tài khoản Telegram."
 COMMITTEE_DETACHED = "{cell} không còn thuộc đảng bộ nào."
 COMMITTEE_NONE = "Chưa có đảng bộ nào. Tạo bằng: chibo dangbo tao «Tên đảng bộ»"
 COMMITTEE_LINE = "Đảng bộ số {id}: {name} — {cells}"

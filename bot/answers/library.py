@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from bot import members, texts
 from bot.members import readable_of
-from bot.models import MemberStatus, as_utc
+from bot.models import Cell, Committee, MemberStatus, as_utc
 from bot.when import VIETNAM
 from index.citation import DocInfo, format_date, section_label
 from knowledge import store
@@ -228,6 +228,14 @@ def manages(session: Session, *, reader: int, admins: frozenset[int], document: 
             and member.is_secretary
             and member.cell_id == document.scope_id
         )
+    if (
+        document.scope == Scope.COMMITTEE
+        and document.scope_id is not None
+        and members.is_committee_secretary(
+            session, telegram_user_id=reader, committee_id=document.scope_id
+        )
+    ):
+        return True
     return reader in admins
 
 
@@ -264,6 +272,27 @@ def earlier_versions_of(session: Session, *, document_id: int) -> list[tuple[int
         for d in store.earlier_versions(session, document)
         if d.id is not None
     ]
+
+
+def share_with_committee_as(
+    session: Session, *, reader: int, admins: frozenset[int], document_id: int
+) -> tuple[str, str] | None:
+    """Move a cell's document up to its đảng bộ, for a reader who manages it and is a secretary
+    of that đảng bộ: (citation, đảng bộ name), or None if not theirs to move."""
+    document = managed_document(session, reader=reader, admins=admins, document_id=document_id)
+    if document is None or document.scope != Scope.CELL or document.scope_id is None:
+        return None
+    cell = session.get(Cell, document.scope_id)
+    committee_id = cell.committee_id if cell is not None else None
+    if committee_id is None or not members.is_committee_secretary(
+        session, telegram_user_id=reader, committee_id=committee_id
+    ):
+        return None
+    committee = session.get(Committee, committee_id)
+    document.scope, document.scope_id = Scope.COMMITTEE, committee_id
+    session.add(document)
+    session.commit()
+    return doc_info(document).cite_prose(), committee.name if committee else ""
 
 
 def remove_as(

@@ -11,6 +11,7 @@ from bot.members.membership import MembershipError
 from bot.models import (
     Cell,
     Committee,
+    CommitteeSecretary,
     GroupChat,
 )
 from knowledge.text import fold, nfc
@@ -71,6 +72,34 @@ def find_committee(session: Session, *, text: str) -> Committee | None:
     exact = [c for c in committees if fold(c.name) == wanted]
     partial = [c for c in committees if wanted in fold(c.name)]
     return exact[0] if exact else partial[0] if len(partial) == 1 else None
+
+
+def grant_committee_secretary(
+    session: Session, *, committee: Committee, telegram_user_id: int
+) -> None:
+    """Make this Telegram user a secretary of the đảng bộ (idempotent)."""
+    assert committee.id is not None
+    if session.get(CommitteeSecretary, (committee.id, telegram_user_id)) is None:
+        session.add(
+            CommitteeSecretary(committee_id=committee.id, telegram_user_id=telegram_user_id)
+        )
+        session.flush()
+
+
+def committee_secretary_of(session: Session, *, telegram_user_id: int) -> Committee | None:
+    """The đảng bộ this user was made a secretary of (the first, by name), if any."""
+    query = (
+        select(Committee)
+        .join(CommitteeSecretary, col(CommitteeSecretary.committee_id) == col(Committee.id))
+        .where(CommitteeSecretary.telegram_user_id == telegram_user_id)
+        .order_by(col(Committee.name))
+    )
+    return session.exec(query).first()
+
+
+def is_committee_secretary(session: Session, *, telegram_user_id: int, committee_id: int) -> bool:
+    """Whether this user is a secretary of that đảng bộ."""
+    return session.get(CommitteeSecretary, (committee_id, telegram_user_id)) is not None
 
 
 def attach_cell(session: Session, *, cell: Cell, committee: Committee | None) -> Cell:

@@ -119,6 +119,7 @@ def _add_handlers(app: App) -> None:
         ("lienket", only_private, joining.relink_command, private),
         ("phanhoi", only_private, asking.complaints, private),
         ("nhom", Where.GROUP, joining.link_group, None),
+        ("dangbo", only_private, joining.committees, private),
     ):
         app.add_handler(CommandHandler(command, placed(where, callback), filters=only))
     text = filters.TEXT & ~filters.COMMAND
@@ -151,6 +152,7 @@ def _add_handlers(app: App) -> None:
         (Action.DOC_CHECK, personal, documents.check_document),
         (Action.DOC_REMOVE, personal, documents.remove_document),
         (Action.DOC_REPLACE, personal, documents.replace_document),
+        (Action.DOC_SHARE, personal, documents.share_document),
         (Action.APPROVE, personal, joining.decide_request),
         (Action.REJECT, personal, joining.decide_request),
         (Action.REVOKE, personal, joining.revoke),

@@ -26,6 +26,7 @@ class Action(StrEnum):
     DOC_CHECK = "dc"  # a secretary or admin: compared with the official text
     DOC_REMOVE = "dr"  # …: remove from the library (asks first)
     DOC_REPLACE = "dv"  # after an upload: the new version replaces the old one, or both stay
+    DOC_SHARE = "ds"  # a đảng bộ secretary's upload: for the whole đảng bộ, not only their cell
     # joining
     APPROVE = "a"
     REJECT = "x"

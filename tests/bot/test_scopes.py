@@ -227,6 +227,12 @@ def test_the_operator_groups_cells_and_files_documents_under_them(
     code, said = chibo("dangbo", "gan", "ke toan", "Hàm Rồng")
     assert code == 0 and "Chi bộ Phòng Kế toán nay thuộc Đảng bộ Công ty Hàm Rồng" in said
     assert "Chi bộ Phòng Kế toán" in chibo("dangbo")[1]
+    code, said = chibo("dangbo", "bithu", "Hàm Rồng", "600002")
+    assert code == 0 and "Tài khoản 600002 nay là bí thư của Đảng bộ Công ty Hàm Rồng" in said
+    assert chibo("dangbo", "bithu", "không có", "600002")[0] == 1
+    with Session(engine) as session:
+        granted = members.committee_secretary_of(session, telegram_user_id=600002)
+        assert granted is not None and granted.name == "Đảng bộ Công ty Hàm Rồng"
 
     minutes = tmp_path / "nq.txt"
     minutes.write_text(MINUTES, encoding="utf-8")

@@ -1,5 +1,5 @@
-"""Đảng bộ (committee): a table, and each cell's link to the one it belongs to, whose documents
-its members read.
+"""Đảng bộ (committee): a table, its secretaries, and each cell's link to the one it belongs
+to, whose documents its members read.
 
 Revision ID: 0005
 Revises: 0004
@@ -31,6 +31,15 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
             sa.UniqueConstraint("name"),
         )
+    if "committeesecretary" not in set(inspect(bind).get_table_names()):
+        op.create_table(
+            "committeesecretary",
+            sa.Column("committee_id", sa.Integer(), nullable=False),
+            sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
+            sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+            sa.ForeignKeyConstraint(["committee_id"], ["committee.id"], ondelete="CASCADE"),
+            sa.PrimaryKeyConstraint("committee_id", "telegram_user_id"),
+        )
     if "committee_id" in {c["name"] for c in inspect(bind).get_columns("cell")}:
         return
     with op.batch_alter_table("cell") as batch:
@@ -46,4 +55,5 @@ def downgrade() -> None:
         batch.drop_constraint("fk_cell_committee_id", type_="foreignkey")
         batch.drop_index("ix_cell_committee_id")
         batch.drop_column("committee_id")
+    op.drop_table("committeesecretary")
     op.drop_table("committee")

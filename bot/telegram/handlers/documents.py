@@ -18,7 +18,7 @@ from bot.answers import library
 from bot.members import Access
 from bot.members.roster import RosterError, is_roster_file, parse_roster
 from bot.messages import CAPTION_LIMIT, fit_html
-from bot.models import Cell
+from bot.models import Cell, Committee
 from bot.services import Services
 from bot.telegram.callbacks import Action, int_args, pack, unpack
 from bot.telegram.handlers.common import (
@@ -247,20 +247,26 @@ async def receive_file(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None and message.document is not None
     access = await access_of(context, user.id)
-    if not access.can_ask:
-        await reply(update, context, refusal(access))
-        return
-    if not access.is_secretary:
-        await reply(update, context, texts.UPLOAD_FORBIDDEN)
-        return
+    committee: Committee | None = None
+    if not access.is_secretary:  # a đảng bộ's secretary adds that đảng bộ's documents
+        committee = await in_session(
+            context, lambda s: members.committee_secretary_of(s, telegram_user_id=user.id)
+        )
+        if committee is None:
+            await reply(
+                update, context, texts.UPLOAD_FORBIDDEN if access.can_ask else refusal(access)
+            )
+            return
     name = _safe_name(message.document.file_name or "tep")
-    if is_roster_file(name):
+    if committee is None and is_roster_file(name):
         await _import_roster(update, context, access, name)
         return
-    await ingest_upload(update, context, access)
+    await ingest_upload(update, context, access, committee=committee)
 
 
-async def ingest_upload(update: Update, context: Context, access: Access) -> FileOutcome | None:
+async def ingest_upload(
+    update: Update, context: Context, access: Access, *, committee: Committee | None = None
+) -> FileOutcome | None:
     """Download the file of this message, store it and index it, showing progress in one
     edited message; the outcome when it was added or updated, None otherwise (explained)."""
     message = update.effective_message
@@ -286,7 +292,7 @@ async def ingest_upload(update: Update, context: Context, access: Access) -> Fil
     await _edit(progress, texts.UPLOAD_READING.format(name=shown))
     folder = svc.uploads_dir / _upload_folder(access)
     sender = update.effective_user
-    provenance = upload_provenance(access, sender.full_name if sender else "")
+    provenance = upload_provenance(access, sender.full_name if sender else "", committee)
     outcome, label = await asyncio.to_thread(_ingest, svc, data, name, folder, provenance)
     if outcome.status == "failed":
         await _edit(
@@ -314,7 +320,60 @@ async def ingest_upload(update: Update, context: Context, access: Access) -> Fil
     new_id = outcome.document_id
     if outcome.status == "added" and new_id is not None:
         await _offer_replacement(update, context, new_id)
+        if committee is None:
+            await _offer_sharing(update, context, access, new_id)
     return outcome
+
+
+async def _offer_sharing(
+    update: Update, context: Context, access: Access, document_id: int
+) -> None:
+    """A cell secretary who is also their đảng bộ's secretary: the upload may be the đảng bộ's."""
+    reader = access.telegram_user_id
+
+    def shareable(session: Session) -> str | None:
+        committee = members.committee_secretary_of(session, telegram_user_id=reader)
+        cell = session.get(Cell, access.member.cell_id) if access.member else None
+        if committee is None or cell is None or cell.committee_id != committee.id:
+            return None
+        return committee.name
+
+    committee_name = await in_session(context, shareable)
+    if committee_name is None:
+        return
+    label = texts.BTN_DOC_SHARE.format(committee=committee_name)
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=pack(Action.DOC_SHARE, document_id))]]
+    )
+    text = texts.DOC_SHARE_ASK.format(committee=html.escape(committee_name))
+    await reply(update, context, text, markup)
+
+
+async def share_document(update: Update, context: Context) -> None:
+    """📚: a cell's document becomes its đảng bộ's (read by every cell under it)."""
+    query = update.callback_query
+    assert query is not None
+    unpacked = unpack(query.data)
+    ids = int_args(unpacked[1], 1) if unpacked else None
+    if ids is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    svc = services(context)
+    reader = query.from_user.id
+    moved = await in_session(
+        context,
+        lambda s: library.share_with_committee_as(
+            s, reader=reader, admins=svc.admins, document_id=ids[0]
+        ),
+    )
+    if moved is None:
+        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        return
+    await asyncio.to_thread(svc.retriever.refresh_documents)
+    await query.answer()
+    label, committee_name = moved
+    text = texts.DOC_SHARED.format(label=html.escape(label), committee=html.escape(committee_name))
+    await _edit_query(query, text)
 
 
 async def _offer_replacement(update: Update, context: Context, document_id: int) -> None:
@@ -377,12 +436,21 @@ async def replace_document(update: Update, context: Context) -> None:
     await _edit_query(query, texts.DOC_REPLACED.format(old=html.escape(removed)))
 
 
-def upload_provenance(access: Access, telegram_name: str) -> Provenance:
+def upload_provenance(
+    access: Access, telegram_name: str, committee: Committee | None = None
+) -> Provenance:
     """An upload belongs to the uploader's cell (minutes, the cell's resolutions, anything a
     secretary sends, an admin's too if they are a member); an admin with no cell adds shared
     documents. Nobody has checked it yet."""
     member = access.member
     name = member.full_name if member is not None and member.full_name else telegram_name
+    if committee is not None and committee.id is not None:  # a đảng bộ secretary's
+        return Provenance(
+            added_by=name,
+            added_by_user=access.telegram_user_id,
+            scope=Scope.COMMITTEE,
+            scope_id=committee.id,
+        )
     if member is not None:
         return Provenance(
             added_by=name,

@@ -15,6 +15,7 @@ from telegram.helpers import create_deep_linked_url
 from bot import members, texts
 from bot.answers import library
 from bot.members import Access, MembershipError
+from bot.members.committees import committee_command
 from bot.models import SECRETARY_ROLES, Cell, Invite, Member, MemberStatus, Role, as_utc
 from bot.telegram.callbacks import Action, int_args, pack, unpack
 from bot.telegram.handlers import menus
@@ -562,3 +563,16 @@ async def relink_button(update: Update, context: Context) -> None:
     if row.telegram_user_id is not None and row.is_secretary:
         # The roster row made the account a (deputy) secretary: his menu changes now.
         await menus.set_menu(context.bot, await access_of(context, row.telegram_user_id))
+
+
+async def committees(update: Update, context: Context) -> None:
+    """/dangbo: an admin groups cells under a đảng bộ and names its secretaries."""
+    user = update.effective_user
+    assert user is not None
+    admins = services(context).admins
+    args = " ".join(context.args or [])
+    text = await in_session(
+        context,
+        lambda s: committee_command(s, telegram_user_id=user.id, admins=admins, args=args),
+    )
+    await reply(update, context, text)

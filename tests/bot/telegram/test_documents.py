@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import Session, select
 from telegram.ext import Application
 
-from bot import texts
-from bot.models import Role
+from bot import members, texts
+from bot.models import Cell, Committee, Role
 from bot.services import Services
 from bot.telegram.callbacks import Action, pack
 from knowledge.models import Document, Scope, Trust
@@ -168,3 +168,110 @@ async def test_a_different_number_asks_nothing(
 ) -> None:
     await _upload(app, recorder, "nq-khac", MINUTES.replace("12-NQ/CB", "13-NQ/CB"))
     assert [p for p in recorder.sent() if p.get("reply_markup")] == []
+
+
+# ----------------------------------------------------------------------------- đảng bộ
+
+
+HOA = user(600_002, "Hoa")  # secretary of the đảng bộ, a plain member of another cell under it
+MAI = user(500_002, "Mai")  # member of that other cell
+HUNG = user(500_003, "Hùng")  # member of a cell outside the đảng bộ
+COMMITTEE_NOTICE = MINUTES.replace("CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1", "ĐẢNG ỦY CÔNG TY").replace(
+    "12-NQ/CB", "77-NQ/ĐU"
+)
+
+
+@pytest.fixture
+def committee(session: Session, minutes_id: int) -> Committee:
+    """Cell A (Bình's) and cell D (Hoa's, Mai's) under one đảng bộ; cell B (Hùng's) outside."""
+    committee = members.create_committee(session, name="Đảng bộ Công ty Hàm Rồng")
+    cell_a = session.exec(select(Cell).where(Cell.name == "Chi bộ Xí nghiệp Xe buýt số 1")).one()
+    cell_d = make_cell(session, name="Chi bộ Xưởng sửa chữa")
+    cell_b = make_cell(session, name="Chi bộ Phòng Kế toán")
+    for cell in (cell_a, cell_d):
+        members.attach_cell(session, cell=cell, committee=committee)
+    make_member(session, cell_d, full_name="Lê Thị Hoa", telegram_user_id=HOA["id"])
+    make_member(session, cell_d, full_name="Đỗ Thị Mai", telegram_user_id=MAI["id"])
+    make_member(session, cell_b, full_name="Phạm Văn Hùng", telegram_user_id=HUNG["id"])
+    members.grant_committee_secretary(session, committee=committee, telegram_user_id=HOA["id"])
+    session.commit()
+    return committee
+
+
+async def test_a_committee_secretary_adds_the_committees_documents_for_its_cells_only(
+    app: Application, recorder: RecordingRequest, services: Services, committee: Committee
+) -> None:
+    recorder.files["tb"] = COMMITTEE_NOTICE.encode("utf-8")
+    document = {"file_id": "tb", "file_unique_id": "tb", "file_name": "nq-77.txt", "file_size": 400}
+    await feed(app, message_update(HOA, None, document=document))
+    with Session(services.engine) as session:
+        stored = session.exec(select(Document).where(Document.number == "77-NQ/ĐU")).one()
+    assert (stored.scope, stored.scope_id) == (Scope.COMMITTEE, committee.id)
+    for reader, sees in ((MAI, True), (LAN, True), (HUNG, False)):
+        recorder.clear()
+        await feed(app, message_update(reader, "/vanban 77-NQ/ĐU"))
+        found = not recorder.texts(reader["id"])[0].startswith("Trong kho không có")
+        assert found == sees, reader
+    # Hoa manages it (check); Bình, a cell secretary of the same đảng bộ, does not.
+    assert stored.id is not None
+    await feed(app, callback_update(BINH, pack(Action.DOC_CHECK, stored.id)))
+    assert _trust(services, stored.id) == Trust.UNCHECKED
+    await feed(app, callback_update(HOA, pack(Action.DOC_CHECK, stored.id)))
+    assert _trust(services, stored.id) == Trust.CHECKED
+
+
+async def test_a_cell_secretary_who_is_also_the_committees_shares_an_upload_with_it(
+    app: Application,
+    recorder: RecordingRequest,
+    services: Services,
+    session: Session,
+    committee: Committee,
+    minutes_id: int,
+) -> None:
+    members.grant_committee_secretary(session, committee=committee, telegram_user_id=BINH["id"])
+    session.commit()
+    await _upload(app, recorder, "tb-77", COMMITTEE_NOTICE)
+    offers = [p for p in recorder.sent() if "Dùng cho cả" in str(p.get("reply_markup"))]
+    assert len(offers) == 1 and "Đảng bộ Công ty Hàm Rồng" in str(offers[0]["text"])
+    with Session(services.engine) as check:
+        stored = check.exec(select(Document).where(Document.number == "77-NQ/ĐU")).one()
+    assert stored.scope == Scope.CELL and stored.id is not None  # the cell's until Bình says so
+    await feed(app, callback_update(LAN, pack(Action.DOC_SHARE, stored.id)))  # not hers to move
+    await feed(app, callback_update(BINH, pack(Action.DOC_SHARE, stored.id)))
+    with Session(services.engine) as check:
+        moved = check.get(Document, stored.id)
+        assert moved is not None and (moved.scope, moved.scope_id) == (
+            Scope.COMMITTEE,
+            committee.id,
+        )
+    recorder.clear()
+    await feed(app, message_update(MAI, "/vanban 77-NQ/ĐU"))
+    assert not recorder.texts(MAI["id"])[0].startswith("Trong kho không có")
+
+
+async def test_an_admin_groups_cells_and_names_a_committee_secretary_in_telegram(
+    app: Application, recorder: RecordingRequest, session: Session, minutes_id: int
+) -> None:
+    make_member(session, make_cell(session, name="Chi bộ Xưởng sửa chữa"),
+                full_name="Lê Thị Hoa", telegram_user_id=HOA["id"])  # fmt: skip
+    for command in (
+        "/dangbo tao Đảng bộ Công ty Hàm Rồng",
+        "/dangbo gan xe buyt so 1 | Hàm Rồng",
+        "/dangbo bithu Hàm Rồng | le thi hoa",
+        "/dangbo",
+    ):
+        await feed(app, message_update(ADMIN, command))
+    said = recorder.texts(ADMIN["id"])
+    assert said[0].startswith("Đã tạo đảng bộ số ")
+    assert said[1] == (
+        "Chi bộ Xí nghiệp Xe buýt số 1 nay thuộc Đảng bộ Công ty Hàm Rồng: đảng viên của chi bộ "
+        "đọc được văn bản của đảng bộ."
+    )
+    assert said[2].startswith("Tài khoản Lê Thị Hoa nay là bí thư của Đảng bộ Công ty Hàm Rồng")
+    assert "Đảng bộ Công ty Hàm Rồng — Chi bộ Xí nghiệp Xe buýt số 1" in said[3]
+    assert members.committee_secretary_of(session, telegram_user_id=HOA["id"]) is not None
+
+    recorder.clear()
+    await feed(app, message_update(BINH, "/dangbo tao Đảng bộ khác"))  # a cell secretary
+    assert recorder.texts(BINH["id"]) == [texts.COMMITTEE_ADMIN_ONLY]
+    assert [c.name for c, _ in members.list_committees(session)] == ["Đảng bộ Công ty Hàm Rồng"]

@@ -103,6 +103,7 @@ def _forged(ids: dict[str, int]) -> dict[Action, tuple[dict[str, Any], str]]:
         Action.DOC_CHECK: (OUTSIDER, pack(Action.DOC_CHECK, ids["document"])),
         Action.DOC_REMOVE: (OUTSIDER, pack(Action.DOC_REMOVE, ids["document"], 1)),
         Action.DOC_REPLACE: (OUTSIDER, pack(Action.DOC_REPLACE, ids["document"], 1)),
+        Action.DOC_SHARE: (OUTSIDER, pack(Action.DOC_SHARE, ids["document"])),
         Action.MORE: (OUTSIDER, pack(Action.MORE, ids["question"], 3)),
         Action.FEEDBACK: (OUTSIDER, pack(Action.FEEDBACK, ids["question"], 0)),
         Action.REVIEWED: (OUTSIDER, pack(Action.REVIEWED, ids["feedback"])),
@@ -136,7 +137,7 @@ def _state(session: Session) -> tuple[Any, ...]:
         [(f.helpful, f.reviewed_at) for f in session.exec(select(Feedback)).all()],
         [MeetingState(m.state) for m in session.exec(select(Meeting)).all()],
         count(MeetingRsvp),
-        sorted((d.id, d.trust) for d in session.exec(select(Document)).all()),
+        sorted((d.id, d.trust, d.scope) for d in session.exec(select(Document)).all()),
     )
 
 
