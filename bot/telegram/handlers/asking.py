@@ -26,12 +26,13 @@ from bot.answers import feedback, library
 from bot.members import Access
 from bot.models import AskedQuestion
 from bot.services import Services
-from bot.telegram.callbacks import Action, int_args, pack, unpack
+from bot.telegram.callbacks import Action, pack
 from bot.telegram.handlers import joining
 from bot.telegram.handlers.common import (
     Context,
     access_of,
     actor,
+    button_ids,
     deliver,
     in_session,
     refusal,
@@ -225,12 +226,7 @@ async def _member_button(update: Update, context: Context, count: int) -> list[i
     if not access.can_ask:
         await query.answer(refusal(access), show_alert=True)
         return None
-    unpacked = unpack(query.data)
-    assert unpacked is not None  # the handler's pattern matched the prefix
-    ids = int_args(unpacked[1], count)
-    if ids is None:
-        await stale_button(update, context)
-    return ids
+    return await button_ids(update, count)
 
 
 async def open_passage(update: Update, context: Context) -> None:
@@ -443,10 +439,8 @@ async def mark_reviewed(update: Update, context: Context) -> None:
     if not access.is_secretary:
         await query.answer(texts.NOT_SECRETARY, show_alert=True)
         return
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 1) if unpacked else None
+    ids = await button_ids(update, 1)
     if ids is None:
-        await stale_button(update, context)
         return
     acting = actor(update, context)
     done = await in_session(

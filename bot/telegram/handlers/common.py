@@ -21,6 +21,7 @@ from bot.members import Access, Actor
 from bot.messages import split_html
 from bot.models import MemberStatus
 from bot.services import Services
+from bot.telegram.callbacks import int_args, unpack
 from bot.telegram.context import BotDataOwner, Context
 from bot.telegram.policy import redirected_to
 
@@ -99,6 +100,18 @@ def stale_button(text: str) -> Callable[[Update, Context], Coroutine[Any, Any, N
         await query.answer(text, show_alert=True)
 
     return stale
+
+
+async def button_ids(update: Update, count: int) -> list[int] | None:
+    """The pressed button's ``count`` integer arguments; for a malformed or outdated payload,
+    the stale-button notice in a pop-up and None."""
+    query = update.callback_query
+    assert query is not None
+    unpacked = unpack(query.data)
+    ids = int_args(unpacked[1], count) if unpacked else None
+    if ids is None:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+    return ids
 
 
 def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:

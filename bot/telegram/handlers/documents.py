@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from sqlmodel import Session
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import members, texts
@@ -20,12 +20,14 @@ from bot.members.roster import RosterError, is_roster_file, parse_roster
 from bot.messages import CAPTION_LIMIT, fit_html
 from bot.models import Cell, Committee
 from bot.services import Services
-from bot.telegram.callbacks import Action, int_args, pack, unpack
+from bot.telegram.callbacks import Action, pack
 from bot.telegram.handlers.common import (
     Context,
     access_of,
+    button_ids,
     deliver,
     in_session,
+    keyboard,
     member_access,
     refusal,
     reply,
@@ -69,41 +71,25 @@ async def document_card(update: Update, context: Context) -> None:
             update, context, texts.VANBAN_MANY.format(number=html.escape(number), n=len(cards))
         )
     for card in cards:
+        doc = card.document_id
         rows = [
             [
-                InlineKeyboardButton(
-                    texts.BTN_READ, callback_data=pack(Action.PAGE, card.document_id, 0)
-                ),
-                InlineKeyboardButton(
-                    texts.BTN_FILE, callback_data=pack(Action.ORIGINAL, card.document_id)
-                ),
+                (texts.BTN_READ, pack(Action.PAGE, doc, 0)),
+                (texts.BTN_FILE, pack(Action.ORIGINAL, doc)),
             ]
         ]
-        if card.manageable:  # a secretary for their cell's, an admin for shared ones
-            manage = [
-                InlineKeyboardButton(
-                    texts.BTN_DOC_REMOVE, callback_data=pack(Action.DOC_REMOVE, card.document_id, 0)
-                )
-            ]
-            if card.checkable:
-                manage.insert(
-                    0,
-                    InlineKeyboardButton(
-                        texts.BTN_DOC_CHECK, callback_data=pack(Action.DOC_CHECK, card.document_id)
-                    ),
-                )
-            rows.append(manage)
-        await deliver(update, context, card.html, InlineKeyboardMarkup(rows))
+        if card.manageable:  # whoever manages its scope: check (unless done or a sample), remove
+            check = [(texts.BTN_DOC_CHECK, pack(Action.DOC_CHECK, doc))] if card.checkable else []
+            rows.append([*check, (texts.BTN_DOC_REMOVE, pack(Action.DOC_REMOVE, doc, 0))])
+        await deliver(update, context, card.html, keyboard(*rows))
 
 
 async def check_document(update: Update, context: Context) -> None:
     """✅ Đã đối chiếu: the presser compared the document with its official text."""
     query = update.callback_query
     assert query is not None
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 1) if unpacked else None
+    ids = await button_ids(update, 1)
     if ids is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     svc = services(context)
     reader = query.from_user.id
@@ -136,10 +122,8 @@ async def remove_document(update: Update, context: Context) -> None:
     """🗑: asks first (naming the document), then removes it from the library."""
     query = update.callback_query
     assert query is not None
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 2) if unpacked else None
+    ids = await button_ids(update, 2)
     if ids is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     document_id, step = ids
     svc = services(context)
@@ -156,17 +140,10 @@ async def remove_document(update: Update, context: Context) -> None:
             return
         await query.answer()
         named = html.escape(library.doc_info(found).cite_prose())
-        markup = InlineKeyboardMarkup(
+        markup = keyboard(
             [
-                [
-                    InlineKeyboardButton(
-                        texts.BTN_DOC_REMOVE_CONFIRM,
-                        callback_data=pack(Action.DOC_REMOVE, document_id, 1),
-                    ),
-                    InlineKeyboardButton(
-                        texts.BTN_DOC_KEEP, callback_data=pack(Action.DOC_REMOVE, document_id, 2)
-                    ),
-                ]
+                (texts.BTN_DOC_REMOVE_CONFIRM, pack(Action.DOC_REMOVE, document_id, 1)),
+                (texts.BTN_DOC_KEEP, pack(Action.DOC_REMOVE, document_id, 2)),
             ]
         )
         await deliver(update, context, texts.DOC_REMOVE_ASK.format(label=named), markup)
@@ -218,10 +195,8 @@ async def send_original(update: Update, context: Context) -> None:
     if not access.can_ask:
         await query.answer(refusal(access), show_alert=True)
         return
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 1) if unpacked else None
+    ids = await button_ids(update, 1)
     if ids is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
 
     reader = query.from_user.id
@@ -342,9 +317,7 @@ async def _offer_sharing(
     if committee_name is None:
         return
     label = texts.BTN_DOC_SHARE.format(committee=committee_name)
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=pack(Action.DOC_SHARE, document_id))]]
-    )
+    markup = keyboard([(label, pack(Action.DOC_SHARE, document_id))])
     text = texts.DOC_SHARE_ASK.format(committee=html.escape(committee_name))
     await reply(update, context, text, markup)
 
@@ -353,10 +326,8 @@ async def share_document(update: Update, context: Context) -> None:
     """📚: a cell's document becomes its đảng bộ's (read by every cell under it)."""
     query = update.callback_query
     assert query is not None
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 1) if unpacked else None
+    ids = await button_ids(update, 1)
     if ids is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     svc = services(context)
     reader = query.from_user.id
@@ -383,16 +354,10 @@ async def _offer_replacement(update: Update, context: Context, document_id: int)
         context, lambda s: library.earlier_versions_of(s, document_id=document_id)
     )
     for old_id, citation in olds:
-        markup = InlineKeyboardMarkup(
+        markup = keyboard(
             [
-                [
-                    InlineKeyboardButton(
-                        texts.BTN_DOC_REPLACE, callback_data=pack(Action.DOC_REPLACE, old_id, 1)
-                    ),
-                    InlineKeyboardButton(
-                        texts.BTN_DOC_KEEP_BOTH, callback_data=pack(Action.DOC_REPLACE, old_id, 0)
-                    ),
-                ]
+                (texts.BTN_DOC_REPLACE, pack(Action.DOC_REPLACE, old_id, 1)),
+                (texts.BTN_DOC_KEEP_BOTH, pack(Action.DOC_REPLACE, old_id, 0)),
             ]
         )
         text = texts.DOC_REPLACE_ASK.format(old=html.escape(citation))
@@ -403,9 +368,10 @@ async def replace_document(update: Update, context: Context) -> None:
     """🔁 / Giữ cả hai, under the question asked after an upload."""
     query = update.callback_query
     assert query is not None
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 2) if unpacked else None
-    if ids is None or ids[1] not in (0, 1):
+    ids = await button_ids(update, 2)
+    if ids is None:
+        return
+    if ids[1] not in (0, 1):
         await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     old_id, replace = ids

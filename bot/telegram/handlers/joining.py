@@ -22,6 +22,7 @@ from bot.telegram.handlers import menus
 from bot.telegram.handlers.common import (
     Context,
     access_of,
+    button_ids,
     cell_secretary_access,
     in_session,
     member_access,
@@ -347,10 +348,8 @@ async def revoke(update: Update, context: Context) -> None:
     """🚫 Thu hồi on an invite message."""
     query = update.callback_query
     assert query is not None
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 1) if unpacked else None
+    ids = await button_ids(update, 1)
     if ids is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     access = await access_of(context, query.from_user.id)
 
@@ -538,10 +537,8 @@ async def relink_button(update: Update, context: Context) -> None:
     """🔗 on a /lienket suggestion."""
     query = update.callback_query
     assert query is not None
-    unpacked = unpack(query.data)
-    ids = int_args(unpacked[1], 2) if unpacked else None
+    ids = await button_ids(update, 2)
     if ids is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
         return
     access = await access_of(context, query.from_user.id)
 
