@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot import texts
 from bot.logs import SecretFilter, guard_handlers
+from bot.members import MembershipError, committees
 from bot.schema import current_revision, head_revision, migrate
 from bot.services import (
     Services,
@@ -119,8 +122,6 @@ class AppContext:
 
     def scope_owner(self, scope: str, scope_id: int) -> str | None:
         """The name of the cell or đảng bộ a document of this scope would belong to."""
-        from sqlmodel import Session
-
         from bot.models import Cell, Committee
 
         with Session(self.engine) as session:
@@ -206,8 +207,6 @@ def _interactive() -> bool:
 @click.pass_obj
 def chat_command(obj: AppContext, cell_name: str | None) -> None:
     """Trò chuyện trong cửa sổ lệnh với cùng dịch vụ trả lời của bot (không cần token, mạng)."""
-    from sqlmodel import Session
-
     from bot.chat import run_chat
     from bot.members import find_cell
     from knowledge.scopes import SHARED, Readable
@@ -227,21 +226,8 @@ def chat_command(obj: AppContext, cell_name: str | None) -> None:
 @click.pass_context
 def committee_group(ctx: click.Context) -> None:
     """Đảng bộ: nhóm các chi bộ; đảng viên của các chi bộ đó đọc văn bản của đảng bộ."""
-    if ctx.invoked_subcommand is not None:
-        return
-    from sqlmodel import Session
-
-    from bot.members import list_committees
-
-    with Session(ctx.obj.engine) as session:
-        rows = list_committees(session)
-        if not rows:
-            click.echo(texts.COMMITTEE_NONE)
-        for committee, cells in rows:
-            names = ", ".join(c.name for c in cells) or texts.COMMITTEE_NO_CELLS
-            click.echo(
-                texts.COMMITTEE_LINE.format(id=committee.id, name=committee.name, cells=names)
-            )
+    if ctx.invoked_subcommand is None:
+        _committee_verb(ctx.obj, lambda s: "\n".join(committees.listing(s)) or texts.COMMITTEE_NONE)
 
 
 @committee_group.command("tao")
@@ -249,18 +235,7 @@ def committee_group(ctx: click.Context) -> None:
 @click.pass_obj
 def committee_create_command(obj: AppContext, name: str) -> None:
     """Tạo một đảng bộ."""
-    from sqlmodel import Session
-
-    from bot.members import MembershipError, create_committee
-
-    with Session(obj.engine) as session:
-        try:
-            committee = create_committee(session, name=name)
-        except MembershipError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(1)
-        session.commit()
-        click.echo(texts.COMMITTEE_CREATED.format(id=committee.id, name=committee.name))
+    _committee_verb(obj, lambda s: committees.create(s, name))
 
 
 @committee_group.command("gan")
@@ -269,50 +244,29 @@ def committee_create_command(obj: AppContext, name: str) -> None:
 @click.pass_obj
 def committee_attach_command(obj: AppContext, cell_name: str, committee_name: str | None) -> None:
     """Đặt chi bộ (tên hoặc số) vào đảng bộ (tên hoặc số); bỏ trống đảng bộ để tách ra."""
-    from sqlmodel import Session
-
-    from bot.members import attach_cell, find_cell, find_committee
-
-    with Session(obj.engine) as session:
-        cell = find_cell(session, text=cell_name) if cell_name.strip() else None
-        if cell is None:
-            click.echo(texts.NO_SUCH_CELL.format(name=cell_name), err=True)
-            sys.exit(1)
-        committee = None
-        if committee_name:
-            committee = find_committee(session, text=committee_name)
-            if committee is None:
-                click.echo(texts.NO_SUCH_COMMITTEE.format(name=committee_name), err=True)
-                sys.exit(1)
-        attach_cell(session, cell=cell, committee=committee)
-        session.commit()
-        if committee is None:
-            click.echo(texts.COMMITTEE_DETACHED.format(cell=cell.name))
-        else:
-            click.echo(texts.COMMITTEE_ATTACHED.format(cell=cell.name, committee=committee.name))
+    _committee_verb(obj, lambda s: committees.attach(s, cell_name, committee_name))
 
 
 @committee_group.command("bithu")
 @click.argument("committee_name")
-@click.argument("telegram_user_id", type=int)
+@click.argument("who")
 @click.pass_obj
-def committee_secretary_command(
-    obj: AppContext, committee_name: str, telegram_user_id: int
-) -> None:
-    """Giao cho một tài khoản Telegram (số) quyền bí thư đảng bộ: nạp và quản lý văn bản của
-    đảng bộ."""
-    from sqlmodel import Session
+def committee_secretary_command(obj: AppContext, committee_name: str, who: str) -> None:
+    """Giao quyền bí thư đảng bộ (nạp và quản lý văn bản của đảng bộ) cho một tài khoản
+    Telegram (số) hoặc một đảng viên (họ tên)."""
+    _committee_verb(obj, lambda s: committees.grant(s, committee_name, who))
 
-    from bot.members import find_committee, grant_committee_secretary
 
+def _committee_verb(obj: AppContext, verb: Callable[[Session], str]) -> None:
+    """Run one of bot.members.committees' verbs (the same ones /dangbo runs) and print what it
+    says; a refusal goes to stderr with exit code 1."""
     with Session(obj.engine) as session:
-        committee = find_committee(session, text=committee_name)
-        if committee is None:
-            click.echo(texts.NO_SUCH_COMMITTEE.format(name=committee_name), err=True)
+        try:
+            said = verb(session)
+        except MembershipError as exc:
+            click.echo(str(exc), err=True)
             sys.exit(1)
-        grant_committee_secretary(session, committee=committee, telegram_user_id=telegram_user_id)
-        session.commit()
-        click.echo(texts.COMMITTEE_SECRETARY.format(user=telegram_user_id, name=committee.name))
+    click.echo(said)
 
 
 @cli.group("db")

@@ -390,12 +390,13 @@ COMMITTEE_SECRETARY = (
     "Tài khoản {user} nay là bí thư của {name}: gửi tệp cho bot để nạp văn bản của đảng bộ."
 )
 COMMITTEE_ADMIN_ONLY = "Lệnh /dangbo dành cho quản trị viên của hệ thống."
+# Plain text: the /dangbo handler escapes what the domain answers.
 COMMITTEE_USAGE = (
     "Đảng bộ nhóm các chi bộ: đảng viên các chi bộ trực thuộc cùng tra cứu văn bản của đảng bộ.\n"
     "• /dangbo — danh sách\n"
-    "• /dangbo tao &lt;tên đảng bộ&gt;\n"
-    "• /dangbo gan &lt;tên chi bộ&gt; | &lt;tên đảng bộ&gt;\n"
-    "• /dangbo bithu &lt;tên đảng bộ&gt; | &lt;họ tên đảng viên hoặc số tài khoản Telegram&gt;"
+    "• /dangbo tao <tên đảng bộ>\n"
+    "• /dangbo gan <tên chi bộ> | <tên đảng bộ> (bỏ trống đảng bộ để tách chi bộ ra)\n"
+    "• /dangbo bithu <tên đảng bộ> | <họ tên đảng viên hoặc số tài khoản Telegram>"
 )
 COMMITTEE_WHO_NONE = "Không tìm thấy đảng viên «{name}» (đang sinh hoạt, đã liên kết Telegram)."
 COMMITTEE_WHO_MANY = "Có nhiều đảng viên tên «{name}»; xin ghi số tài khoản Telegram."

@@ -55,7 +55,7 @@ def create_committee(session: Session, *, name: str) -> Committee:
     if not 3 <= len(name) <= 160:
         raise MembershipError(texts.COMMITTEE_NAME_INVALID)
     if any(fold(c.name) == fold(name) for c, _ in list_committees(session)):
-        raise MembershipError(texts.COMMITTEE_EXISTS.format(name=html.escape(name)))
+        raise MembershipError(texts.COMMITTEE_EXISTS.format(name=name))
     committee = Committee(name=name)
     session.add(committee)
     session.flush()

@@ -1,11 +1,11 @@
-"""/dangbo: a deployment admin groups cells under a đảng bộ and names its secretaries.
+"""Đảng bộ: a deployment admin groups cells under one and names its secretaries.
 
-Every verb checks that the caller is an admin inside the call, and answers in Vietnamese with
-what it did or what was wrong (names are escaped for HTML by the caller's texts)."""
+One implementation for both front ends, `/dangbo` in Telegram (``committee_command``, which
+checks that the caller is an admin) and `chibo dangbo` on the command line. Every function
+answers with a plain Vietnamese sentence, or raises MembershipError with one; the Telegram side
+escapes it for HTML."""
 
 from __future__ import annotations
-
-import html
 
 from sqlmodel import Session, select
 
@@ -19,7 +19,7 @@ from bot.members.cells import (
     list_committees,
 )
 from bot.members.membership import MembershipError
-from bot.models import Member, MemberStatus
+from bot.models import Committee, Member, MemberStatus
 from knowledge.text import fold
 
 
@@ -31,67 +31,73 @@ def committee_command(
         return texts.COMMITTEE_ADMIN_ONLY
     verb, _, rest = args.strip().partition(" ")
     rest = rest.strip()
+    left, bar, right = rest.partition("|")
     try:
         if not verb:
-            return _listing(session)
+            return "\n".join(listing(session)) or texts.COMMITTEE_USAGE
         if fold(verb) == "tao" and rest:
-            committee = create_committee(session, name=rest)
-            session.commit()
-            return html.escape(texts.COMMITTEE_CREATED.format(id=committee.id, name=committee.name))
-        left, bar, right = rest.partition("|")
+            return create(session, rest)
         if fold(verb) == "gan" and bar:
-            return _attach(session, left.strip(), right.strip())
+            return attach(session, left.strip(), right.strip())
         if fold(verb) == "bithu" and bar:
-            return _grant(session, left.strip(), right.strip())
+            return grant(session, left.strip(), right.strip())
     except MembershipError as exc:
         return str(exc)
     return texts.COMMITTEE_USAGE
 
 
-def _listing(session: Session) -> str:
-    rows = list_committees(session)
-    if not rows:
-        return texts.COMMITTEE_USAGE
+def listing(session: Session) -> list[str]:
+    """One line per đảng bộ with its cells."""
     lines = []
-    for committee, cells in rows:
+    for committee, cells in list_committees(session):
         names = ", ".join(c.name for c in cells) or texts.COMMITTEE_NO_CELLS
-        lines.append(
-            html.escape(
-                texts.COMMITTEE_LINE.format(id=committee.id, name=committee.name, cells=names)
-            )
-        )
-    return "\n".join(lines)
+        lines.append(texts.COMMITTEE_LINE.format(id=committee.id, name=committee.name, cells=names))
+    return lines
 
 
-def _attach(session: Session, cell_name: str, committee_name: str) -> str:
-    cell = find_cell(session, text=cell_name) if cell_name else None
+def create(session: Session, name: str) -> str:
+    """A new đảng bộ."""
+    committee = create_committee(session, name=name)
+    session.commit()
+    return texts.COMMITTEE_CREATED.format(id=committee.id, name=committee.name)
+
+
+def attach(session: Session, cell_name: str, committee_name: str | None) -> str:
+    """Put a cell (name or number) under a đảng bộ (name or number); none takes it out."""
+    cell = find_cell(session, text=cell_name) if cell_name.strip() else None
     if cell is None:
-        return html.escape(texts.NO_SUCH_CELL.format(name=cell_name))
-    committee = find_committee(session, text=committee_name)
-    if committee is None:
-        return html.escape(texts.NO_SUCH_COMMITTEE.format(name=committee_name))
+        raise MembershipError(texts.NO_SUCH_CELL.format(name=cell_name))
+    committee = _committee(session, committee_name) if committee_name else None
     attach_cell(session, cell=cell, committee=committee)
     session.commit()
-    return html.escape(texts.COMMITTEE_ATTACHED.format(cell=cell.name, committee=committee.name))
-
-
-def _grant(session: Session, committee_name: str, who: str) -> str:
-    committee = find_committee(session, text=committee_name)
     if committee is None:
-        return html.escape(texts.NO_SUCH_COMMITTEE.format(name=committee_name))
+        return texts.COMMITTEE_DETACHED.format(cell=cell.name)
+    return texts.COMMITTEE_ATTACHED.format(cell=cell.name, committee=committee.name)
+
+
+def grant(session: Session, committee_name: str, who: str) -> str:
+    """Make someone — a Telegram id, or an active linked member's full name — a secretary of
+    the đảng bộ."""
+    committee = _committee(session, committee_name)
     if who.isdigit():
         telegram_user_id, name = int(who), who
     else:
-        wanted = fold(who)
         found = [
             m
-            for m in session.exec(select(Member).where(Member.folded_name == wanted)).all()
+            for m in session.exec(select(Member).where(Member.folded_name == fold(who))).all()
             if m.status == MemberStatus.ACTIVE and m.telegram_user_id is not None
         ]
         if len(found) != 1:
             key = texts.COMMITTEE_WHO_MANY if found else texts.COMMITTEE_WHO_NONE
-            return html.escape(key.format(name=who))
+            raise MembershipError(key.format(name=who))
         telegram_user_id, name = int(found[0].telegram_user_id or 0), found[0].full_name
     grant_committee_secretary(session, committee=committee, telegram_user_id=telegram_user_id)
     session.commit()
-    return html.escape(texts.COMMITTEE_SECRETARY.format(user=name, name=committee.name))
+    return texts.COMMITTEE_SECRETARY.format(user=name, name=committee.name)
+
+
+def _committee(session: Session, name: str) -> Committee:
+    committee = find_committee(session, text=name)
+    if committee is None:
+        raise MembershipError(texts.NO_SUCH_COMMITTEE.format(name=name))
+    return committee

@@ -572,4 +572,4 @@ async def committees(update: Update, context: Context) -> None:
         context,
         lambda s: committee_command(s, telegram_user_id=user.id, admins=admins, args=args),
     )
-    await reply(update, context, text)
+    await reply(update, context, html.escape(text))
