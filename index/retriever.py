@@ -697,11 +697,15 @@ def _resolve_numbers(
 ) -> tuple[set[int], list[str], list[str]]:
     """Documents named by number among those the reader may read; a number only another
     cell holds is unknown to this reader, exactly like one nobody holds."""
-    numbers_map = {
-        number: readable_ids
-        for number, ids in state.numbers.items()
-        if (readable_ids := [d for d in ids if visible.allows(d)])
-    }
+    numbers_map = (
+        state.numbers
+        if visible.docs is None
+        else {
+            number: readable_ids
+            for number, ids in state.numbers.items()
+            if (readable_ids := [d for d in ids if d in visible.docs])
+        }
+    )
     found: set[int] = set()
     names: list[str] = []
     unknown: list[str] = []

@@ -225,15 +225,7 @@ def main() -> None:
         vectors = {}
         for p in all_rows:
             doc = infos[p.document_id]
-            info = DocInfo(
-                doc.id,
-                doc.doc_type,
-                doc.number,
-                doc.issued_on,
-                doc.issuer,
-                doc.title,
-                doc.file_name,
-            )  # type: ignore[arg-type]
+            info = DocInfo.of(doc)
             text = passage_text_for_index(info, p.heading_path, p.text)
             base = base_vectors[rng.integers(len(base_vectors))]
             v = base + rng.normal(scale=0.02, size=base.shape).astype(np.float32)
@@ -301,9 +293,7 @@ def main() -> None:
     texts = []
     for p in passages:
         doc = infos[p.document_id]
-        info = DocInfo(
-            doc.id, doc.doc_type, doc.number, doc.issued_on, doc.issuer, doc.title, doc.file_name
-        )  # type: ignore[arg-type]
+        info = DocInfo.of(doc)
         texts.append(s.passage_prompt + passage_text_for_index(info, p.heading_path, p.text))
     t0 = time.perf_counter()
     real._model.encode(texts, batch_size=s.batch_size, normalize_embeddings=True)
