@@ -26,6 +26,7 @@ from knowledge.provenance import Provenance
 from knowledge.scopes import SHARED, Readable
 from knowledge.settings import KnowledgeSettings
 from tests.utils.cell_factories import make_cell, make_member
+from tests.utils.cli import chibo_runner
 from tests.utils.factories import SAMPLE_DIR
 
 LAN, MAI, HUNG = 500_001, 500_002, 500_003  # cell A (under the đảng bộ), cell D (too), cell B
@@ -206,16 +207,10 @@ def test_the_same_file_uploaded_by_another_cell_is_its_own_copy(world: World) ->
 def test_the_operator_groups_cells_and_files_documents_under_them(
     engine: Engine, tmp_path: Path
 ) -> None:
-    from click.testing import CliRunner
-
-    from bot.cli import cli
-
-    config = tmp_path / "config.yaml"
-    config.write_text("{}\n", encoding="utf-8")
-    env = {"CHIBO_DATABASE__URL": engine.url.render_as_string(hide_password=False)}
+    run = chibo_runner(engine, tmp_path)
 
     def chibo(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(cli, ["--config", str(config), *args], env=env)
+        result = run(*args)
         return result.exit_code, result.output
 
     with Session(engine, expire_on_commit=False) as session:

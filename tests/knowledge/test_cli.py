@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlalchemy.engine import Engine
 
-from bot.cli import cli
+from tests.utils.cli import Chibo, chibo_runner
 from tests.utils.factories import SAMPLE_DIR, ingest_sample
-
-Chibo = Callable[..., Result]
 
 
 @pytest.fixture
 def chibo(engine: Engine, tmp_path: Path) -> Chibo:
     """Run `chibo ARGS…` with a config in a temporary folder and the test database from env."""
-    config = tmp_path / "config.yaml"
-    config.write_text("knowledge:\n  max_file_mb: 20\n", encoding="utf-8")
-    url = engine.url.render_as_string(hide_password=False)
-    runner = CliRunner()
-
-    def run(*args: str) -> Result:
-        return runner.invoke(
-            cli,
-            ["--config", str(config), *args],
-            env={"CHIBO_DATABASE__URL": url},
-            catch_exceptions=False,
-        )
-
-    return run
+    return chibo_runner(engine, tmp_path, "knowledge:\n  max_file_mb: 20\n")
 
 
 def test_ingest_reports_each_file_and_a_summary(chibo: Chibo) -> None:

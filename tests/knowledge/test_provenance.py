@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.cli import cli
 from index.citation import DocInfo
 from knowledge import store
 from knowledge.ingest import Ingester
 from knowledge.models import Document, Scope, Trust
 from knowledge.provenance import SIDECAR, Provenance, sample_hashes
 from knowledge.settings import KnowledgeSettings
+from tests.utils.cli import Chibo, chibo_runner
 from tests.utils.factories import SAMPLE_DIR, SAMPLE_FILES
 
 SAMPLE = "(văn bản mẫu minh hoạ, không phải văn bản chính thức)"
@@ -139,21 +137,9 @@ def test_a_scope_needs_its_owner() -> None:
         Provenance(scope_id=3)
 
 
-Chibo = Callable[..., Result]
-
-
 @pytest.fixture
 def chibo(engine: Engine, tmp_path: Path) -> Chibo:
-    config = tmp_path / "config.yaml"
-    config.write_text("{}\n", encoding="utf-8")
-    url = engine.url.render_as_string(hide_password=False)
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(
-            cli, ["--config", str(config), *args], env={"CHIBO_DATABASE__URL": url}
-        )
-
-    return run
+    return chibo_runner(engine, tmp_path)
 
 
 def test_the_command_line_records_provenance_and_checks(chibo: Chibo, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ through the domain's own functions where those add rows a real action would add.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
@@ -14,8 +15,23 @@ from bot.models import AudienceKind, Cell, Meeting, MeetingKind, Member, MemberS
 from bot.notices import Audience
 from bot.notices import texts as nt
 from bot.settings import MeetingSettings, NoticeSettings
-from knowledge.models import utcnow
+from knowledge.ingest import Ingester
+from knowledge.models import Scope, utcnow
+from knowledge.provenance import Provenance
 from knowledge.text import fold
+
+# A cell's own resolution (12-NQ/CB), with a private line: what no other cell may read.
+CELL_MINUTES = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
+*
+Số 12-NQ/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 25 tháng 11 năm 2026
+
+NGHỊ QUYẾT
+hội nghị chi bộ tháng 11 năm 2026
+
+Giao đồng chí Trần Văn Hải hoàn thiện bản tự kiểm điểm của đảng viên dự bị.
+"""
 
 
 def make_cell(session: Session, **overrides: Any) -> Cell:
@@ -123,3 +139,21 @@ def make_notice(
     )
     session.commit()
     return notice
+
+
+def add_cell_document(
+    ingester: Ingester,
+    cell: Cell,
+    folder: Path,
+    *,
+    text: str = CELL_MINUTES,
+    added_by: str = "Trần Văn Bình",
+) -> int:
+    """Store ``text`` as ``cell``'s own document, as a secretary's upload is stored; its id."""
+    assert cell.id is not None
+    path = folder / "nghi-quyet-thang-11.txt"
+    path.write_text(text, encoding="utf-8")
+    provenance = Provenance(added_by=added_by, scope=Scope.CELL, scope_id=cell.id)
+    added = ingester.ingest_file(path, provenance=provenance)
+    assert added.document_id is not None, added.message
+    return added.document_id

@@ -15,7 +15,6 @@ from bot.models import Cell, Committee, Role
 from bot.services import Services
 from bot.telegram.callbacks import Action, pack
 from knowledge.models import Document, Scope, Trust
-from knowledge.provenance import Provenance
 from knowledge.scopes import Readable
 from tests.bot.support import (
     ADMIN_ID,
@@ -25,22 +24,11 @@ from tests.bot.support import (
     message_update,
     user,
 )
-from tests.utils.cell_factories import make_cell, make_member
+from tests.utils.cell_factories import CELL_MINUTES, add_cell_document, make_cell, make_member
 
 BINH = user(600_001, "Bình")  # secretary of cell A
 LAN = user(500_001, "Lan")  # member of cell A
 ADMIN = user(ADMIN_ID, "Quản trị")
-MINUTES = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
-*
-Số 12-NQ/CB
-ĐẢNG CỘNG SẢN VIỆT NAM
-Thanh Hóa, ngày 25 tháng 11 năm 2026
-
-NGHỊ QUYẾT
-hội nghị chi bộ tháng 11 năm 2026
-
-Giao đồng chí Trần Văn Hải hoàn thiện bản tự kiểm điểm của đảng viên dự bị.
-"""
 
 
 @pytest.fixture
@@ -49,13 +37,7 @@ def minutes_id(session: Session, services: Services, tmp_path: Path) -> int:
     make_member(session, cell, full_name="Trần Văn Bình", role=Role.SECRETARY,
                 telegram_user_id=BINH["id"])  # fmt: skip
     make_member(session, cell, full_name="Nguyễn Thị Lan", telegram_user_id=LAN["id"])
-    path = tmp_path / "nq-11.txt"
-    path.write_text(MINUTES, encoding="utf-8")
-    added = services.ingester.ingest_file(
-        path, provenance=Provenance(added_by="Trần Văn Bình", scope=Scope.CELL, scope_id=cell.id)
-    )
-    assert added.document_id is not None
-    return added.document_id
+    return add_cell_document(services.ingester, cell, tmp_path)
 
 
 def _buttons(recorder: RecordingRequest) -> list[str]:
@@ -136,7 +118,7 @@ async def _upload(app: Application, recorder: RecordingRequest, key: str, text: 
 async def test_a_new_version_replaces_the_old_one_only_when_the_secretary_says_so(
     app: Application, recorder: RecordingRequest, services: Services, minutes_id: int
 ) -> None:
-    amended = MINUTES.replace("đảng viên dự bị.", "đảng viên dự bị trước ngày 30/11.")
+    amended = CELL_MINUTES.replace("đảng viên dự bị.", "đảng viên dự bị trước ngày 30/11.")
     await _upload(app, recorder, "nq-11-sua", amended)
     asked = [p for p in recorder.sent() if p.get("reply_markup")]
     assert len(asked) == 1
@@ -166,7 +148,7 @@ async def test_a_new_version_replaces_the_old_one_only_when_the_secretary_says_s
 async def test_a_different_number_asks_nothing(
     app: Application, recorder: RecordingRequest, minutes_id: int
 ) -> None:
-    await _upload(app, recorder, "nq-khac", MINUTES.replace("12-NQ/CB", "13-NQ/CB"))
+    await _upload(app, recorder, "nq-khac", CELL_MINUTES.replace("12-NQ/CB", "13-NQ/CB"))
     assert [p for p in recorder.sent() if p.get("reply_markup")] == []
 
 
@@ -176,7 +158,7 @@ async def test_a_different_number_asks_nothing(
 HOA = user(600_002, "Hoa")  # secretary of the đảng bộ, a plain member of another cell under it
 MAI = user(500_002, "Mai")  # member of that other cell
 HUNG = user(500_003, "Hùng")  # member of a cell outside the đảng bộ
-COMMITTEE_NOTICE = MINUTES.replace("CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1", "ĐẢNG ỦY CÔNG TY").replace(
+COMMITTEE_NOTICE = CELL_MINUTES.replace("CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1", "ĐẢNG ỦY CÔNG TY").replace(
     "12-NQ/CB", "77-NQ/ĐU"
 )
 

@@ -27,27 +27,21 @@ from bot.models import (
 )
 from bot.services import Services
 from bot.telegram.callbacks import Action, pack
-from knowledge.models import Document, Passage, Scope, utcnow
-from knowledge.provenance import Provenance
+from knowledge.models import Document, Passage, utcnow
 from tests.bot.support import RecordingRequest, callback_update, feed, user
-from tests.utils.cell_factories import make_cell, make_meeting, make_member, make_notice
+from tests.utils.cell_factories import (
+    add_cell_document,
+    make_cell,
+    make_meeting,
+    make_member,
+    make_notice,
+)
 
 LAN = user(500_001, "Lan")
 SECRETARY = user(600_001, "Bình")
 OUTSIDER = user(700_001, "Hoa")  # the secretary of another cell
 STRANGER = user(999_001, "Khách")  # nobody's member
 PRIVATE_WORDS = ("Lan", "Bình", "kỷ luật", "Xe buýt", "tự kiểm điểm", "12-NQ/CB")
-MINUTES = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
-*
-Số 12-NQ/CB
-ĐẢNG CỘNG SẢN VIỆT NAM
-Thanh Hóa, ngày 25 tháng 11 năm 2026
-
-NGHỊ QUYẾT
-hội nghị chi bộ tháng 11 năm 2026
-
-Giao đồng chí Trần Văn Hải hoàn thiện bản tự kiểm điểm của đảng viên dự bị.
-"""
 
 
 @pytest.fixture
@@ -75,12 +69,8 @@ def rows(session: Session, services: Services, tmp_path: Path) -> dict[str, int]
     session.add(verdict)
     notice = make_notice(session, cell, body="Họp chi bộ Xe buýt")
     meeting = make_meeting(session, cell, starts_at=utcnow() + timedelta(days=2))
-    minutes = tmp_path / "nghi-quyet-thang-11.txt"  # cell A's own: read by its members only
-    minutes.write_text(MINUTES, encoding="utf-8")
-    added = services.ingester.ingest_file(
-        minutes, provenance=Provenance(scope=Scope.CELL, scope_id=cell.id)
-    )
-    passage = session.exec(select(Passage).where(Passage.document_id == added.document_id)).first()
+    minutes_id = add_cell_document(services.ingester, cell, tmp_path)  # cell A's own
+    passage = session.exec(select(Passage).where(Passage.document_id == minutes_id)).first()
     session.commit()
     delivery = session.exec(
         select(NoticeDelivery).where(NoticeDelivery.member_id == lan.id)
