@@ -185,10 +185,11 @@ class AnswerService:
     def _example(self, readable: Readable) -> str | None:
         """A document worth naming: the one other documents cite most, else the newest."""
         with Session(self.engine) as session:
-            documents = [d for d in store.list_documents(session, readable=readable) if d.number]
+            readable_documents = store.list_documents(session, readable=readable)
+            documents = [d for d in readable_documents if d.number]
             if not documents:
                 return None
-            citing = {d.id for d in store.list_documents(session, readable=readable)}
+            citing = {d.id for d in readable_documents}
             cited = Counter(
                 number  # one row per citing document
                 for doc_id, number in session.exec(

@@ -222,18 +222,17 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         if hurried:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._quiet.wait(), HURRIED_WAIT)
-            async with self.workers:
-                await coroutine
-            return
-        self._in_hand += 1
-        self._quiet.clear()
+        else:
+            self._in_hand += 1
+            self._quiet.clear()
         try:
             async with self.workers:
                 await coroutine
         finally:
-            self._in_hand -= 1
-            if self._in_hand == 0:
-                self._quiet.set()
+            if not hurried:
+                self._in_hand -= 1
+                if self._in_hand == 0:
+                    self._quiet.set()
 
     # ------------------------------------------------------------------------------ trust
 
