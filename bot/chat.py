@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from bot import texts
+from bot.answers import texts as ant
 from index.answer import AnswerInconsistent, AnswerService, is_small_talk, render_plain
 from index.retriever import IndexError_, QueryError
 from knowledge.scopes import SHARED, Readable
@@ -22,17 +23,17 @@ def respond(
 ) -> str:
     """What the bot would answer a reader of ``readable``, as plain text."""
     if len(question) > max_chars:
-        return to_plain(texts.QUESTION_TOO_LONG.format(length=len(question), limit=max_chars))
+        return to_plain(ant.QUESTION_TOO_LONG.format(length=len(question), limit=max_chars))
     if is_small_talk(question):
         return to_plain(texts.GREETING)
     try:
         return render_plain(answers.answer(question, readable=readable))
     except QueryError:
-        return to_plain(texts.EMPTY_QUESTION)
+        return to_plain(ant.EMPTY_QUESTION)
     except IndexError_:
         return to_plain(texts.NOT_READY)
     except AnswerInconsistent:
-        return to_plain(texts.ANSWER_BROKEN)
+        return to_plain(ant.ANSWER_BROKEN)
 
 
 def run_chat(

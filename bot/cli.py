@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot import texts
 from bot.logs import SecretFilter, guard_handlers
 from bot.members import MembershipError, committees
+from bot.members import texts as mbt
 from bot.schema import current_revision, head_revision, migrate
 from bot.services import (
     Services,
@@ -227,7 +228,7 @@ def chat_command(obj: AppContext, cell_name: str | None) -> None:
 def committee_group(ctx: click.Context) -> None:
     """Đảng bộ: nhóm các chi bộ; đảng viên của các chi bộ đó đọc văn bản của đảng bộ."""
     if ctx.invoked_subcommand is None:
-        _committee_verb(ctx.obj, lambda s: "\n".join(committees.listing(s)) or texts.COMMITTEE_NONE)
+        _committee_verb(ctx.obj, lambda s: "\n".join(committees.listing(s)) or mbt.COMMITTEE_NONE)
 
 
 @committee_group.command("tao")

@@ -9,7 +9,8 @@ from typing import Literal
 
 from sqlmodel import Session, select
 
-from bot import members, texts
+from bot import members
+from bot.answers import texts as ant
 from bot.members import readable_of
 from bot.models import Cell, Committee, MemberStatus, as_utc
 from bot.when import VIETNAM
@@ -92,7 +93,7 @@ def render_passage(page: PassagePage) -> str:
     if page.headings:
         parts.append(f"<i>{html.escape(page.headings)}</i>")
     parts.append(html.escape(page.text))
-    parts.append(texts.PASSAGE_POSITION.format(n=page.ordinal + 1, total=page.total))
+    parts.append(ant.PASSAGE_POSITION.format(n=page.ordinal + 1, total=page.total))
     return "\n\n".join(parts)
 
 
@@ -106,18 +107,18 @@ def document_cards(
     for doc in store.find_by_number(session, text, readable=readable):
         assert doc.id is not None
         lines = [f"<b>{html.escape(doc_info(doc).cite_prose())}</b>"]
-        lines.append(html.escape(texts.DOC_TITLE.format(title=doc.title)))
-        lines.append(html.escape(texts.DOC_FILE.format(file=doc.file_name, n=doc.n_passages)))
+        lines.append(html.escape(ant.DOC_TITLE.format(title=doc.title)))
+        lines.append(html.escape(ant.DOC_FILE.format(file=doc.file_name, n=doc.n_passages)))
         lines.extend(html.escape(line) for line in provenance_lines(doc))
         outline = _outline(store.outline(session, doc.id, max_depth=OUTLINE_DEPTH))
         if outline:
             lines.append("")
-            lines.append(texts.DOC_OUTLINE)
+            lines.append(ant.DOC_OUTLINE)
             lines.extend(outline)
         cited = store.cited_numbers(session, doc.id)
         if cited:
             lines.append("")
-            lines.append(html.escape(texts.DOC_CITES.format(numbers=", ".join(cited))))
+            lines.append(html.escape(ant.DOC_CITES.format(numbers=", ".join(cited))))
         citing = [
             d
             for d in store.citing_documents(session, doc.number or "", readable=readable)
@@ -125,7 +126,7 @@ def document_cards(
         ]
         if citing:
             names = "; ".join(doc_info(d).cite_prose() for d in citing)
-            lines.append(html.escape(texts.DOC_CITED_BY.format(documents=names)))
+            lines.append(html.escape(ant.DOC_CITED_BY.format(documents=names)))
         manageable = manages(session, reader=reader, admins=admins, document=doc)
         checkable = manageable and doc.trust == Trust.UNCHECKED
         cards.append(DocumentCard(doc.id, "\n".join(lines), manageable, checkable))
@@ -136,18 +137,18 @@ def provenance_lines(doc: Document) -> list[str]:
     """Where the document came from and how far its text is trusted, as a reader sees it."""
     added = format_date(as_utc(doc.ingested_at).astimezone(VIETNAM).date())
     if doc.added_by:
-        lines = [texts.DOC_ADDED.format(date=added, who=doc.added_by)]
+        lines = [ant.DOC_ADDED.format(date=added, who=doc.added_by)]
     else:
-        lines = [texts.DOC_ADDED_UNKNOWN.format(date=added)]
+        lines = [ant.DOC_ADDED_UNKNOWN.format(date=added)]
     if doc.source_note:
-        lines.append(texts.DOC_NOTE.format(note=doc.source_note))
+        lines.append(ant.DOC_NOTE.format(note=doc.source_note))
     if doc.trust == Trust.SAMPLE:
-        lines.append(texts.DOC_TRUST_SAMPLE)
+        lines.append(ant.DOC_TRUST_SAMPLE)
     elif doc.trust == Trust.CHECKED and doc.checked_at is not None:
         checked = format_date(as_utc(doc.checked_at).astimezone(VIETNAM).date())
-        lines.append(texts.DOC_TRUST_CHECKED.format(who=doc.checked_by or "?", date=checked))
+        lines.append(ant.DOC_TRUST_CHECKED.format(who=doc.checked_by or "?", date=checked))
     else:
-        lines.append(texts.DOC_TRUST_UNCHECKED)
+        lines.append(ant.DOC_TRUST_UNCHECKED)
     return lines
 
 
@@ -177,16 +178,16 @@ def catalogue(session: Session, *, reader: int, doc_type: str | None, year: int 
     readable = readable_of(session, telegram_user_id=reader)
     documents = store.list_documents(session, readable=readable, doc_type=doc_type, year=year)
     if not documents:
-        return texts.TAILIEU_EMPTY
+        return ant.TAILIEU_EMPTY
     order = {t: i for i, t in enumerate(doc_types())}
     documents.sort(key=lambda d: (order.get(d.doc_type, 99), -(d.year or 0), d.number or ""))
-    lines = [texts.TAILIEU_HEADING.format(n=len(documents))]
+    lines = [ant.TAILIEU_HEADING.format(n=len(documents))]
     current = None
     for doc in documents:
         if doc.doc_type != current:
             current = doc.doc_type
             lines.append(f"\n<b>{html.escape(current)}</b>")
-        year_label = str(doc.year) if doc.year else texts.TAILIEU_UNDATED
+        year_label = str(doc.year) if doc.year else ant.TAILIEU_UNDATED
         label = doc.number or doc.title
         title = "" if not doc.number else f" — {doc.title}"
         lines.append(f"• {year_label}: {html.escape(label + title)}")

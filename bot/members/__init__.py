@@ -7,7 +7,8 @@ each lives in the module of its seam:
 - `cells`: cells and their registered groups;
 - `invites`: invite links;
 - `roster` (reading sheets) and `roster_import` (applying rows to members);
-- `relink`: joining an account to its roster row after approval.
+- `relink`: joining an account to its roster row after approval;
+- `secretary`: a secretary's or admin's verbs, with their rights decided inside each call.
 """
 
 from bot.members.cells import (
@@ -60,6 +61,18 @@ from bot.members.roster_import import (
     import_roster,
     roster_candidates,
 )
+from bot.members.secretary import (
+    claim_group,
+    decide_request,
+    move_away,
+    new_cell,
+    new_invite,
+    relink_by,
+    relink_suggestions,
+    requests_for,
+    roll_call,
+    withdraw_invite,
+)
 
 __all__ = [
     "CHECK_IN_PREFIX",
@@ -72,10 +85,12 @@ __all__ = [
     "approve",
     "approvers",
     "attach_cell",
+    "claim_group",
     "committee_secretary_of",
     "create_cell",
     "create_committee",
     "create_invite",
+    "decide_request",
     "describe_role",
     "find_cell",
     "find_committee",
@@ -94,12 +109,20 @@ __all__ = [
     "list_members",
     "mark_left",
     "member_by_telegram",
+    "move_away",
+    "new_cell",
+    "new_invite",
     "pending_requests",
     "readable_of",
     "redeem_invite",
     "reject",
     "relink",
+    "relink_by",
+    "relink_suggestions",
+    "requests_for",
     "revoke_invite",
+    "roll_call",
     "roster_candidates",
     "unlinked_accounts",
+    "withdraw_invite",
 ]

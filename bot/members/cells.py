@@ -6,7 +6,7 @@ import html
 
 from sqlmodel import Session, col, select
 
-from bot import texts
+from bot.members import texts as mbt
 from bot.members.membership import MembershipError
 from bot.models import (
     Cell,
@@ -33,9 +33,9 @@ def create_cell(
     """A new cell; names are unique (compared without diacritics)."""
     name = " ".join(nfc(name).split())
     if not 3 <= len(name) <= 120:
-        raise MembershipError(texts.CELL_NAME_INVALID)
+        raise MembershipError(mbt.CELL_NAME_INVALID)
     if any(fold(c.name) == fold(name) for c in list_cells(session)):
-        raise MembershipError(texts.CELL_EXISTS.format(name=html.escape(name)))
+        raise MembershipError(mbt.CELL_EXISTS.format(name=html.escape(name)))
     cell = Cell(name=name, committee=committee, created_by=created_by)
     session.add(cell)
     session.flush()
@@ -53,9 +53,9 @@ def create_committee(session: Session, *, name: str) -> Committee:
     """A new đảng bộ; names are unique (compared without diacritics)."""
     name = " ".join(nfc(name).split())
     if not 3 <= len(name) <= 160:
-        raise MembershipError(texts.COMMITTEE_NAME_INVALID)
+        raise MembershipError(mbt.COMMITTEE_NAME_INVALID)
     if any(fold(c.name) == fold(name) for c, _ in list_committees(session)):
-        raise MembershipError(texts.COMMITTEE_EXISTS.format(name=name))
+        raise MembershipError(mbt.COMMITTEE_EXISTS.format(name=name))
     committee = Committee(name=name)
     session.add(committee)
     session.flush()

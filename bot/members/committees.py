@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot import texts
+from bot.members import texts as mbt
 from bot.members.cells import (
     attach_cell,
     create_committee,
@@ -28,13 +28,13 @@ def committee_command(
 ) -> str:
     """Run ``/dangbo [tao ‹tên› | gan ‹chi bộ› | ‹đảng bộ› | bithu ‹đảng bộ› | ‹đảng viên›]``."""
     if telegram_user_id not in admins:
-        return texts.COMMITTEE_ADMIN_ONLY
+        return mbt.COMMITTEE_ADMIN_ONLY
     verb, _, rest = args.strip().partition(" ")
     rest = rest.strip()
     left, bar, right = rest.partition("|")
     try:
         if not verb:
-            return "\n".join(listing(session)) or texts.COMMITTEE_USAGE
+            return "\n".join(listing(session)) or mbt.COMMITTEE_USAGE
         if fold(verb) == "tao" and rest:
             return create(session, rest)
         if fold(verb) == "gan" and bar:
@@ -43,15 +43,15 @@ def committee_command(
             return grant(session, left.strip(), right.strip())
     except MembershipError as exc:
         return str(exc)
-    return texts.COMMITTEE_USAGE
+    return mbt.COMMITTEE_USAGE
 
 
 def listing(session: Session) -> list[str]:
     """One line per đảng bộ with its cells."""
     lines = []
     for committee, cells in list_committees(session):
-        names = ", ".join(c.name for c in cells) or texts.COMMITTEE_NO_CELLS
-        lines.append(texts.COMMITTEE_LINE.format(id=committee.id, name=committee.name, cells=names))
+        names = ", ".join(c.name for c in cells) or mbt.COMMITTEE_NO_CELLS
+        lines.append(mbt.COMMITTEE_LINE.format(id=committee.id, name=committee.name, cells=names))
     return lines
 
 
@@ -59,20 +59,20 @@ def create(session: Session, name: str) -> str:
     """A new đảng bộ."""
     committee = create_committee(session, name=name)
     session.commit()
-    return texts.COMMITTEE_CREATED.format(id=committee.id, name=committee.name)
+    return mbt.COMMITTEE_CREATED.format(id=committee.id, name=committee.name)
 
 
 def attach(session: Session, cell_name: str, committee_name: str | None) -> str:
     """Put a cell (name or number) under a đảng bộ (name or number); none takes it out."""
     cell = find_cell(session, text=cell_name) if cell_name.strip() else None
     if cell is None:
-        raise MembershipError(texts.NO_SUCH_CELL.format(name=cell_name))
+        raise MembershipError(mbt.NO_SUCH_CELL.format(name=cell_name))
     committee = _committee(session, committee_name) if committee_name else None
     attach_cell(session, cell=cell, committee=committee)
     session.commit()
     if committee is None:
-        return texts.COMMITTEE_DETACHED.format(cell=cell.name)
-    return texts.COMMITTEE_ATTACHED.format(cell=cell.name, committee=committee.name)
+        return mbt.COMMITTEE_DETACHED.format(cell=cell.name)
+    return mbt.COMMITTEE_ATTACHED.format(cell=cell.name, committee=committee.name)
 
 
 def grant(session: Session, committee_name: str, who: str) -> str:
@@ -88,16 +88,16 @@ def grant(session: Session, committee_name: str, who: str) -> str:
             if m.status == MemberStatus.ACTIVE and m.telegram_user_id is not None
         ]
         if len(found) != 1:
-            key = texts.COMMITTEE_WHO_MANY if found else texts.COMMITTEE_WHO_NONE
+            key = mbt.COMMITTEE_WHO_MANY if found else mbt.COMMITTEE_WHO_NONE
             raise MembershipError(key.format(name=who))
         telegram_user_id, name = int(found[0].telegram_user_id or 0), found[0].full_name
     grant_committee_secretary(session, committee=committee, telegram_user_id=telegram_user_id)
     session.commit()
-    return texts.COMMITTEE_SECRETARY.format(user=name, name=committee.name)
+    return mbt.COMMITTEE_SECRETARY.format(user=name, name=committee.name)
 
 
 def _committee(session: Session, name: str) -> Committee:
     committee = find_committee(session, text=name)
     if committee is None:
-        raise MembershipError(texts.NO_SUCH_COMMITTEE.format(name=name))
+        raise MembershipError(mbt.NO_SUCH_COMMITTEE.format(name=name))
     return committee

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bot import texts
+from bot.members import texts as mbt
 from bot.members.membership import CHECK_IN_PREFIX, MembershipError, member_by_telegram
 from bot.models import (
     Invite,
@@ -61,7 +61,7 @@ def revoke_invite(session: Session, *, invite_id: int, now: datetime | None = No
     """Make an invite unusable."""
     invite = session.get(Invite, invite_id)
     if invite is None:
-        raise MembershipError(texts.INVITE_INVALID)
+        raise MembershipError(mbt.INVITE_INVALID)
     if invite.revoked_at is None:
         invite.revoked_at = now or utcnow()
         session.add(invite)
@@ -83,14 +83,14 @@ def redeem_invite(
         query = select(Invite).where(Invite.token_hash == hash_token(token))
         invite = session.exec(query).first()
     if invite is None:
-        raise MembershipError(texts.INVITE_INVALID)
+        raise MembershipError(mbt.INVITE_INVALID)
     if invite.revoked_at is not None:
-        raise MembershipError(texts.INVITE_REVOKED)
+        raise MembershipError(mbt.INVITE_REVOKED)
     if not invite.usable(now):
-        raise MembershipError(texts.INVITE_EXPIRED)
+        raise MembershipError(mbt.INVITE_EXPIRED)
     member = member_by_telegram(session, telegram_user_id=telegram_user_id)
     if member is not None and member.status == MemberStatus.ACTIVE:
-        raise MembershipError(texts.ALREADY_MEMBER)
+        raise MembershipError(mbt.ALREADY_MEMBER)
     if member is None:
         member = Member(cell_id=invite.cell_id, telegram_user_id=telegram_user_id)
     # A pending request follows the latest invite; a member who left starts over.

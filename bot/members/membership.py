@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from bot import texts
+from bot.members import texts as mbt
 from bot.members.names import normalize_name, valid_name
 from bot.models import (
     SECRETARY_ROLES,
@@ -151,7 +151,7 @@ def give_name(session: Session, *, member: Member, raw_name: str) -> Member:
     """Record the full name of a pending join request."""
     name = normalize_name(raw_name)
     if not valid_name(name):
-        raise MembershipError(texts.NAME_INVALID)
+        raise MembershipError(mbt.NAME_INVALID)
     member.full_name, member.folded_name = name, fold(name)
     member.updated_at = utcnow()
     session.add(member)
@@ -169,7 +169,7 @@ def approve(
     """Admit a pending request; with ``roster_member_id`` the account is linked to that row."""
     request = session.get(Member, member_id)
     if request is None or request.status != MemberStatus.PENDING or not request.full_name:
-        raise MembershipError(texts.REQUEST_GONE)
+        raise MembershipError(mbt.REQUEST_GONE)
     if roster_member_id is None:
         request.status = MemberStatus.ACTIVE
         request.approved_by = approved_by
@@ -183,7 +183,7 @@ def approve(
         or row.telegram_user_id is not None
         or row.status != MemberStatus.ACTIVE
     ):
-        raise MembershipError(texts.ROSTER_ROW_GONE)
+        raise MembershipError(mbt.ROSTER_ROW_GONE)
     telegram_user_id, username = request.telegram_user_id, request.telegram_username
     invited_role = request.role
     session.delete(request)
@@ -202,7 +202,7 @@ def reject(session: Session, *, member_id: int) -> Member:
     """Turn down a pending request; the row is removed, the returned copy says who it was."""
     request = session.get(Member, member_id)
     if request is None or request.status != MemberStatus.PENDING:
-        raise MembershipError(texts.REQUEST_GONE)
+        raise MembershipError(mbt.REQUEST_GONE)
     gone = request.model_copy()
     session.delete(request)
     return gone
@@ -212,7 +212,7 @@ def mark_left(session: Session, *, member_id: int) -> Member:
     """A member moved away or was removed: no more access, the row stays for the record."""
     member = session.get(Member, member_id)
     if member is None:
-        raise MembershipError(texts.MEMBER_NOT_FOUND)
+        raise MembershipError(mbt.MEMBER_NOT_FOUND)
     member.status = MemberStatus.LEFT
     member.updated_at = utcnow()
     session.add(member)
@@ -238,5 +238,5 @@ def find_member(session: Session, *, cell_id: int, text: str) -> Member | None:
 def describe_role(member: Member) -> str:
     """ "Bí thư", "Đảng viên dự bị", …"""
     if member.role == Role.MEMBER:
-        return texts.PARTY_STATUS_LABELS[PartyStatus(member.party_status)]
-    return texts.ROLE_LABELS[Role(member.role)]
+        return mbt.PARTY_STATUS_LABELS[PartyStatus(member.party_status)]
+    return mbt.ROLE_LABELS[Role(member.role)]

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot import texts
+from bot.members import texts as mbt
 from bot.members.membership import MembershipError
 from bot.members.roster_import import roster_candidates
 from bot.models import (
@@ -44,7 +44,7 @@ def relink(session: Session, *, account_id: int, roster_id: int, by: int) -> Mem
     """
     account, row = session.get(Member, account_id), session.get(Member, roster_id)
     if account is None or account.telegram_user_id is None or account.in_roster:
-        raise MembershipError(texts.RELINK_GONE)
+        raise MembershipError(mbt.RELINK_GONE)
     if (
         row is None
         or row.id is None
@@ -52,7 +52,7 @@ def relink(session: Session, *, account_id: int, roster_id: int, by: int) -> Mem
         or row.telegram_user_id is not None
         or row.status != MemberStatus.ACTIVE
     ):
-        raise MembershipError(texts.ROSTER_ROW_GONE)
+        raise MembershipError(mbt.ROSTER_ROW_GONE)
     tables: tuple[type[MeetingRsvp] | type[MeetingAttendance] | type[MeetingVoter], ...]
     tables = (MeetingRsvp, MeetingAttendance, MeetingVoter)
     for table in tables:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bot import texts
+from bot.members import texts as mbt
 from bot.members.names import normalize_name, valid_name
 from bot.models import PartyStatus, Role
 from knowledge.encoding import UndecodableError, decode_bytes
@@ -80,7 +80,7 @@ def parse_roster(data: bytes, file_name: str) -> ParsedRoster:
     elif file_name.lower().endswith(".csv"):
         table = _csv_rows(data)
     else:
-        raise RosterError(texts.ROSTER_UNSUPPORTED)
+        raise RosterError(mbt.ROSTER_UNSUPPORTED)
     return parse_table(table)
 
 
@@ -106,12 +106,12 @@ def parse_table(table: Sequence[Sequence[Any]]) -> ParsedRoster:
             continue
         key = (fold(row.full_name), row.birth_date)
         if key in seen:
-            parsed.errors.append((line, texts.ROSTER_DUPLICATE.format(line=seen[key])))
+            parsed.errors.append((line, mbt.ROSTER_DUPLICATE.format(line=seen[key])))
             continue
         seen[key] = line
         parsed.rows.append(row)
     if len(table) > header_at + 1 + MAX_ROWS:
-        parsed.errors.append((header_at + 2 + MAX_ROWS, texts.ROSTER_TOO_MANY.format(n=MAX_ROWS)))
+        parsed.errors.append((header_at + 2 + MAX_ROWS, mbt.ROSTER_TOO_MANY.format(n=MAX_ROWS)))
     return parsed
 
 
@@ -124,7 +124,7 @@ def _find_header(table: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]]:
                 columns[name] = col
         if "full_name" in columns:
             return index, columns
-    raise RosterError(texts.ROSTER_NO_HEADER)
+    raise RosterError(mbt.ROSTER_NO_HEADER)
 
 
 def _header_field(value: Any) -> str | None:
@@ -145,17 +145,17 @@ def _header_field(value: Any) -> str | None:
 def _row(line: int, cells: dict[str, Any]) -> RosterRow:
     raw_name = _text(cells.get("full_name"))
     if not raw_name:
-        raise ValueError(texts.ROSTER_NO_NAME)
+        raise ValueError(mbt.ROSTER_NO_NAME)
     name = normalize_name(raw_name)
     if not valid_name(name):
-        raise ValueError(texts.ROSTER_BAD_NAME.format(name=raw_name))
+        raise ValueError(mbt.ROSTER_BAD_NAME.format(name=raw_name))
     notes = [n for n in (_text(cells.get("note")),) if n]
     birth = cells.get("birth")
     birth_date = None
     if _text(birth) and _YEAR.match(_text(birth) or ""):
-        notes.append(texts.ROSTER_BIRTH_YEAR.format(year=_text(birth)))
+        notes.append(mbt.ROSTER_BIRTH_YEAR.format(year=_text(birth)))
     else:
-        birth_date = _date(birth, texts.ROSTER_FIELD_BIRTH)
+        birth_date = _date(birth, mbt.ROSTER_FIELD_BIRTH)
     role_text = fold(_text(cells.get("role")) or "").lower()
     status_text = " ".join(
         fold(_text(cells.get(k)) or "").lower() for k in ("party_status", "role", "note")
@@ -166,8 +166,8 @@ def _row(line: int, cells: dict[str, Any]) -> RosterRow:
         role=_role(role_text),
         party_status=PartyStatus.PROBATIONARY if "du bi" in status_text else PartyStatus.FULL,
         birth_date=birth_date,
-        joined_party_on=_date(cells.get("joined_party_on"), texts.ROSTER_FIELD_JOINED),
-        official_on=_date(cells.get("official_on"), texts.ROSTER_FIELD_OFFICIAL),
+        joined_party_on=_date(cells.get("joined_party_on"), mbt.ROSTER_FIELD_JOINED),
+        official_on=_date(cells.get("official_on"), mbt.ROSTER_FIELD_OFFICIAL),
         party_card=_text(cells.get("party_card")),
         phone=_text(cells.get("phone")),
         note="; ".join(notes) or None,
@@ -199,7 +199,7 @@ def _date(value: Any, what: str) -> date | None:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         pass
-    raise ValueError(texts.ROSTER_BAD_DATE.format(field=what, value=text))
+    raise ValueError(mbt.ROSTER_BAD_DATE.format(field=what, value=text))
 
 
 def _text(value: Any) -> str | None:
@@ -225,7 +225,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         text = decode_bytes(data).text
     except UndecodableError as exc:
-        raise RosterError(texts.ROSTER_UNREADABLE) from exc
+        raise RosterError(mbt.ROSTER_UNREADABLE) from exc
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -240,11 +240,11 @@ def _xlsx_rows(data: bytes) -> list[tuple[Any, ...]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise RosterError(texts.ROSTER_UNREADABLE) from exc
+        raise RosterError(mbt.ROSTER_UNREADABLE) from exc
     try:
         sheet = workbook.active
         if sheet is None:
-            raise RosterError(texts.ROSTER_NO_HEADER)
+            raise RosterError(mbt.ROSTER_NO_HEADER)
         return _limited(sheet.iter_rows(values_only=True), MAX_ROWS + HEADER_SCAN_ROWS + 1)
     finally:
         workbook.close()

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import exists, func, or_, update
 from sqlmodel import Session, col, select
 
-from bot.members import Access
+from bot.members import Access, Actor
 from bot.models import (
     OPEN_STATES,
     DeliveryState,
@@ -20,6 +20,7 @@ from bot.models import (
     NoticeState,
 )
 from bot.notices import texts as nt
+from bot.notices.compose import NoticeError
 from bot.notices.delivery import changed
 from bot.notices.figures import Figures, Report
 
@@ -177,6 +178,26 @@ def may_manage(notice: Notice, access: Access) -> bool:
     return notice.cell_id is not None and access.manages(notice.cell_id)
 
 
+def managed(session: Session, *, notice_id: int, actor: Actor) -> Notice:
+    """The notice a secretary's button names, if ``actor`` may act on it (admins, its sender,
+    the secretaries of its cell); otherwise NoticeError saying why not."""
+    notice = session.get(Notice, notice_id)
+    if notice is None:
+        raise NoticeError(nt.NOTICE_GONE)
+    if not may_manage(notice, actor.access(session)):
+        raise NoticeError(nt.NOT_ALLOWED)
+    return notice
+
+
+def recent_for(session: Session, *, actor: Actor, limit: int) -> list[tuple[Notice, Figures]]:
+    """/thongbao_ds: the latest notices ``actor`` may see; NoticeError unless a secretary or
+    an admin asks."""
+    access = actor.access(session)
+    if not access.is_secretary:
+        raise NoticeError(nt.NOT_SECRETARY)
+    return recent(session, access=access, limit=limit)
+
+
 def recent(session: Session, *, access: Access, limit: int) -> list[tuple[Notice, Figures]]:
     """The latest notices this person may see, newest first, with their figures."""
     query = select(Notice).order_by(col(Notice.id).desc()).limit(limit)
@@ -187,6 +208,26 @@ def recent(session: Session, *, access: Access, limit: int) -> list[tuple[Notice
         else:
             query = query.where(mine)
     return [(n, figures(session, notice_id=n.id)) for n in session.exec(query).all() if n.id]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who starts a notice: their name as the roster has it, their cell, whether an admin."""
+
+    name: str
+    cell_id: int | None
+    is_admin: bool
+
+
+def sender_of(session: Session, *, actor: Actor) -> Sender:
+    """/thongbao: who is composing, if a secretary or an admin; NoticeError otherwise."""
+    access = actor.access(session)
+    if not access.is_secretary:
+        raise NoticeError(nt.NOT_SECRETARY)
+    name, cell_id = member_name(
+        session, telegram_user_id=actor.telegram_user_id, fallback=actor.telegram_name
+    )
+    return Sender(name, cell_id, access.is_admin)
 
 
 def member_name(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 from telegram.request import HTTPXRequest
@@ -17,7 +17,11 @@ from bot.services import Services
 from bot.settings import MeetingSettings, NoticeSettings, Settings
 
 if TYPE_CHECKING:
+    from bot.telegram.handlers.meetings import Draft as MeetingDraft
+    from bot.telegram.handlers.notices import Draft as NoticeDraft
     from bot.telegram.sender import NoticeSender
+
+Drafts = Literal["notice_draft", "meeting_draft"]
 
 
 @dataclass
@@ -58,9 +62,26 @@ class BotData:
         return self.settings.notices
 
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
-App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
-CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+@dataclass
+class UserData:
+    """What the bot keeps for one person between their messages, in memory (a restart forgets it:
+    a half-written notice or meeting is asked for again, nothing is half-saved)."""
+
+    notice_draft: NoticeDraft | None = None
+    meeting_draft: MeetingDraft | None = None
+    # A meeting message waiting for the person's next text: (what, meeting id, deadline).
+    awaiting: tuple[str, int, float] | None = None
+    # Meeting id → the reason a secretary gave for cancelling it, until the cancel is confirmed.
+    cancel_reasons: dict[int, str] = field(default_factory=dict)
+
+    def forget(self, draft: Drafts) -> None:
+        """Drop one draft."""
+        setattr(self, draft, None)
+
+
+Context = CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]
+App = Application[ExtBot[None], Context, UserData, dict[Any, Any], BotData, JobQueue[Context]]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData, user_data=UserData)
 
 
 class BotDataOwner(Protocol):

@@ -23,6 +23,7 @@ from telegram.error import BadRequest
 
 from bot import members, texts
 from bot.answers import feedback, library
+from bot.answers import texts as ant
 from bot.members import Access
 from bot.models import AskedQuestion
 from bot.services import Services
@@ -76,7 +77,7 @@ async def ask_command(update: Update, context: Context) -> None:
         return
     question = " ".join(context.args or [])
     if not question.strip():
-        await reply(update, context, texts.EMPTY_QUESTION)
+        await reply(update, context, ant.EMPTY_QUESTION)
         return
     await answer_question(update, context, question)
 
@@ -94,7 +95,7 @@ async def ask_in_group(update: Update, context: Context) -> None:
     mention = f"@{context.bot.username}"
     question = re.sub(re.escape(mention), " ", message.text, flags=re.I).strip()
     if not question:
-        await reply(update, context, texts.EMPTY_QUESTION)
+        await reply(update, context, ant.EMPTY_QUESTION)
         return
     await answer_question(update, context, question)
 
@@ -135,7 +136,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     assert user is not None and chat is not None
     limit = svc.settings.bot.max_question_chars
     if len(question) > limit:
-        text = texts.QUESTION_TOO_LONG.format(
+        text = ant.QUESTION_TOO_LONG.format(
             length=f"{len(question):,}".replace(",", "."), limit=limit
         )
         await reply(update, context, text)
@@ -148,14 +149,14 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         answer, asked = await asyncio.to_thread(_answer_and_record, svc, question, user.id, chat.id)
         text = render_html(answer)
     except QueryError:
-        await reply(update, context, texts.EMPTY_QUESTION)
+        await reply(update, context, ant.EMPTY_QUESTION)
         return
     except IndexError_:
         log.exception("no usable index")
         await reply(update, context, texts.NOT_READY)
         return
     except AnswerInconsistent:
-        await reply(update, context, texts.ANSWER_BROKEN)
+        await reply(update, context, ant.ANSWER_BROKEN)
         return
     assert asked.id is not None
     answered = time.perf_counter()
@@ -190,7 +191,7 @@ def answer_keyboard(answer: Answer, question_id: int, svc: Services) -> InlineKe
         rows.append(
             [
                 InlineKeyboardButton(
-                    texts.BTN_OPEN.format(n=s.number),
+                    ant.BTN_OPEN.format(n=s.number),
                     callback_data=pack(Action.PASSAGE, s.passage_ids[0]),
                 )
                 for s in answer.sources
@@ -200,15 +201,13 @@ def answer_keyboard(answer: Answer, question_id: int, svc: Services) -> InlineKe
     if not answer.not_found:
         offset = svc.settings.bot.answer_sources
         last.append(
-            InlineKeyboardButton(
-                texts.BTN_MORE, callback_data=pack(Action.MORE, question_id, offset)
-            )
+            InlineKeyboardButton(ant.BTN_MORE, callback_data=pack(Action.MORE, question_id, offset))
         )
     last.append(
-        InlineKeyboardButton(texts.BTN_UP, callback_data=pack(Action.FEEDBACK, question_id, 1))
+        InlineKeyboardButton(ant.BTN_UP, callback_data=pack(Action.FEEDBACK, question_id, 1))
     )
     last.append(
-        InlineKeyboardButton(texts.BTN_DOWN, callback_data=pack(Action.FEEDBACK, question_id, 0))
+        InlineKeyboardButton(ant.BTN_DOWN, callback_data=pack(Action.FEEDBACK, question_id, 0))
     )
     rows.append(last)
     return InlineKeyboardMarkup(rows)
@@ -241,7 +240,7 @@ async def open_passage(update: Update, context: Context) -> None:
         context, lambda s: library.passage_page(s, reader=reader, passage_id=ids[0])
     )
     if page is None:
-        await query.answer(texts.PASSAGE_GONE, show_alert=True)
+        await query.answer(ant.PASSAGE_GONE, show_alert=True)
         return
     await query.answer()
     await deliver(update, context, library.render_passage(page), page_keyboard(page))
@@ -261,7 +260,7 @@ async def turn_page(update: Update, context: Context) -> None:
         lambda s: library.passage_page(s, reader=reader, document_id=document_id, ordinal=ordinal),
     )
     if page is None:
-        await query.answer(texts.PASSAGE_GONE, show_alert=True)
+        await query.answer(ant.PASSAGE_GONE, show_alert=True)
         return
     await query.answer()
     text = library.render_passage(page)
@@ -281,17 +280,17 @@ def page_keyboard(page: library.PassagePage) -> InlineKeyboardMarkup:
     if page.ordinal > 0:
         row.append(
             InlineKeyboardButton(
-                texts.BTN_PREV, callback_data=pack(Action.PAGE, page.document_id, page.ordinal - 1)
+                ant.BTN_PREV, callback_data=pack(Action.PAGE, page.document_id, page.ordinal - 1)
             )
         )
     if page.ordinal + 1 < page.total:
         row.append(
             InlineKeyboardButton(
-                texts.BTN_NEXT, callback_data=pack(Action.PAGE, page.document_id, page.ordinal + 1)
+                ant.BTN_NEXT, callback_data=pack(Action.PAGE, page.document_id, page.ordinal + 1)
             )
         )
     file_row = [
-        InlineKeyboardButton(texts.BTN_FILE, callback_data=pack(Action.ORIGINAL, page.document_id))
+        InlineKeyboardButton(ant.BTN_FILE, callback_data=pack(Action.ORIGINAL, page.document_id))
     ]
     return InlineKeyboardMarkup([row, file_row] if row else [file_row])
 
@@ -326,14 +325,14 @@ async def more_results(update: Update, context: Context) -> None:
         return
     await query.answer()
     if not page.items:
-        await deliver(update, context, texts.NO_MORE)
+        await deliver(update, context, ant.NO_MORE)
         return
     await deliver(update, context, render_more(asked.text, page), more_keyboard(question_id, page))
 
 
 def render_more(question: str, page: MorePage) -> str:
     """HTML list of further passages, each with its citation beside it."""
-    lines = [texts.MORE_HEADING.format(question=html.escape(_short(question)))]
+    lines = [ant.MORE_HEADING.format(question=html.escape(_short(question)))]
     for item in page.items:
         lines.append(
             f"\n<b>{item.rank}.</b> {html.escape(item.citation)}\n“{html.escape(item.preview)}”"
@@ -346,7 +345,7 @@ def more_keyboard(question_id: int, page: MorePage) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
-                texts.BTN_OPEN.format(n=i.rank), callback_data=pack(Action.PASSAGE, i.passage_id)
+                ant.BTN_OPEN.format(n=i.rank), callback_data=pack(Action.PASSAGE, i.passage_id)
             )
             for i in page.items
         ]
@@ -355,7 +354,7 @@ def more_keyboard(question_id: int, page: MorePage) -> InlineKeyboardMarkup:
         rows.append(
             [
                 InlineKeyboardButton(
-                    texts.BTN_MORE, callback_data=pack(Action.MORE, question_id, page.next_offset)
+                    ant.BTN_MORE, callback_data=pack(Action.MORE, question_id, page.next_offset)
                 )
             ]
         )
@@ -387,14 +386,14 @@ async def rate_answer(update: Update, context: Context) -> None:
     if saved is None:
         await stale_button(update, context)
         return
-    await query.answer(texts.FEEDBACK_UP if helpful else texts.FEEDBACK_DOWN)
+    await query.answer(ant.FEEDBACK_UP if helpful else ant.FEEDBACK_DOWN)
 
 
 async def stale_button(update: Update, context: Context) -> None:
     """A button from an old message, another version, or a question no longer stored."""
     query = update.callback_query
     assert query is not None
-    await query.answer(texts.STALE_BUTTON, show_alert=True)
+    await query.answer(ant.STALE_BUTTON, show_alert=True)
 
 
 # ----------------------------------------------------------------------------- review
@@ -408,7 +407,7 @@ async def complaints(update: Update, context: Context) -> None:
     cell_id = None if access.is_admin else access.member.cell_id  # type: ignore[union-attr]
     found = await in_session(context, lambda s: feedback.open_complaints(s, cell_id=cell_id))
     if not found:
-        await reply(update, context, texts.PHANHOI_EMPTY)
+        await reply(update, context, ant.PHANHOI_EMPTY)
         return
     for item, member in found:
         cited = (
@@ -419,14 +418,14 @@ async def complaints(update: Update, context: Context) -> None:
             or "—"
         )
         who = html.escape(member.full_name if member else str(item.telegram_user_id))
-        text = texts.PHANHOI_ITEM.format(
+        text = ant.PHANHOI_ITEM.format(
             when=item.created_at.strftime("%d/%m/%Y"),
             who=who,
             question=html.escape(item.question),
             cited=cited,
         )
         button = InlineKeyboardButton(
-            texts.BTN_REVIEWED, callback_data=pack(Action.REVIEWED, item.id or 0)
+            ant.BTN_REVIEWED, callback_data=pack(Action.REVIEWED, item.id or 0)
         )
         await reply(update, context, text, InlineKeyboardMarkup([[button]]))
 
@@ -449,7 +448,7 @@ async def mark_reviewed(update: Update, context: Context) -> None:
     if done is None:
         await stale_button(update, context)
         return
-    await query.answer(texts.REVIEWED)
+    await query.answer(ant.REVIEWED)
     await query.edit_message_reply_markup(None)
 
 
@@ -462,7 +461,7 @@ async def inline_search(update: Update, context: Context) -> None:
     assert inline is not None
     access = await access_of(context, inline.from_user.id)
     if not access.can_ask:
-        button = InlineQueryResultsButton(text=texts.INLINE_JOIN, start_parameter="join")
+        button = InlineQueryResultsButton(text=ant.INLINE_JOIN, start_parameter="join")
         await inline.answer([], button=button, cache_time=0, is_personal=True)
         return
     question = inline.query.strip()

@@ -17,12 +17,14 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ConversationHandler
 
 from bot import members, texts
+from bot.answers import texts as ant
 from bot.members import Access, Actor
+from bot.members import texts as mbt
 from bot.messages import split_html
 from bot.models import MemberStatus
 from bot.services import Services
 from bot.telegram.callbacks import int_args, unpack
-from bot.telegram.context import BotDataOwner, Context
+from bot.telegram.context import BotDataOwner, Context, Drafts
 from bot.telegram.policy import redirected_to
 
 log = logging.getLogger(__name__)
@@ -66,24 +68,26 @@ def final(callback: Callback) -> Callback:
     return wrapped
 
 
-def drop_on_timeout(key: str, text: str) -> Callable[[object, Context], Coroutine[Any, Any, None]]:
+def drop_on_timeout(
+    key: Drafts, text: str
+) -> Callable[[object, Context], Coroutine[Any, Any, None]]:
     """A ConversationHandler TIMEOUT callback: forget the draft under ``key``, say ``text``."""
 
     async def timed_out(update: object, context: Context) -> None:
         if context.user_data is not None:
-            context.user_data.pop(key, None)
+            context.user_data.forget(key)
         if isinstance(update, Update) and update.effective_chat is not None:
             await send_html(context.bot, update.effective_chat.id, text)
 
     return timed_out
 
 
-def drop_draft(key: str, text: str) -> Callable[[Update, Context], Coroutine[Any, Any, int]]:
+def drop_draft(key: Drafts, text: str) -> Callable[[Update, Context], Coroutine[Any, Any, int]]:
     """A /huy or «Hủy» callback: forget the draft under ``key``, say ``text``, end the talk."""
 
     async def dropped(update: Update, context: Context) -> int:
         assert context.user_data is not None
-        context.user_data.pop(key, None)
+        context.user_data.forget(key)
         await reply(update, context, text)
         return ConversationHandler.END
 
@@ -110,7 +114,7 @@ async def button_ids(update: Update, count: int) -> list[int] | None:
     unpacked = unpack(query.data)
     ids = int_args(unpacked[1], count) if unpacked else None
     if ids is None:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        await query.answer(ant.STALE_BUTTON, show_alert=True)
     return ids
 
 
@@ -161,7 +165,7 @@ def refusal(access: Access) -> str:
     if access.member is None:
         return texts.STRANGER
     if access.awaiting_name:
-        return texts.NAME_INVALID  # asks for the full name again
+        return mbt.NAME_INVALID  # asks for the full name again
     return texts.PENDING if access.member.status == MemberStatus.PENDING else texts.LEFT
 
 

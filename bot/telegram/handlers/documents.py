@@ -13,9 +13,11 @@ from sqlmodel import Session
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import members, texts
+from bot import members
 from bot.answers import library
+from bot.answers import texts as ant
 from bot.members import Access
+from bot.members import texts as mbt
 from bot.members.roster import RosterError, is_roster_file, parse_roster
 from bot.messages import CAPTION_LIMIT, fit_html
 from bot.models import Cell, Committee
@@ -57,30 +59,30 @@ async def document_card(update: Update, context: Context) -> None:
         return
     number = " ".join(context.args or []).strip()
     if not number:
-        await reply(update, context, texts.VANBAN_USAGE)
+        await reply(update, context, ant.VANBAN_USAGE)
         return
     reader, admins = access.telegram_user_id, services(context).admins
     cards = await in_session(
         context, lambda s: library.document_cards(s, reader=reader, text=number, admins=admins)
     )
     if not cards:
-        await reply(update, context, texts.VANBAN_NOT_FOUND.format(number=html.escape(number)))
+        await reply(update, context, ant.VANBAN_NOT_FOUND.format(number=html.escape(number)))
         return
     if len(cards) > 1:
         await deliver(
-            update, context, texts.VANBAN_MANY.format(number=html.escape(number), n=len(cards))
+            update, context, ant.VANBAN_MANY.format(number=html.escape(number), n=len(cards))
         )
     for card in cards:
         doc = card.document_id
         rows = [
             [
-                (texts.BTN_READ, pack(Action.PAGE, doc, 0)),
-                (texts.BTN_FILE, pack(Action.ORIGINAL, doc)),
+                (ant.BTN_READ, pack(Action.PAGE, doc, 0)),
+                (ant.BTN_FILE, pack(Action.ORIGINAL, doc)),
             ]
         ]
         if card.manageable:  # whoever manages its scope: check (unless done or a sample), remove
-            check = [(texts.BTN_DOC_CHECK, pack(Action.DOC_CHECK, doc))] if card.checkable else []
-            rows.append([*check, (texts.BTN_DOC_REMOVE, pack(Action.DOC_REMOVE, doc, 0))])
+            check = [(ant.BTN_DOC_CHECK, pack(Action.DOC_CHECK, doc))] if card.checkable else []
+            rows.append([*check, (ant.BTN_DOC_REMOVE, pack(Action.DOC_REMOVE, doc, 0))])
         await deliver(update, context, card.html, keyboard(*rows))
 
 
@@ -106,15 +108,15 @@ async def check_document(update: Update, context: Context) -> None:
 
     done = await in_session(context, check)
     if done is None:  # another cell's, or gone: told apart by nobody
-        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        await query.answer(ant.DOC_NOT_YOURS, show_alert=True)
         return
     label, sample, name = done
     if sample:
-        await query.answer(texts.DOC_SAMPLE_CANNOT_CHECK, show_alert=True)
+        await query.answer(ant.DOC_SAMPLE_CANNOT_CHECK, show_alert=True)
         return
     await asyncio.to_thread(svc.retriever.refresh_documents)
     await query.answer()
-    text = texts.DOC_CHECKED.format(label=html.escape(label), who=html.escape(name))
+    text = ant.DOC_CHECKED.format(label=html.escape(label), who=html.escape(name))
     await deliver(update, context, text)
 
 
@@ -136,32 +138,32 @@ async def remove_document(update: Update, context: Context) -> None:
             ),
         )
         if found is None:
-            await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+            await query.answer(ant.DOC_NOT_YOURS, show_alert=True)
             return
         await query.answer()
         named = html.escape(library.doc_info(found).cite_prose())
         markup = keyboard(
             [
-                (texts.BTN_DOC_REMOVE_CONFIRM, pack(Action.DOC_REMOVE, document_id, 1)),
-                (texts.BTN_DOC_KEEP, pack(Action.DOC_REMOVE, document_id, 2)),
+                (ant.BTN_DOC_REMOVE_CONFIRM, pack(Action.DOC_REMOVE, document_id, 1)),
+                (ant.BTN_DOC_KEEP, pack(Action.DOC_REMOVE, document_id, 2)),
             ]
         )
-        await deliver(update, context, texts.DOC_REMOVE_ASK.format(label=named), markup)
+        await deliver(update, context, ant.DOC_REMOVE_ASK.format(label=named), markup)
         return
     if step == 2:
-        await query.answer(texts.DOC_KEPT)
-        await _edit_query(query, texts.DOC_KEPT)
+        await query.answer(ant.DOC_KEPT)
+        await _edit_query(query, ant.DOC_KEPT)
         return
     removed = await in_session(
         context,
         lambda s: library.remove_as(s, reader=reader, admins=svc.admins, document_id=document_id),
     )
     if removed is None:
-        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        await query.answer(ant.DOC_NOT_YOURS, show_alert=True)
         return
     await asyncio.to_thread(svc.retriever.sync)
     await query.answer()
-    await _edit_query(query, texts.DOC_REMOVED.format(label=html.escape(removed)))
+    await _edit_query(query, ant.DOC_REMOVED.format(label=html.escape(removed)))
 
 
 async def _edit_query(query: CallbackQuery, text: str) -> None:
@@ -204,7 +206,7 @@ async def send_original(update: Update, context: Context) -> None:
         context, lambda s: library.original_file(s, reader=reader, document_id=ids[0])
     )
     if found is None:  # gone, or another cell's: told apart by nobody
-        await query.answer(texts.FILE_MISSING, show_alert=True)
+        await query.answer(ant.FILE_MISSING, show_alert=True)
         return
     await query.answer()
     path, name, citation = found
@@ -229,7 +231,7 @@ async def receive_file(update: Update, context: Context) -> None:
         )
         if committee is None:
             await reply(
-                update, context, texts.UPLOAD_FORBIDDEN if access.can_ask else refusal(access)
+                update, context, ant.UPLOAD_FORBIDDEN if access.can_ask else refusal(access)
             )
             return
     name = _safe_name(message.document.file_name or "tep")
@@ -250,47 +252,47 @@ async def ingest_upload(
     name = _safe_name(document.file_name or "tep")
     shown = html.escape(name)
     if format_of(Path(name)) is None:
-        await reply(update, context, texts.UPLOAD_UNSUPPORTED.format(name=shown))
+        await reply(update, context, ant.UPLOAD_UNSUPPORTED.format(name=shown))
         return None
     svc = services(context)
     limit_mb = min(svc.settings.knowledge.max_file_mb, TELEGRAM_DOWNLOAD_MB)
     size = document.file_size or 0
     if size > limit_mb * 2**20:
-        text = texts.UPLOAD_TOO_LARGE.format(name=shown, size=size / 2**20, limit=limit_mb)
+        text = ant.UPLOAD_TOO_LARGE.format(name=shown, size=size / 2**20, limit=limit_mb)
         await reply(update, context, text)
         return None
-    progress = await reply(update, context, texts.UPLOAD_DOWNLOADING.format(name=shown))
+    progress = await reply(update, context, ant.UPLOAD_DOWNLOADING.format(name=shown))
     data = await _download(update, context)
     if data is None:
-        await _edit(progress, texts.UPLOAD_DOWNLOAD_FAILED.format(name=shown))
+        await _edit(progress, ant.UPLOAD_DOWNLOAD_FAILED.format(name=shown))
         return None
-    await _edit(progress, texts.UPLOAD_READING.format(name=shown))
+    await _edit(progress, ant.UPLOAD_READING.format(name=shown))
     folder = svc.uploads_dir / _upload_folder(access)
     sender = update.effective_user
     provenance = upload_provenance(access, sender.full_name if sender else "", committee)
     outcome, label = await asyncio.to_thread(_ingest, svc, data, name, folder, provenance)
     if outcome.status == "failed":
         await _edit(
-            progress, texts.UPLOAD_FAILED.format(name=shown, reason=html.escape(outcome.message))
+            progress, ant.UPLOAD_FAILED.format(name=shown, reason=html.escape(outcome.message))
         )
         return None
     if outcome.status == "duplicate":
         # Never the other file's name or folder: it may be another cell's.
-        text = texts.UPLOAD_DUPLICATE.format(name=shown, reason=texts.UPLOAD_SAME_CONTENT)
+        text = ant.UPLOAD_DUPLICATE.format(name=shown, reason=ant.UPLOAD_SAME_CONTENT)
         await _edit(progress, text)
         return None
     if outcome.status == "unchanged":
-        await _edit(progress, texts.UPLOAD_UNCHANGED.format(name=shown))
+        await _edit(progress, ant.UPLOAD_UNCHANGED.format(name=shown))
         return None
     shown_label = html.escape(label)
-    await _edit(progress, texts.UPLOAD_INDEXING.format(n=outcome.passages, label=shown_label))
+    await _edit(progress, ant.UPLOAD_INDEXING.format(n=outcome.passages, label=shown_label))
     try:
         await asyncio.to_thread(svc.retriever.sync)
     except Exception:
         log.exception("indexing %s failed", name)
-        await _edit(progress, texts.UPLOAD_INDEX_FAILED.format(name=shown))
+        await _edit(progress, ant.UPLOAD_INDEX_FAILED.format(name=shown))
         return None
-    done = texts.UPLOAD_ADDED if outcome.status == "added" else texts.UPLOAD_UPDATED
+    done = ant.UPLOAD_ADDED if outcome.status == "added" else ant.UPLOAD_UPDATED
     await _edit(progress, done.format(label=shown_label, n=outcome.passages))
     new_id = outcome.document_id
     if outcome.status == "added" and new_id is not None:
@@ -316,9 +318,9 @@ async def _offer_sharing(
     committee_name = await in_session(context, shareable)
     if committee_name is None:
         return
-    label = texts.BTN_DOC_SHARE.format(committee=committee_name)
+    label = ant.BTN_DOC_SHARE.format(committee=committee_name)
     markup = keyboard([(label, pack(Action.DOC_SHARE, document_id))])
-    text = texts.DOC_SHARE_ASK.format(committee=html.escape(committee_name))
+    text = ant.DOC_SHARE_ASK.format(committee=html.escape(committee_name))
     await reply(update, context, text, markup)
 
 
@@ -338,12 +340,12 @@ async def share_document(update: Update, context: Context) -> None:
         ),
     )
     if moved is None:
-        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        await query.answer(ant.DOC_NOT_YOURS, show_alert=True)
         return
     await asyncio.to_thread(svc.retriever.refresh_documents)
     await query.answer()
     label, committee_name = moved
-    text = texts.DOC_SHARED.format(label=html.escape(label), committee=html.escape(committee_name))
+    text = ant.DOC_SHARED.format(label=html.escape(label), committee=html.escape(committee_name))
     await _edit_query(query, text)
 
 
@@ -356,11 +358,11 @@ async def _offer_replacement(update: Update, context: Context, document_id: int)
     for old_id, citation in olds:
         markup = keyboard(
             [
-                (texts.BTN_DOC_REPLACE, pack(Action.DOC_REPLACE, old_id, 1)),
-                (texts.BTN_DOC_KEEP_BOTH, pack(Action.DOC_REPLACE, old_id, 0)),
+                (ant.BTN_DOC_REPLACE, pack(Action.DOC_REPLACE, old_id, 1)),
+                (ant.BTN_DOC_KEEP_BOTH, pack(Action.DOC_REPLACE, old_id, 0)),
             ]
         )
-        text = texts.DOC_REPLACE_ASK.format(old=html.escape(citation))
+        text = ant.DOC_REPLACE_ASK.format(old=html.escape(citation))
         await reply(update, context, text, markup)
 
 
@@ -372,7 +374,7 @@ async def replace_document(update: Update, context: Context) -> None:
     if ids is None:
         return
     if ids[1] not in (0, 1):
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        await query.answer(ant.STALE_BUTTON, show_alert=True)
         return
     old_id, replace = ids
     svc = services(context)
@@ -385,21 +387,21 @@ async def replace_document(update: Update, context: Context) -> None:
             ),
         )
         if found is None:
-            await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+            await query.answer(ant.DOC_NOT_YOURS, show_alert=True)
             return
         await query.answer()
-        await _edit_query(query, texts.DOC_KEPT_BOTH)
+        await _edit_query(query, ant.DOC_KEPT_BOTH)
         return
     removed = await in_session(
         context,
         lambda s: library.remove_as(s, reader=reader, admins=svc.admins, document_id=old_id),
     )
     if removed is None:  # another cell's, or already gone: told apart by nobody
-        await query.answer(texts.DOC_NOT_YOURS, show_alert=True)
+        await query.answer(ant.DOC_NOT_YOURS, show_alert=True)
         return
     await asyncio.to_thread(svc.retriever.sync)
     await query.answer()
-    await _edit_query(query, texts.DOC_REPLACED.format(old=html.escape(removed)))
+    await _edit_query(query, ant.DOC_REPLACED.format(old=html.escape(removed)))
 
 
 def upload_provenance(
@@ -496,25 +498,25 @@ async def _import_roster(update: Update, context: Context, access: Access, name:
     message = update.effective_message
     assert message is not None and message.document is not None
     if access.member is None or not access.member.is_secretary:
-        await reply(update, context, texts.ROSTER_NO_CELL)
+        await reply(update, context, mbt.ROSTER_NO_CELL)
         return
     size = message.document.file_size or 0
     if size > ROSTER_MAX_MB * 2**20:
-        text = texts.UPLOAD_TOO_LARGE.format(
+        text = ant.UPLOAD_TOO_LARGE.format(
             name=html.escape(name), size=size / 2**20, limit=ROSTER_MAX_MB
         )
         await reply(update, context, text)
         return
     data = await _download(update, context)
     if data is None:
-        await reply(update, context, texts.UPLOAD_DOWNLOAD_FAILED.format(name=html.escape(name)))
+        await reply(update, context, ant.UPLOAD_DOWNLOAD_FAILED.format(name=html.escape(name)))
         return
     cell_id = access.member.cell_id
     try:
         parsed = await asyncio.to_thread(parse_roster, data, name)
     except RosterError as exc:
         await reply(
-            update, context, texts.UPLOAD_FAILED.format(name=html.escape(name), reason=str(exc))
+            update, context, ant.UPLOAD_FAILED.format(name=html.escape(name), reason=str(exc))
         )
         return
 
@@ -524,7 +526,7 @@ async def _import_roster(update: Update, context: Context, access: Access, name:
 
     report, cell = await in_session(context, save)
     lines = [
-        texts.ROSTER_DONE.format(
+        mbt.ROSTER_DONE.format(
             cell=html.escape(cell.name if cell else ""),
             created=len(report.created),
             updated=len(report.updated),
@@ -532,9 +534,9 @@ async def _import_roster(update: Update, context: Context, access: Access, name:
     ]
     if parsed.errors:
         lines.append("")
-        lines.append(texts.ROSTER_ERRORS.format(n=len(parsed.errors)))
+        lines.append(mbt.ROSTER_ERRORS.format(n=len(parsed.errors)))
         for line, reason in parsed.errors[:ROSTER_ERRORS_SHOWN]:
-            lines.append(texts.ROSTER_ERROR_LINE.format(line=line, reason=html.escape(reason)))
+            lines.append(mbt.ROSTER_ERROR_LINE.format(line=line, reason=html.escape(reason)))
         if len(parsed.errors) > ROSTER_ERRORS_SHOWN:
             lines.append("…")
     await reply(update, context, "\n".join(lines))

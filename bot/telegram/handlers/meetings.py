@@ -4,7 +4,7 @@ with the report files, the quality vote, the minutes, and /diemdanh.
 
 Handlers sit in group -1 (like the notices'), ahead of the question handlers; those that act
 end the update with ApplicationHandlerStop. Single-question prompts (the reason for an
-absence, a new time, the minutes file) wait in user_data under ``AWAITING`` with a deadline.
+absence, a new time, the minutes file) wait in ``UserData.awaiting`` with a deadline.
 
 Reminders are JobQueue jobs rebuilt from the database at start-up and whenever a meeting is
 scheduled or moved; a job only asks the database to fire its reminder, and the database fires
@@ -97,10 +97,7 @@ log = logging.getLogger(__name__)
 
 GROUP = -1
 KIND, TOPIC, WHEN, PLACE, AGENDA, READINGS, CONFIRM = range(7)
-DRAFT_KEY = "meeting_draft"
-AWAITING = "meeting_awaiting"
 AWAIT_SECONDS = 10 * 60
-CANCEL_REASONS = "meeting_cancel_reasons"
 PANEL_REFRESH_SECONDS = 3.0
 _CODE = re.compile(r"^\s*(\d{4,8})\s*$")
 
@@ -136,8 +133,7 @@ class Draft:
 
 def _draft(context: Context) -> Draft | None:
     assert context.user_data is not None
-    found = context.user_data.get(DRAFT_KEY)
-    return found if isinstance(found, Draft) else None
+    return context.user_data.meeting_draft
 
 
 async def begin(update: Update, context: Context) -> int:
@@ -150,7 +146,7 @@ async def begin(update: Update, context: Context) -> int:
     assert user is not None and access.member is not None
     name = _who(access, user.full_name)
     draft = Draft(access.member.cell_id, name)
-    context.user_data[DRAFT_KEY] = draft
+    context.user_data.meeting_draft = draft
     buttons = [
         (label, pack(Action.MEETING_DRAFT, draft.token, "kind", str(kind)))
         for kind, label in mt.KIND_LABELS.items()
@@ -326,9 +322,9 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
     assert user is not None
     settings = settings_of(context)
     sketch = _draft_meeting(draft)
-    if context.user_data.get(DRAFT_KEY) is not draft:  # a second tap while the first saves
+    if context.user_data.meeting_draft is not draft:  # a second tap while the first saves
         return ConversationHandler.END
-    context.user_data.pop(DRAFT_KEY)  # claimed here, with no await since the check above
+    context.user_data.meeting_draft = None  # claimed here, with no await since the check above
 
     def save(session: Session) -> tuple[Meeting, int]:
         meeting = meetings.schedule(
@@ -351,7 +347,7 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
     try:
         meeting, linked = await in_session(context, save)
     except MeetingError as exc:
-        context.user_data[DRAFT_KEY] = draft  # the draft stays for another try
+        context.user_data.meeting_draft = draft  # the draft stays for another try
         await reply(update, context, str(exc))
         return WHEN if draft.starts_at <= utcnow() else CONFIRM
     assert meeting.id is not None
@@ -365,8 +361,8 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
     return ConversationHandler.END
 
 
-drop_draft = common.drop_draft(DRAFT_KEY, mt.DRAFT_CANCELLED)
-draft_timed_out = drop_on_timeout(DRAFT_KEY, mt.DRAFT_EXPIRED)
+drop_draft = common.drop_draft("meeting_draft", mt.DRAFT_CANCELLED)
+draft_timed_out = drop_on_timeout("meeting_draft", mt.DRAFT_EXPIRED)
 
 
 async def _expired(update: Update, context: Context) -> int:
@@ -539,7 +535,7 @@ async def _show_board(update: Update, context: Context, meeting: Meeting, user: 
 
 def _await(context: Context, kind: str, meeting_id: int) -> None:
     assert context.user_data is not None
-    context.user_data[AWAITING] = (kind, meeting_id, time.monotonic() + AWAIT_SECONDS)
+    context.user_data.awaiting = (kind, meeting_id, time.monotonic() + AWAIT_SECONDS)
 
 
 async def _ask(
@@ -556,7 +552,7 @@ async def _ask(
 async def _cancel(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
     """«Hủy cuộc họp» confirmed: members are told, with the reason given before."""
     assert meeting.id is not None and context.user_data is not None
-    reasons = context.user_data.get(CANCEL_REASONS, {})
+    reasons = context.user_data.cancel_reasons
     if meeting.id not in reasons:
         await reply(update, context, mt.BUTTON_STALE)
         return
@@ -772,12 +768,12 @@ _PANEL_ACTIONS = {
 def _awaiting(context: Context) -> tuple[str, int] | None:
     if context.user_data is None:
         return None
-    found = context.user_data.get(AWAITING)
+    found = context.user_data.awaiting
     if not found:
         return None
     kind, meeting_id, deadline = found
     if time.monotonic() > deadline:
-        context.user_data.pop(AWAITING, None)
+        context.user_data.awaiting = None
         return None
     return kind, meeting_id
 
@@ -793,7 +789,7 @@ async def private_text(update: Update, context: Context) -> None:
         if kind == "minutes":
             await reply(update, context, mt.ASK_MINUTES)
             raise ApplicationHandlerStop
-        context.user_data.pop(AWAITING, None)
+        context.user_data.awaiting = None
         await _answer_prompt(update, context, kind, meeting_id, text)
         raise ApplicationHandlerStop
     code = _CODE.match(text)
@@ -847,7 +843,7 @@ async def _answer_prompt(
             )
             assert context.user_data is not None
             reason = "" if fold(text) in mt.SKIP_WORDS else text[:500]
-            context.user_data.setdefault(CANCEL_REASONS, {})[meeting_id] = reason
+            context.user_data.cancel_reasons[meeting_id] = reason
             buttons = keyboard([(mt.CANCEL_CONFIRM, pack(Action.PANEL, meeting_id, "cancel_ok"))])
             shown = html.escape(reason) if reason else mt.NO_REASON
             await reply(update, context, mt.CONFIRM_CANCEL.format(reason=shown), buttons)
@@ -880,7 +876,7 @@ async def forget_prompt(update: Update, context: Context) -> None:
     """Any other command means the person moved on: a waiting prompt no longer takes their
     next message (the update goes on to its own handler)."""
     if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
+        context.user_data.awaiting = None
 
 
 async def cancel_prompt(update: Update, context: Context) -> None:
@@ -888,7 +884,7 @@ async def cancel_prompt(update: Update, context: Context) -> None:
     if _awaiting(context) is None:
         return
     assert context.user_data is not None
-    context.user_data.pop(AWAITING, None)
+    context.user_data.awaiting = None
     await reply(update, context, mt.DRAFT_CANCELLED)
     raise ApplicationHandlerStop
 
@@ -905,13 +901,13 @@ async def private_file(update: Update, context: Context) -> None:
     access = await access_of(context, user.id)
     meeting = await in_session(context, lambda s: s.get(Meeting, meeting_id))
     if meeting is None or not access.manages(meeting.cell_id):
-        context.user_data.pop(AWAITING, None)
+        context.user_data.awaiting = None
         await reply(update, context, mt.NOT_SECRETARY)
         raise ApplicationHandlerStop
     outcome = await documents.ingest_upload(update, context, access)
     if outcome is None or outcome.document_id is None:
         raise ApplicationHandlerStop  # explained by ingest_upload; the prompt stays
-    context.user_data.pop(AWAITING, None)
+    context.user_data.awaiting = None
     document_id = outcome.document_id
 
     def link(session: Session) -> Document | None:
@@ -968,7 +964,7 @@ async def rsvp_button(update: Update, context: Context) -> None:
         await query.answer(str(exc), show_alert=True)
         return
     if _awaiting(context) == ("reason", meeting_id) and context.user_data is not None:
-        context.user_data.pop(AWAITING, None)  # changed their mind: no reason is awaited now
+        context.user_data.awaiting = None  # changed their mind: no reason is awaited now
     await query.answer(mt.attend_done(meeting.title), show_alert=True)
     await refresh_panel(context, meeting_id)
 

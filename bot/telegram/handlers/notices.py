@@ -42,14 +42,13 @@ from bot.telegram.callbacks import CALLBACK_VERSION, int_args, pack, pattern, un
 from bot.telegram.handlers import common
 from bot.telegram.handlers.common import (
     Context,
+    actor,
     drop_on_timeout,
     final,
     in_session,
     keyboard,
     reply,
-    secretary_access,
     send_html,
-    services,
 )
 from bot.telegram.policy import Where, placed, target_chat
 from bot.telegram.ratelimit import TelegramRateLimiter
@@ -71,7 +70,6 @@ log = logging.getLogger(__name__)
 
 TEXT, ATTACHMENT, CELLS, AUDIENCE, ROLE, SEND_AT, CONFIRM = range(7)
 GROUP = -1
-DRAFT_KEY = "notice_draft"
 _FORMATTING = frozenset(
     {
         MessageEntityType.BOLD,
@@ -119,7 +117,7 @@ def settings_of(context: Context) -> NoticeSettings:
 
 def _draft(context: Context) -> Draft | None:
     assert context.user_data is not None
-    found = context.user_data.get(DRAFT_KEY)
+    found = context.user_data.notice_draft
     return found if isinstance(found, Draft) else None
 
 
@@ -157,16 +155,14 @@ def _compose(draft: Draft, settings: NoticeSettings, cell: str | None) -> list[d
 
 async def begin(update: Update, context: Context) -> int:
     """/thongbao: secretaries and admins start a notice."""
-    user = update.effective_user
-    assert user is not None and context.user_data is not None
-    access = await secretary_access(update, context, nt.NOT_SECRETARY)
-    if access is None:
+    assert context.user_data is not None
+    who = actor(update, context)
+    try:
+        sender = await in_session(context, lambda s: notices.sender_of(s, actor=who))
+    except NoticeError as exc:
+        await reply(update, context, str(exc))
         return ConversationHandler.END
-    name, cell_id = await in_session(
-        context,
-        lambda s: notices.member_name(s, telegram_user_id=user.id, fallback=user.full_name),
-    )
-    context.user_data[DRAFT_KEY] = Draft(name, cell_id, access.is_admin)
+    context.user_data.notice_draft = Draft(sender.name, sender.cell_id, sender.is_admin)
     await reply(update, context, nt.ASK_TEXT)
     return TEXT
 
@@ -291,8 +287,8 @@ async def receive_send_at(update: Update, context: Context) -> int:
     return await _preview(update, context, draft)
 
 
-cancel_draft = common.drop_draft(DRAFT_KEY, nt.CANCELLED)
-draft_timed_out = drop_on_timeout(DRAFT_KEY, nt.DRAFT_EXPIRED)
+cancel_draft = common.drop_draft("notice_draft", nt.CANCELLED)
+draft_timed_out = drop_on_timeout("notice_draft", nt.DRAFT_EXPIRED)
 
 
 stale_draft_button = common.stale_button(nt.DRAFT_BUTTON_STALE)
@@ -300,7 +296,7 @@ stale_draft_button = common.stale_button(nt.DRAFT_BUTTON_STALE)
 
 async def _expired(update: Update, context: Context) -> int:
     assert context.user_data is not None
-    context.user_data.pop(DRAFT_KEY, None)
+    context.user_data.notice_draft = None
     if update.callback_query is not None:
         await update.callback_query.answer(nt.DRAFT_EXPIRED, show_alert=True)
     else:
@@ -427,8 +423,9 @@ async def _confirm(update: Update, context: Context, draft: Draft) -> int:
     """Queue the notice and post the status message the sender keeps up to date."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None and context.user_data is not None
-    if context.user_data.pop(DRAFT_KEY, None) is not draft:
+    if context.user_data.notice_draft is not draft:
         return ConversationHandler.END  # a second press of «Gửi» while the first is queuing
+    context.user_data.notice_draft = None  # claimed here, with no await since the check above
     settings = settings_of(context)
     cell = await _header_cell(context, draft)
     status = await send_html(context.bot, chat.id, nt.STATUS_PREPARING)
@@ -508,27 +505,25 @@ async def confirm_read(update: Update, context: Context) -> None:
 async def _manage(
     update: Update, context: Context, work: Callable[[Session, Notice], Any]
 ) -> Any | None:
-    """Run ``work`` on the notice named by the button if this user may manage it."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    """Run ``work`` on the notice named by the button; the domain decides whether this user may
+    (``notices.managed``), and a refusal is shown as a pop-up."""
+    query = update.callback_query
+    assert query is not None
     parsed = unpack(query.data)
     ids = int_args(parsed[1], 1) if parsed else None
-    admins = services(context).admins
-
-    def unit(session: Session) -> tuple[str, Any]:
-        notice = session.get(Notice, ids[0]) if ids else None
-        if notice is None:
-            return "gone", None
-        access = members.access(session, telegram_user_id=user.id, admins=admins)
-        if not notices.may_manage(notice, access):
-            return "denied", None
-        return "ok", work(session, notice)
-
-    verdict, result = await in_session(context, unit)
-    if verdict != "ok":
-        await query.answer(nt.NOTICE_GONE if verdict == "gone" else nt.NOT_ALLOWED, show_alert=True)
+    if ids is None:
+        await query.answer(nt.NOTICE_GONE, show_alert=True)
         return None
-    return result
+    who = actor(update, context)
+
+    def unit(session: Session) -> Any:
+        return work(session, notices.managed(session, notice_id=ids[0], actor=who))
+
+    try:
+        return await in_session(context, unit)
+    except NoticeError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return None
 
 
 def wake_sender(context: Context) -> None:
@@ -601,11 +596,12 @@ async def show_report(update: Update, context: Context) -> None:
 
 async def list_notices(update: Update, context: Context) -> None:
     """/thongbao_ds: recent notices with their figures; stop one still sending."""
-    access = await secretary_access(update, context, nt.NOT_SECRETARY)
-    if access is None:
+    limit, who = settings_of(context).recent, actor(update, context)
+    try:
+        rows = await in_session(context, lambda s: notices.recent_for(s, actor=who, limit=limit))
+    except NoticeError as exc:
+        await reply(update, context, str(exc))
         return
-    limit = settings_of(context).recent
-    rows = await in_session(context, lambda s: notices.recent(s, access=access, limit=limit))
     buttons = []
     for notice, _figures in rows:
         row = [(f"📋 #{notice.id}", pack(REPORT, notice.id or 0))]

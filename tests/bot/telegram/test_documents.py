@@ -10,7 +10,9 @@ import pytest
 from sqlmodel import Session, select
 from telegram.ext import Application
 
-from bot import members, texts
+from bot import members
+from bot.answers import texts as ant
+from bot.members import texts as mbt
 from bot.models import Cell, Committee, Role
 from bot.services import Services
 from bot.telegram.callbacks import Action, pack
@@ -57,7 +59,7 @@ async def test_a_secretary_checks_then_removes_their_cells_document(
     card = recorder.texts(BINH["id"])[0]
     assert "Nạp ngày" in card and "bởi Trần Văn Bình" in card
     assert "Chưa đối chiếu với bản chính thức." in card
-    assert texts.BTN_DOC_CHECK in _buttons(recorder) and texts.BTN_DOC_REMOVE in _buttons(recorder)
+    assert ant.BTN_DOC_CHECK in _buttons(recorder) and ant.BTN_DOC_REMOVE in _buttons(recorder)
 
     recorder.clear()
     await feed(app, callback_update(BINH, pack(Action.DOC_CHECK, minutes_id)))
@@ -85,12 +87,12 @@ async def test_members_see_no_management_buttons_and_cannot_press_them(
     app: Application, recorder: RecordingRequest, services: Services, minutes_id: int
 ) -> None:
     await feed(app, message_update(LAN, "/vanban 12-NQ/CB"))
-    assert texts.BTN_DOC_REMOVE not in _buttons(recorder)
+    assert ant.BTN_DOC_REMOVE not in _buttons(recorder)
     for data in (pack(Action.DOC_CHECK, minutes_id), pack(Action.DOC_REMOVE, minutes_id, 1)):
         await feed(app, callback_update(LAN, data))
     assert _trust(services, minutes_id) == Trust.UNCHECKED
     alerts = [c.params for c in recorder.calls if c.method == "answerCallbackQuery"]
-    assert [a["text"] for a in alerts] == [texts.DOC_NOT_YOURS] * 2
+    assert [a["text"] for a in alerts] == [ant.DOC_NOT_YOURS] * 2
 
 
 async def test_an_admin_manages_shared_documents_but_never_checks_a_sample(
@@ -101,7 +103,7 @@ async def test_an_admin_manages_shared_documents_but_never_checks_a_sample(
     assert sample.trust == Trust.SAMPLE and sample.id is not None
     await feed(app, message_update(ADMIN, "/vanban CT 05"))
     buttons = _buttons(recorder)
-    assert texts.BTN_DOC_REMOVE in buttons and texts.BTN_DOC_CHECK not in buttons
+    assert ant.BTN_DOC_REMOVE in buttons and ant.BTN_DOC_CHECK not in buttons
     await feed(app, callback_update(ADMIN, pack(Action.DOC_CHECK, sample.id)))
     assert _trust(services, sample.id) == Trust.SAMPLE
     # And the admin does not manage (nor read) a cell's own minutes.
@@ -126,8 +128,8 @@ async def test_a_new_version_replaces_the_old_one_only_when_the_secretary_says_s
         "Trong kho đã có Nghị quyết số 12-NQ/CB ngày 25/11/2026 của Chi bộ Xí nghiệp Xe buýt số 1"
     )
     assert [label for label, _ in recorder.buttons(asked[0])] == [
-        texts.BTN_DOC_REPLACE,
-        texts.BTN_DOC_KEEP_BOTH,
+        ant.BTN_DOC_REPLACE,
+        ant.BTN_DOC_KEEP_BOTH,
     ]
     # Lan is not the one to decide; Bình keeps both first, then replaces.
     await feed(app, callback_update(LAN, pack(Action.DOC_REPLACE, minutes_id, 1)))
@@ -255,5 +257,5 @@ async def test_an_admin_groups_cells_and_names_a_committee_secretary_in_telegram
 
     recorder.clear()
     await feed(app, message_update(BINH, "/dangbo tao Đảng bộ khác"))  # a cell secretary
-    assert recorder.texts(BINH["id"]) == [texts.COMMITTEE_ADMIN_ONLY]
+    assert recorder.texts(BINH["id"]) == [mbt.COMMITTEE_ADMIN_ONLY]
     assert [c.name for c, _ in members.list_committees(session)] == ["Đảng bộ Công ty Hàm Rồng"]

@@ -15,6 +15,8 @@ from sqlmodel import Session, select
 from telegram.ext import Application
 
 from bot import members, texts
+from bot.answers import texts as ant
+from bot.members import texts as mbt
 from bot.models import AskedQuestion, Cell, Feedback, Member, MemberStatus, Role
 from bot.services import Services
 from bot.settings import Settings
@@ -153,8 +155,8 @@ async def test_empty_symbol_only_and_overlong_questions(
     await feed(app, message_update(LAN, ("sinh hoạt chi bộ " * 625)[:10_000]))
 
     said = _said(recorder)
-    assert said[0] == ("sendMessage", LAN["id"], texts.EMPTY_QUESTION)
-    assert said[1] == ("sendMessage", LAN["id"], texts.EMPTY_QUESTION)
+    assert said[0] == ("sendMessage", LAN["id"], ant.EMPTY_QUESTION)
+    assert said[1] == ("sendMessage", LAN["id"], ant.EMPTY_QUESTION)
     assert said[2][2].startswith("Câu hỏi dài quá (10.000 ký tự); xin hỏi ngắn gọn, dưới 1000")
     assert len(said) == 3
 
@@ -201,7 +203,7 @@ async def test_feedback_is_stored_with_the_question_and_what_was_cited(
     await feed(app, callback_update(LAN, f"c1:f:{asked.id}:0"))
     await feed(app, callback_update(LAN, f"c1:f:{asked.id}:1"))  # changes the verdict
 
-    assert _alerts(recorder) == [(texts.FEEDBACK_DOWN, False), (texts.FEEDBACK_UP, False)]
+    assert _alerts(recorder) == [(ant.FEEDBACK_DOWN, False), (ant.FEEDBACK_UP, False)]
     saved = session.exec(select(Feedback)).one()
     session.refresh(saved)
     assert saved.helpful and saved.question == "chỉ thị 05 nói về gì"
@@ -221,7 +223,7 @@ async def test_an_inconsistent_answer_is_never_sent(
 
     await feed(app, message_update(LAN, "câu hỏi"))
 
-    assert _said(recorder) == [("sendMessage", LAN["id"], texts.ANSWER_BROKEN)]
+    assert _said(recorder) == [("sendMessage", LAN["id"], ant.ANSWER_BROKEN)]
 
 
 async def test_open_a_passage_and_page_through_its_document(
@@ -248,13 +250,13 @@ async def test_open_a_passage_and_page_through_its_document(
 @pytest.mark.parametrize(
     ("data", "alert"),
     [
-        ("attend:1", texts.STALE_BUTTON),  # another bot's or a much older version's button
-        ("v0:p:1", texts.STALE_BUTTON),
-        ("c1:zz:1", texts.STALE_BUTTON),  # an action this version does not know
-        ("c1:p:notanumber", texts.STALE_BUTTON),
-        ("c1:p:999999", texts.PASSAGE_GONE),  # the document was re-ingested since
-        ("c1:m:999999:3", texts.STALE_BUTTON),  # the question is no longer stored
-        ("c1:f:999999:1", texts.STALE_BUTTON),
+        ("attend:1", ant.STALE_BUTTON),  # another bot's or a much older version's button
+        ("v0:p:1", ant.STALE_BUTTON),
+        ("c1:zz:1", ant.STALE_BUTTON),  # an action this version does not know
+        ("c1:p:notanumber", ant.STALE_BUTTON),
+        ("c1:p:999999", ant.PASSAGE_GONE),  # the document was re-ingested since
+        ("c1:m:999999:3", ant.STALE_BUTTON),  # the question is no longer stored
+        ("c1:f:999999:1", ant.STALE_BUTTON),
     ],
 )
 async def test_buttons_from_old_messages_are_answered_politely(
@@ -308,14 +310,14 @@ async def test_invite_name_and_one_tap_approval(
 
     cell_name = "Chi bộ Xí nghiệp Xe buýt số 1"
     said = _said(recorder)
-    assert said[0] == ("sendMessage", LAN["id"], texts.INVITE_ASK_NAME.format(cell=cell_name))
+    assert said[0] == ("sendMessage", LAN["id"], mbt.INVITE_ASK_NAME.format(cell=cell_name))
     assert said[1][1] == SECRETARY["id"] and "<b>Nguyễn Thị Lan</b>" in said[1][2]
     assert recorder.buttons(recorder.sent()[1]) == [
         ("✅ Duyệt", f"c1:a:{request.id}:0"),
         ("❌ Từ chối", f"c1:x:{request.id}"),
     ]
     assert said[2] == (
-        "sendMessage", LAN["id"], texts.NAME_RECEIVED.format(name="Nguyễn Thị Lan", cell=cell_name)
+        "sendMessage", LAN["id"], mbt.NAME_RECEIVED.format(name="Nguyễn Thị Lan", cell=cell_name)
     )  # fmt: skip
 
     recorder.clear()
@@ -328,15 +330,15 @@ async def test_invite_name_and_one_tap_approval(
         "answerCallbackQuery",
     ]  # fmt: skip
     assert _alerts(recorder) == [
-        (texts.NOT_SECRETARY, True), (None, False), (texts.REQUEST_GONE, True)
+        (texts.NOT_SECRETARY, True), (None, False), (mbt.REQUEST_GONE, True)
     ]  # fmt: skip
     assert _said(recorder) == [
         (
             "editMessageText",
             SECRETARY["id"],
-            texts.APPROVED.format(name="Nguyễn Thị Lan", cell=cell_name),
+            mbt.APPROVED.format(name="Nguyễn Thị Lan", cell=cell_name),
         ),
-        ("sendMessage", LAN["id"], texts.WELCOME_APPROVED.format(cell=cell_name)),
+        ("sendMessage", LAN["id"], mbt.WELCOME_APPROVED.format(cell=cell_name)),
     ]
 
 
@@ -354,11 +356,11 @@ async def test_someone_who_opened_an_invite_is_asked_for_a_name_not_refused(
     await feed(app, message_update(LAN, "Lan"))
 
     said = [text for _m, _c, text in _said(recorder)]
-    assert said[1:] == [texts.NAME_INVALID, texts.NAME_INVALID]
+    assert said[1:] == [mbt.NAME_INVALID, mbt.NAME_INVALID]
 
 
 @pytest.mark.parametrize(
-    ("age", "expected"), [(None, texts.INVITE_INVALID), (timedelta(hours=2), texts.INVITE_EXPIRED)]
+    ("age", "expected"), [(None, mbt.INVITE_INVALID), (timedelta(hours=2), mbt.INVITE_EXPIRED)]
 )
 async def test_forged_and_expired_invites(
     app: Application,
@@ -400,7 +402,7 @@ async def test_unsupported_and_oversized_files_are_explained_without_downloading
     await feed(app, message_update(SECRETARY, None, document=big))
 
     said = [text for _m, _c, text in _said(recorder)]
-    assert said[0] == texts.UPLOAD_UNSUPPORTED.format(name="cai-dat.exe")
+    assert said[0] == ant.UPLOAD_UNSUPPORTED.format(name="cai-dat.exe")
     assert said[1] == "Không nạp được «bao-cao.pdf»: tệp quá lớn (25.0 MB; giới hạn 20 MB)."
     assert "getFile" not in [c.method for c in recorder.calls]
 
@@ -529,7 +531,7 @@ async def test_a_forged_more_results_button_does_not_show_someone_elses_question
     asked, _ = lan_complained
     await feed(app, callback_update(HUNG, f"c1:m:{asked.id}:3"))
 
-    assert _alerts(recorder) == [(texts.STALE_BUTTON, True)]  # as for an unknown id
+    assert _alerts(recorder) == [(ant.STALE_BUTTON, True)]  # as for an unknown id
     assert not any("kỷ luật" in text for _, _, text in _said(recorder))
 
 
@@ -541,7 +543,7 @@ async def test_a_forged_thumbs_down_does_not_copy_someone_elses_question(
     await feed(app, callback_update(HUNG, f"c1:f:{asked.id}:0"))
     await feed(app, message_update(OTHER_SECRETARY, "/phanhoi"))
 
-    assert _alerts(recorder)[0] == (texts.STALE_BUTTON, True)
+    assert _alerts(recorder)[0] == (ant.STALE_BUTTON, True)
     assert [f.telegram_user_id for f in session.exec(select(Feedback)).all()] == [LAN["id"]]
     assert not any("kỷ luật" in text for _, _, text in _said(recorder))
 
@@ -559,4 +561,4 @@ async def test_only_the_complainants_own_secretary_closes_the_complaint(
 
     assert after_other is None
     assert verdict.reviewed_at is not None and verdict.reviewed_by == SECRETARY["id"]
-    assert _alerts(recorder) == [(texts.STALE_BUTTON, True), (texts.REVIEWED, False)]
+    assert _alerts(recorder) == [(ant.STALE_BUTTON, True), (ant.REVIEWED, False)]

@@ -88,7 +88,7 @@ async def say(app: Application, sender: JSON, text: str | None = None, **content
 async def press(app: Application, sender: JSON, *args: str | int) -> None:
     """The user presses a button carrying ``pack(*args)``; draft buttons get the draft's token."""
     if args[0] == "nd":
-        args = ("nd", app.user_data[sender["id"]]["notice_draft"].token, *args[1:])
+        args = ("nd", app.user_data[sender["id"]].notice_draft.token, *args[1:])
     data = callback_update(sender, pack(str(args[0]), *args[1:]))
     await app.process_update(Update.de_json(data, app.bot))
 
@@ -156,7 +156,7 @@ async def test_a_secretary_drafts_previews_and_confirms(
     recorder.clear()
     await press(app, SECRETARY, "nd", "now")
     preview = recorder.sent()
-    token = app.user_data[800_001]["notice_draft"].token
+    token = app.user_data[800_001].notice_draft.token
     await press(app, SECRETARY, "nd", "ok")
 
     assert asked_file.startswith("Đã nhận nội dung (28 ký tự)")
@@ -281,7 +281,7 @@ async def test_buttons_of_a_passed_step_or_an_old_draft_change_nothing(
     app: Application, recorder: RecordingRequest, session: Session, cell: int
 ) -> None:
     await draft_until_audience(app)
-    old = app.user_data[800_001]["notice_draft"].token
+    old = app.user_data[800_001].notice_draft.token
     await press(app, SECRETARY, "nd", "ok")  # «Gửi» before any preview
     await say(app, SECRETARY, "/thongbao")  # a new draft replaces the old one
     await say(app, SECRETARY, "Nội dung mới")
