@@ -58,6 +58,7 @@ def answer_service(settings: Settings, engine: Engine, retriever: Retriever) -> 
         retriever,
         engine,
         min_relevance=settings.index.min_relevance,
+        min_focus=settings.index.min_focus,
         max_sources=settings.bot.answer_sources,
         page_size=settings.bot.more_results,
     )

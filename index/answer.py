@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from index import texts
-from index.quotes import candidate_sentences, select_quotes
+from index.citation import section_label
+from index.quotes import candidate_sentences, focus_coverage, select_quotes
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
 from knowledge.models import DocumentCitation
@@ -63,6 +64,7 @@ class Answer:
     sources: tuple[Source, ...] = ()
     unknown_numbers: tuple[str, ...] = ()
     example: str | None = None  # a document label to suggest when nothing was found
+    focus: float = 1.0  # share of the question's weighted words the first quote holds
 
     @property
     def not_found(self) -> bool:
@@ -106,12 +108,14 @@ class AnswerService:
         engine: Engine,
         *,
         min_relevance: float,
+        min_focus: float = 0.0,
         max_sources: int = 3,
         page_size: int = 5,
     ) -> None:
         self.retriever = retriever
         self.engine = engine
         self.min_relevance = min_relevance
+        self.min_focus = min_focus
         self.max_sources = max_sources
         self.page_size = page_size
 
@@ -137,12 +141,21 @@ class AnswerService:
         if not hits:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         hits = hits[: self.max_sources]
+        fact = self._document_fact(result, hits)
+        if fact is not None:
+            return replace(fact, unknown_numbers=unknown)
         picked = select_quotes(
             replace(result, hits=hits),
             result.weights,
             max_quotes=self.max_sources,
             max_hits=self.max_sources,
         )
+        # A question that only names a document, or asks which documents cite one, is answered
+        # by the number itself; any other must find its focus words in what is quoted.
+        by_number = result.only_number or result.citing
+        focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
+        if focus < self.min_focus:
+            return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
         members: dict[str, list[int]] = {}
         documents: dict[str, int] = {}
@@ -164,7 +177,28 @@ class AnswerService:
         )
         if not quotes:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
-        return Answer(result.query, tuple(quotes), sources, unknown)
+        return Answer(result.query, tuple(quotes), sources, unknown, focus=focus)
+
+    def _document_fact(self, result: SearchResult, hits: list[Hit]) -> Answer | None:
+        """«Quy định 37 ký ngày nào?», «Kết luận 21 do ai ký?»: a question about the signing of
+        a document it names is answered by that document's date line or signature block."""
+        wanted = signing_question(result.query)
+        if wanted is None or not result.numbers or result.citing or not hits:
+            return None
+        document = hits[0].document
+        if document.number not in result.numbers:
+            return None
+        with Session(self.engine) as session:
+            passages = store.passages_of(session, document.id)
+        for passage in passages if wanted == "date" else reversed(passages):
+            line = signing_line(passage.text, wanted)
+            if line is not None:
+                citation = document.cite_prose(section_label(passage.heading_path))
+                quote = QuotedSentence(line, 1, passage.id)
+                return Answer(
+                    result.query, (quote,), (Source(1, citation, document.id, (passage.id,)),)
+                )
+        return None
 
     def more(self, question: str, offset: int, *, readable: Readable = SHARED) -> MorePage:
         """Further relevant passages after the first ``offset`` ones."""
@@ -226,7 +260,8 @@ def render_plain(answer: Answer) -> str:
 def _render(answer: Answer, esc: Callable[[str], str], bold: Callable[[str], str]) -> str:
     lines: list[str] = []
     if answer.unknown_numbers:
-        lines.append(esc(texts.UNKNOWN_NUMBERS.format(numbers=", ".join(answer.unknown_numbers))))
+        said = texts.UNKNOWN_NUMBERS if answer.not_found else texts.UNKNOWN_NUMBERS_MENTIONED
+        lines.append(esc(said.format(numbers=", ".join(answer.unknown_numbers))))
     if answer.not_found:
         if answer.example:
             lines.append(esc(texts.NOT_FOUND.format(example=answer.example)))
@@ -265,6 +300,46 @@ def consistency_problems(rendered: str, answer: Answer) -> list[str]:
     if len(listed) != len(answer.sources):
         problems.append(f"{len(listed)} sources listed, {len(answer.sources)} cited")
     return problems
+
+
+_SIGNED_WHEN = re.compile(
+    r"\b(ky|ban hanh)\b.*\b(ngay nao|khi nao|bao gio|luc nao|ngay may|ngay bao nhieu)\b"
+    r"|\b(ngay nao|khi nao|bao gio)\b.*\b(ky|ban hanh)\b"
+)
+_SIGNED_BY = re.compile(r"\b(ai ky|nguoi ky|ky boi|do ai ky|ai la nguoi ky|ai ban hanh)\b")
+_DATE_LINE = re.compile(r"^[^\n]{2,60}, ngày \d{1,2} tháng \d{1,2} năm \d{4}\s*$", re.M)
+_SIGNATURE = re.compile(r"^(T/M|TM\.|K/T|KT\.|T/L|TL\.|Q\. ?BÍ THƯ|BÍ THƯ|PHÓ BÍ THƯ)\b.*$", re.M)
+
+
+def signing_question(question: str) -> str | None:
+    """«date» for a question about when a document was signed, «signer» for who signed it."""
+    folded = fold(question).lower()
+    if _SIGNED_BY.search(folded):
+        return "signer"
+    if _SIGNED_WHEN.search(folded):
+        return "date"
+    return None
+
+
+def signing_line(text: str, wanted: str) -> str | None:
+    """A passage's date line («Hà Nội, ngày 25 tháng 10 năm 2021»), or its signature block from
+    «T/M …» to the signer's name (verbatim, lines kept)."""
+    if wanted == "date":
+        found = _DATE_LINE.search(text)
+        return found.group(0).strip() if found else None
+    found = _SIGNATURE.search(text)
+    if found is None:
+        return None
+    lines = text[found.start() :].split("\n")
+    block = [lines[0]]
+    for line in lines[1:4]:
+        if not line.strip():
+            continue
+        block.append(line)
+        if not line.isupper():  # the signer's name ends the block
+            break
+    end = text.find(block[-1], found.start()) + len(block[-1])
+    return text[found.start() : end].strip()
 
 
 def is_small_talk(text: str) -> bool:

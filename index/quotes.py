@@ -1,4 +1,11 @@
-"""Extractive answers: the sentences of the top passages that best answer a question, verbatim."""
+"""Extractive answers: the sentences of the top passages that best answer a question, verbatim.
+
+A sentence scores by the question's words it holds (IDF-weighted syllables and bigrams), and by
+what the question asks for: a figure (bao nhiêu, mấy, tỷ lệ), a time (ngày nào, khi nào), a
+list (gồm những gì, các bước) or a permission (có được … không). The best sentence comes first;
+another is added only when it scores close to it. A list's lead-in («… gồm:») is quoted with its
+items. Every quote is a substring of its passage.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,61 @@ from dataclasses import dataclass
 from index.lexical import tokenize
 from index.retriever import Hit, SearchResult
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
-from knowledge.text import fold
+from knowledge.text import fold, syllables
 
 _HEADER_NOISE = re.compile(
     r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)", re.I
 )
 MIN_SENTENCE_CHARS = 25
+# What a question asks for (on folded text), and what a sentence that gives it holds.
+_ASKS = {
+    "figure": re.compile(
+        r"\b(bao nhieu|may (lan|nguoi|dong chi|dang vien|ngay|thang|nam|muc|tieu chi|nhiem vu"
+        r"|noi dung|buoc|diem|phan|chi tieu)|ty le|phan tram|bao lau|so luong|toi thieu|toi da"
+        r"|it nhat|chi tieu)\b"
+    ),
+    "date": re.compile(
+        r"\b(ngay nao|khi nao|bao gio|luc nao|thoi gian nao|thoi han|han chot|nam nao|thang nao"
+        r"|ngay bao nhieu|ngay may|bao gio)\b"
+    ),
+    "list": re.compile(
+        r"\b(gom|bao gom|nhung (gi|noi dung|nhiem vu|viec|tieu chi|giai phap|yeu cau|dieu)"
+        r"|cac (buoc|noi dung|nhiem vu|tieu chi|giai phap|yeu cau)|(nhiem vu|noi dung|tieu chi"
+        r"|giai phap|yeu cau) (nao|gi))\b"
+    ),
+    "permission": re.compile(r"\b(co (duoc|phai|bi|can)\b.*\bkhong|duoc phep|bi cam|co cam)\b"),
+}
+_GIVES = {
+    "figure": re.compile(
+        r"\d|%|\b(mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|moi) (lan|nguoi|thang|nam|ngay|buoc"
+        r"|noi dung|nhiem vu|tieu chi|muc|phan)\b"
+    ),
+    "date": re.compile(
+        r"\b\d{1,2}/\d{1,2}\b|\b(ngay|thang|nam|quy) \d|\b(hang thang|hang nam|hang quy|dinh ky"
+        r"|truoc ngay|cham nhat)\b"
+    ),
+    "list": re.compile(r":\s*$"),
+    "permission": re.compile(r"\b(khong duoc|nghiem cam|cam|duoc phep|bat buoc)\b"),
+}
+# «có phải … không» asks for a duty: a sentence with «phải» gives it.
+_DUTY_ASKED = re.compile(r"\bco phai\b")
+_DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")
+# Words that shape a question but never name what it is about: interrogatives and particles
+# (folded). They are rare in documents, so their IDF is high; a sentence holding «nào» or «gì»
+# answers nothing by it.
+QUESTION_WORDS = frozenset(
+    "nao gi ai dau sao vay roi nhieu bao lau may khong chua thi ma la nhe nha a oi hay "
+    "cho biet hoi xin giup toi em co duoc phai can bi nua luon xong van da se cung het nhi "
+    "ha day kia".split()
+)
+_DOCUMENT_CODES = frozenset("ct nq kl hd qd tb kh ctr bc tw btctw du duk hd12 qd37".split())
+# A question word matched only without its marks (đám ~ dâm) counts this share of its weight.
+FOLDED_ONLY = 0.5
+ASK_BONUS = 0.35  # of the question's total weight, for a sentence that gives what is asked
+PAD_RATIO = 0.6  # a further quote must score at least this share of the best one
+_ITEM = re.compile(r"^\s*([-–+•*]|[a-zđ]\)|\d{1,2}[.)]|[ivx]{1,4}\.)\s*", re.I)
+MAX_LIST_CHARS = 900
+MAX_LIST_ITEMS = 8
 
 
 @dataclass(frozen=True)
@@ -24,6 +80,12 @@ class Quote:
     text: str
 
 
+def asks(question: str) -> set[str]:
+    """What the question asks for: figure, date, list, permission (none for «nói về gì»)."""
+    folded = fold(question).lower()
+    return {kind for kind, pattern in _ASKS.items() if pattern.search(folded)}
+
+
 def candidate_sentences(text: str) -> list[str]:
     """Sentences of a passage, kept verbatim (each is a substring of ``text``)."""
     out: list[str] = []
@@ -31,9 +93,16 @@ def candidate_sentences(text: str) -> list[str]:
         if _is_heading(line.strip()):
             continue
         for sentence in split_sentences(line):
+            sentence = _tidy(sentence)
             if len(sentence) >= MIN_SENTENCE_CHARS and not _HEADER_NOISE.match(sentence):
                 out.append(sentence)
     return out
+
+
+def _tidy(sentence: str) -> str:
+    """Doubled end punctuation («..», «;.») cut to its first mark (still a substring)."""
+    m = re.search(r"([.;:!?…])[.;:!?…]+$", sentence)
+    return sentence[: m.start() + 1] if m else sentence
 
 
 def _is_heading(line: str) -> bool:
@@ -44,6 +113,12 @@ def _is_heading(line: str) -> bool:
     return short and heading_match(line) is not None
 
 
+def _is_fragment(sentence: str) -> bool:
+    """A sentence cut from the middle of another (a wrapped line starting in lower case)."""
+    body = _ITEM.sub("", sentence, count=1)
+    return bool(body) and body[0].islower() and not _ITEM.match(sentence)
+
+
 def select_quotes(
     result: SearchResult,
     weights: dict[str, float],
@@ -51,40 +126,121 @@ def select_quotes(
     max_quotes: int = 3,
     max_hits: int = 3,
 ) -> list[Quote]:
-    """Pick up to ``max_quotes`` sentences, at most one or two per hit, in hit order.
+    """Up to ``max_quotes`` sentences, the best first, at most two from the first hit and one
+    from each other; further ones only when they score close to the best.
 
-    ``weights`` maps folded syllables of the question to their importance (IDF); a sentence
-    scores by the weight of question syllables and bigrams it contains.
+    ``weights`` maps folded syllables of the question to their importance (IDF).
     """
     hits = result.hits[:max_hits]
     if not hits:
         return []
     if result.only_number:
         return _document_lead(hits)
+    wanted = asks(result.query)
+    duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
+    weights = focus_weights(weights)
+    total = sum(weights.values()) or 1.0
     query_bigrams = {t for t in tokenize(result.query) if "_" in t}
+    # The question as written, or restored when typed without marks: its syllables with marks.
+    marked = _marked_forms(result.dense_query)
     scored: list[tuple[float, int, int, str]] = []
     for hit_index, hit in enumerate(hits):
         for position, sentence in enumerate(candidate_sentences(hit.text)):
             tokens = set(tokenize(sentence))
-            score = sum(w for t, w in weights.items() if t in tokens)
+            exact = set(syllables(sentence))
+            score = sum(
+                w * (1.0 if not marked.get(t) or marked[t] & exact else FOLDED_ONLY)
+                for t, w in weights.items()
+                if t in tokens
+            )
             score += 0.5 * sum(1 for b in query_bigrams if b in tokens)
+            folded = fold(sentence).lower()
+            if any(_GIVES[kind].search(folded) for kind in wanted) or (
+                duty and _DUTY.search(folded)
+            ):
+                score += ASK_BONUS * total
+            if _is_fragment(sentence):
+                score *= 0.5
             # Earlier hits and earlier sentences win ties.
             score -= 0.05 * hit_index + 0.01 * position
             scored.append((score, hit_index, position, sentence))
     quotes: list[Quote] = []
     per_hit: dict[int, int] = {}
+    best: float | None = None
     for score, hit_index, _position, sentence in sorted(scored, key=lambda s: -s[0]):
         if len(quotes) >= max_quotes:
             break
+        if best is not None and (score <= 0 or score < PAD_RATIO * best):
+            break
         limit = 2 if hit_index == 0 else 1
-        if per_hit.get(hit_index, 0) >= limit or (score <= 0 and quotes):
+        if per_hit.get(hit_index, 0) >= limit:
+            continue
+        text = _with_items(hits[hit_index].text, sentence)
+        if any(text in q.text or q.text in text for q in quotes):
             continue
         per_hit[hit_index] = per_hit.get(hit_index, 0) + 1
-        quotes.append(Quote(hit_index, sentence))
+        quotes.append(Quote(hit_index, text))
+        best = score if best is None else best
     if not quotes:
         quotes = [Quote(0, s) for s in candidate_sentences(hits[0].text)[:1]]
-    quotes.sort(key=lambda q: (q.hit_index, hits[q.hit_index].text.find(q.text)))
     return quotes
+
+
+def _marked_forms(question: str) -> dict[str, set[str]]:
+    """Folded syllable → the forms with marks the question used (none when typed bare)."""
+    out: dict[str, set[str]] = {}
+    for syllable in syllables(question):
+        folded = fold(syllable)
+        if folded != syllable:
+            out.setdefault(folded, set()).add(syllable)
+    return out
+
+
+def _with_items(passage: str, sentence: str) -> str:
+    """A lead-in ending in «:» with the list items that follow it in the passage (verbatim)."""
+    if not sentence.rstrip().endswith(":"):
+        return sentence
+    start = passage.find(sentence)
+    if start < 0:
+        return sentence
+    end = start + len(sentence)
+    items = 0
+    while items < MAX_LIST_ITEMS:
+        if not passage.startswith("\n", end):
+            break
+        line_end = passage.find("\n", end + 1)
+        line_end = len(passage) if line_end < 0 else line_end
+        line = passage[end + 1 : line_end]
+        if not line.strip() or not _ITEM.match(line) or line_end - start > MAX_LIST_CHARS:
+            break
+        end, items = line_end, items + 1
+    return passage[start:end]
+
+
+def focus_weights(weights: dict[str, float]) -> dict[str, float]:
+    """The question's words that say what it is about: without interrogatives, particles and
+    the parts of a document number (the number itself is matched by the retriever)."""
+    return {
+        t: w
+        for t, w in weights.items()
+        if t not in QUESTION_WORDS and t not in _DOCUMENT_CODES and not any(c.isdigit() for c in t)
+    }
+
+
+def focus_coverage(quotes: list[Quote], hits: list[Hit], weights: dict[str, float]) -> float:
+    """0–1: how much of the question's weighted vocabulary the first quote holds, with the
+    labels of its document and section (so a question naming the document is not penalised).
+    A near miss — the corpus touches the topic but not the point asked (rượu bia, phần trăm
+    đảng phí) — leaves its focus words out of what would be quoted."""
+    weights = focus_weights(weights)
+    total = sum(weights.values())
+    if not quotes or not total:
+        return 0.0
+    first = quotes[0]
+    hit = hits[first.hit_index]
+    labels = " ".join([hit.document.cite_prose(hit.section), hit.document.title or ""])
+    present = set(tokenize(first.text + " " + labels, bigrams=False))
+    return sum(w for t, w in weights.items() if t in present) / total
 
 
 def _document_lead(hits: list[Hit]) -> list[Quote]:

@@ -49,6 +49,8 @@ REBUILD_HINT = "Chạy `chibo index --rebuild` để tạo lại chỉ mục."
 _LEGACY_TMP = re.compile(r"\.index-[a-z0-9_]{8}")
 # Question words that carry no topic: a question made only of these and a number asks
 # for the document itself ("chỉ thị 05 nói về gì").
+# A document that mentions a named number gets this share of the boost of the document that is it.
+MENTION_SHARE = 0.5
 _FILLER = set(
     "so la gi noi ve cua nao nhu the co phai khong toi ban cho biet hoi xin hay van ban "
     "noi dung chinh tom tat trich yeu chi thi nghi quyet ket luan huong dan chuong trinh "
@@ -552,16 +554,23 @@ class Retriever:
             }
             if not number_docs:
                 return SearchResult([], text, text, numbers, unknown, citing=True)
-        if refs and not number_docs:
+        only_number = bool(number_docs) and not citing and _only_number(text, refs)
+        # Documents that mention a number the question names without being it (articles,
+        # plans, explanations about it): a number points to them, it does not wall them off.
+        mentions = set() if citing or not refs else _mentioning(state, refs, visible) - number_docs
+        if refs and not number_docs and not mentions:
             return SearchResult([], text, text, numbers, unknown)
-        restricted = bool(number_docs) or filters.active
+        # Only «what is 05-CT/TW?» and «which documents implement it?» are answered from the
+        # named (or citing) documents alone; any other question searches everything readable.
+        walled = bool(number_docs) and (citing or only_number)
+        restricted = walled or filters.active
         allowed_docs: set[int] = set()
         if restricted:
-            pool = number_docs or set(visible.docs if visible.docs is not None else state.docs)
+            every = set(visible.docs if visible.docs is not None else state.docs)
+            pool = number_docs if walled else every
             allowed_docs = {d for d in pool if filters.allows(state.docs[d])}
             if not allowed_docs:
                 return SearchResult([], text, text, numbers, unknown)
-        only_number = bool(number_docs) and not citing and _only_number(text, refs)
 
         dense_query = text
         if (
@@ -584,6 +593,22 @@ class Retriever:
             )
             mask = visible.mask
         lexical_hits = state.lexical.search(text, self.settings.candidates, allowed=mask)
+        if number_docs and not walled:
+            # The named document's own passages are candidates even when others outscore them.
+            own_passages = {
+                pid
+                for pid, d in state.passage_doc.items()
+                if d in number_docs and filters.allows(state.docs[d])
+            }
+            dense_hits = _merged(
+                dense_hits, _dense_hits(state, query_vector, self.settings.candidates, own_passages)
+            )
+            lexical_hits = _merged(
+                lexical_hits,
+                state.lexical.search(
+                    text, self.settings.candidates, allowed=state.lexical.row_mask(own_passages)
+                ),
+            )
 
         if only_number:
             fused = {
@@ -595,10 +620,19 @@ class Retriever:
             signals = {pid: {"number": 1.0} for pid in fused}
         else:
             fused, signals = self._fuse(dense_hits, lexical_hits)
-            if number_docs:
-                for pid in fused:
-                    fused[pid] += self.settings.number_boost
+            boost = self.settings.number_boost
+            for pid in fused:
+                doc_id = state.passage_doc.get(pid)
+                if doc_id in number_docs:
+                    fused[pid] += boost
                     signals[pid]["number"] = 1.0
+                elif doc_id in mentions:
+                    fused[pid] += boost * MENTION_SHARE
+            own = [pid for pid in fused if state.passage_doc.get(pid) in number_docs]
+            if own and not walled:
+                # The document that is the number comes first; what mentions it follows by merit.
+                best_own = max(own, key=fused.__getitem__)
+                fused[best_own] = max(fused.values()) + 1e-6
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
         weights = _query_idf(state.lexical, text)
         hits = self._hits(state, ranked, signals, weights)
@@ -690,6 +724,25 @@ def _dense_hits(
         return [(int(ids[n]), float(scores[n])) for n in order]
     allowed = np.fromiter(candidate_ids, dtype=np.int64, count=len(candidate_ids))
     return state.dense.search(vector, k, selector=state.dense.selector(allowed))
+
+
+def _merged(
+    first: list[tuple[int, float]], second: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """Two rankings of the same scores as one, best first (a passage in both once)."""
+    best = dict(first)
+    for pid, score in second:
+        best[pid] = max(score, best.get(pid, score))
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def _mentioning(state: _State, refs: list[NumberRef], visible: _Visible) -> set[int]:
+    """Readable documents that cite a number the question names."""
+    return {
+        d
+        for d, cited in state.cites.items()
+        if visible.allows(d) and any(ref.matches(c) for ref in refs for c in cited)
+    }
 
 
 def _resolve_numbers(

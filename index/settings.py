@@ -52,3 +52,12 @@ class IndexSettings(Section):
     min_relevance: float = Field(
         0.55, ge=0, le=1, description="Below this fused relevance an answer is 'not found'."
     )
+    min_focus: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the question's weighted words the first quote (with its document's labels)"
+            " must hold, else 'not found': a near miss quotes around its focus words."
+        ),
+    )

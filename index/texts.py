@@ -7,6 +7,9 @@ SOURCES_HEADING = "Nguồn:"
 SAMPLE_LABEL = "văn bản mẫu minh hoạ, không phải văn bản chính thức"
 UNCHECKED_LABEL = "chưa đối chiếu với bản chính thức"
 UNKNOWN_NUMBERS = "Trong kho chưa có văn bản số {numbers}."
+UNKNOWN_NUMBERS_MENTIONED = (
+    "Trong kho chưa có văn bản số {numbers}; dưới đây là những đoạn văn bản khác nhắc tới nó."
+)
 NOT_FOUND = (
     "Chưa tìm thấy đoạn văn bản nào trả lời câu hỏi này trong kho. Đồng chí thử hỏi lại bằng "
     "từ ngữ khác, hoặc nêu số hiệu văn bản (ví dụ «{example}»). Gõ /tailieu để xem các văn bản "

@@ -69,6 +69,27 @@ def test_unknown_number_is_reported_not_guessed(hash_retriever: Retriever) -> No
     assert result.unknown_numbers == ["99-KL/TW"]
 
 
+def test_a_number_points_to_what_mentions_it_without_walling_it_off(
+    hash_retriever: Retriever,
+) -> None:
+    # Kết luận 01 is in the library; so is a news article about its review after three years.
+    result = hash_retriever.search(
+        "sơ kết 3 năm thực hiện Kết luận 01: bao nhiêu tập thể, cá nhân được khen thưởng", 10
+    )
+    files = [hit.document.file_name for hit in result.hits]
+    assert result.hits[0].document.number == "01-KL/TW"  # the document itself still first
+    assert "tin-so-ket-3-nam-ket-luan-01-duk-2024.html" in files  # and what mentions it found
+
+
+def test_a_number_no_document_is_but_one_mentions_is_answered_from_that_one(
+    hash_retriever: Retriever,
+) -> None:
+    # Chỉ thị 03-CT/TW is not in the library; Chỉ thị 05 says it replaces it.
+    result = hash_retriever.search("chỉ thị 03-CT/TW được thay thế bằng văn bản nào", 5)
+    assert result.unknown_numbers == ["03-CT/TW"]
+    assert result.hits and result.hits[0].document.number == "05-CT/TW"
+
+
 def test_which_documents_implement_a_conclusion(hash_retriever: Retriever) -> None:
     result = hash_retriever.search("những văn bản nào thực hiện Kết luận 21", 10)
     assert result.citing

@@ -50,7 +50,7 @@ def test_every_party_question_gets_a_consistent_verbatim_cited_answer(
             wanted = row["answer_contains"].lower()
             containing += any(wanted in q.text.lower() for q in answer.quotes)
 
-    assert missing == []
+    assert missing == [], missing
     assert right_first / len(rows) >= 0.85, right_first
     assert containing / len(rows) >= 0.72, containing
 

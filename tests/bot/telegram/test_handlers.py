@@ -174,7 +174,7 @@ async def test_greetings_get_a_hint_not_a_quote(
 async def test_an_answer_is_quoted_cited_escaped_and_remembered(
     app: Application, recorder: RecordingRequest, lan: Member, session: Session
 ) -> None:
-    question = 'Chỉ thị 05 <script>alert("x")</script> & nêu gương thế nào?'
+    question = 'Chỉ thị 05 <b>nêu gương</b> & "nêu gương" thế nào?'
     await feed(app, message_update(LAN, question))
 
     [sent] = recorder.sent()
@@ -190,7 +190,7 @@ async def test_an_answer_is_quoted_cited_escaped_and_remembered(
     recorder.clear()
     await feed(app, callback_update(LAN, f"c1:m:{asked.id}:3"))
     more = recorder.texts(LAN["id"])
-    assert more and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in more[0]
+    assert more and "&lt;b&gt;nêu gương&lt;/b&gt; &amp; &quot;nêu gương&quot;" in more[0]
 
 
 async def test_feedback_is_stored_with_the_question_and_what_was_cited(

@@ -1,0 +1,140 @@
+"""Composing an answer from passages, without the model: the sentence that answers comes first,
+a list comes with its items, near misses are noticed, and every quote stays verbatim."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from index.answer import signing_line, signing_question
+from index.citation import DocInfo
+from index.lexical import tokenize
+from index.quotes import asks, candidate_sentences, focus_coverage, select_quotes
+from index.retriever import Hit, SearchResult
+
+RULES = DocInfo(
+    1, "quy_dinh", "37-QĐ/TW", date(2021, 10, 25), "Ban Chấp hành Trung ương",
+    "về những điều đảng viên không được làm", "quy-dinh-37.txt",
+)  # fmt: skip
+GUIDE = DocInfo(
+    2, "huong_dan", "12-HD/BTCTW", date(2018, 1, 18), "Ban Tổ chức Trung ương",
+    "về nâng cao chất lượng sinh hoạt chi bộ", "huong-dan-12.txt",
+)  # fmt: skip
+
+
+# Words every Party document is full of; the index gives them a low IDF, rare words a high one.
+COMMON = set("dang vien co duoc khong lam viec trong chi bo cua cac mot to chuc".split())
+
+
+def result(question: str, *passages: tuple[DocInfo, str]) -> SearchResult:
+    """What the retriever would return for ``question`` over these passages."""
+    hits = [Hit(n, doc, text, [], n, 1.0 - n / 10, 1.0) for n, (doc, text) in enumerate(passages)]
+    weights = {t: 0.2 if t in COMMON else 2.0 for t in tokenize(question, bigrams=False)}
+    return SearchResult(hits, question, question, weights=weights)
+
+
+def first_quote(found: SearchResult) -> str:
+    return select_quotes(found, found.weights)[0].text
+
+
+def test_the_sentence_with_the_figure_comes_first_for_bao_nhieu() -> None:
+    found = result(
+        "tỷ lệ đảng viên dự sinh hoạt chi bộ phải đạt bao nhiêu",
+        (GUIDE, "Chi bộ tổ chức sinh hoạt chi bộ thường kỳ, đảng viên dự sinh hoạt đầy đủ.\n"
+                "Tỷ lệ đảng viên dự sinh hoạt chi bộ đạt từ 90% trở lên."),
+    )  # fmt: skip
+    assert first_quote(found) == "Tỷ lệ đảng viên dự sinh hoạt chi bộ đạt từ 90% trở lên."
+
+
+def test_the_permission_clause_comes_before_a_clause_that_only_shares_words() -> None:
+    found = result(
+        "Đảng viên có được kinh doanh không?",
+        (RULES, "Đảng viên phải giữ bí mật của Đảng, không để lộ thông tin trong kinh doanh, "
+                "hoạt động của đảng viên.\n"
+                "Không được kinh doanh những ngành, nghề mà pháp luật cấm."),
+    )  # fmt: skip
+    assert first_quote(found) == "Không được kinh doanh những ngành, nghề mà pháp luật cấm."
+
+
+def test_a_word_matched_only_without_its_marks_counts_less() -> None:
+    found = result(
+        "có cấm đảng viên làm đám cưới to không",
+        (RULES, "Không được tham gia đánh bạc, mại dâm hoặc bao che cho các hoạt động đó.\n"
+                "Không được tổ chức cưới hỏi một cách linh đình, phô trương, lãng phí."),
+    )  # fmt: skip
+    assert first_quote(found).startswith("Không được tổ chức cưới hỏi")
+
+
+def test_a_list_lead_in_is_quoted_with_its_items() -> None:
+    passage = (
+        "Nội dung sinh hoạt chi bộ gồm các bước sau:\n"
+        "a) Khai mạc, thông qua chương trình;\n"
+        "b) Đánh giá tình hình thực hiện nhiệm vụ;\n"
+        "c) Kết luận.\n"
+        "Chi bộ ghi biên bản đầy đủ."
+    )
+    found = result("sinh hoạt chi bộ gồm những bước gì", (GUIDE, passage))
+    quote = first_quote(found)
+    assert quote.startswith("Nội dung sinh hoạt chi bộ gồm các bước sau:")
+    assert quote.endswith("c) Kết luận.") and quote in passage
+
+
+def test_only_quotes_close_to_the_best_are_added() -> None:
+    found = result(
+        "chi bộ sinh hoạt thường kỳ mấy lần một tháng",
+        (GUIDE, "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần.\n"
+                "Đảng viên có trách nhiệm đóng góp ý kiến xây dựng nghị quyết của tổ chức."),
+    )  # fmt: skip
+    assert [q.text for q in select_quotes(found, found.weights)] == [
+        "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần."
+    ]
+
+
+def test_doubled_end_punctuation_is_cut_and_quotes_stay_verbatim() -> None:
+    text = "Các cấp ủy tổ chức quán triệt đến từng đảng viên trong tháng 11 năm 2021.."
+    [sentence] = candidate_sentences(text)
+    assert sentence.endswith("2021.") and not sentence.endswith("..") and sentence in text
+
+
+def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
+    passages = (
+        (RULES, "Không được uống các loại đồ uống có cồn khi làm việc.\n"
+                "Không được tham gia đánh bạc, sử dụng ma túy dưới mọi hình thức."),
+    )  # fmt: skip
+    near = result("đảng viên có được uống rượu bia trong giờ làm việc không", *passages)
+    asked = result("đảng viên có được đánh bạc không", *passages)
+    near_quotes = select_quotes(near, near.weights)
+    asked_quotes = select_quotes(asked, asked.weights)
+    assert focus_coverage(near_quotes, near.hits, near.weights) < 0.5
+    assert focus_coverage(asked_quotes, asked.hits, asked.weights) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("chi bộ họp mấy lần một tháng", {"figure"}),
+        ("chi bo hop may lan mot thang", {"figure"}),
+        ("hồ sơ kết nạp gồm những gì", {"list"}),
+        ("đảng viên có được kinh doanh không", {"permission"}),
+        ("hạn chót nộp báo cáo là ngày nào", {"date"}),
+        ("Chỉ thị 05 nói về gì", set()),
+    ],
+)
+def test_what_a_question_asks_for(question: str, wanted: set[str]) -> None:
+    assert asks(question) == wanted
+
+
+def test_signing_questions_are_answered_from_the_date_line_and_signature_block() -> None:
+    text = (
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 37-QĐ/TW\nHà Nội, ngày 25 tháng 10 năm 2021\n"
+        "QUY ĐỊNH\nvề những điều đảng viên không được làm\n…\n"
+        "T/M BAN CHẤP HÀNH TRUNG ƯƠNG\nTỔNG BÍ THƯ\n\nNguyễn Văn A (mẫu)\n"
+    )
+    assert signing_question("quy dinh 37 ky ngay nao") == "date"
+    assert signing_question("QĐ 37 do ai ký?") == "signer"
+    assert signing_question("đảng viên có được ký hợp đồng không") is None
+    assert signing_line(text, "date") == "Hà Nội, ngày 25 tháng 10 năm 2021"
+    block = signing_line(text, "signer")
+    assert block == "T/M BAN CHẤP HÀNH TRUNG ƯƠNG\nTỔNG BÍ THƯ\n\nNguyễn Văn A (mẫu)"
+    assert block in text
