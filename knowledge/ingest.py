@@ -18,6 +18,7 @@ from knowledge import store
 from knowledge.chunking import chunk_text
 from knowledge.errors import IngestError
 from knowledge.metadata import extract_metadata
+from knowledge.ocr import OcrOptions, Progress
 from knowledge.provenance import FROM_CLI, Provenance, ProvenanceError
 from knowledge.readers import read_bytes
 from knowledge.scopes import EVERYTHING
@@ -158,8 +159,11 @@ class Ingester:
         source: str,
         shown: str | None = None,
         provenance: Provenance = FROM_CLI,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> FileOutcome:
-        """Ingest a file's bytes (e.g. an upload); ``source`` identifies the document."""
+        """Ingest a file's bytes (e.g. an upload); ``source`` identifies the document. Pages
+        recognised from images report ``progress`` and stop when ``cancelled`` says so."""
         shown = shown or file_name
         try:
             self._check_size(len(data))
@@ -183,7 +187,12 @@ class Ingester:
                 data,
                 file_name,
                 max_unzipped_bytes=int(self.settings.docx_max_unzipped_mb * 2**20),
+                ocr=self.ocr_options,
+                progress=progress,
+                cancelled=cancelled,
             )
+            if result.recognised_pages:
+                provenance = provenance.recognised(result.recognised_pages)
             metadata = extract_metadata(
                 result.text,
                 file_name=file_name,
@@ -228,6 +237,12 @@ class Ingester:
             )
         status: Status = "updated" if replaced else "added"
         return FileOutcome(shown, status, "", document_id, len(chunks))
+
+    @property
+    def ocr_options(self) -> OcrOptions:
+        """Limits of recognising scans and photos, from the settings."""
+        ocr = self.settings.ocr
+        return OcrOptions(ocr.max_pages, ocr.dpi, ocr.page_timeout_s, ocr.jobs)
 
     def _check_size(self, size: int) -> None:
         if size > self.max_bytes:

@@ -14,7 +14,7 @@ from (a link or a note). Two things can make a file a **sample** whatever the ca
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +26,9 @@ from knowledge.scopes import Readable
 SIDECAR = "_nguon.yaml"
 CLI = "dòng lệnh"
 _HASHES = Path(__file__).with_name("sample_hashes.txt")
+
+
+OCR_NOTE = "nhận dạng chữ từ ảnh quét ({pages} trang), chưa đối chiếu với bản chính thức"
 
 
 class ProvenanceError(ValueError):
@@ -47,6 +50,17 @@ class Provenance:
     def __post_init__(self) -> None:
         if (self.scope == Scope.SHARED) != (self.scope_id is None):
             raise ValueError("a shared document has no scope id; any other scope needs one")
+
+    def recognised(self, pages: int) -> Provenance:
+        """This provenance for a text recognised from images: never checked, and said so."""
+        said = OCR_NOTE.format(pages=pages)
+        note = f"{self.note}; {said}" if self.note else said
+        return replace(
+            self,
+            note=note,
+            trust=Trust.SAMPLE if self.trust == Trust.SAMPLE else Trust.UNCHECKED,
+            checked_by=None,
+        )
 
     def readers(self) -> Readable:
         """Who reads a document added with this provenance (besides the whole deployment, for

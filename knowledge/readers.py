@@ -1,21 +1,31 @@
-"""Readers for .txt, .md, .html, .docx and .pdf files: bytes in, clean Unicode text out."""
+"""Readers for .txt, .md, .html, .docx, .doc, .pdf and page photos: bytes in, clean Unicode out.
+
+Scanned PDF pages and photos (.jpg, .png) are recognised with Tesseract (``knowledge.ocr``);
+Word 97–2003 files (.doc) are read with antiword.
+"""
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from knowledge.encoding import UndecodableError, decode_bytes
 from knowledge.errors import IngestError
 from knowledge.noise import split_page_noise
+from knowledge.ocr import OcrOptions, Progress, open_image, read_pages_each
 from knowledge.text import clean, fold
 
-SUPPORTED_FORMATS = ("txt", "md", "html", "docx", "pdf")
+SUPPORTED_FORMATS = ("txt", "md", "html", "docx", "doc", "pdf", "jpg", "png")
 _EXTENSIONS = {
     ".txt": "txt",
     ".text": "txt",
@@ -24,8 +34,13 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".docx": "docx",
+    ".doc": "doc",
     ".pdf": "pdf",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
 }
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,7 @@ class ReadResult:
     encoding: str | None = None
     title_hint: str | None = None
     byline: str | None = None
+    recognised_pages: int = 0  # pages read by OCR (their text is not yet checked)
 
 
 def format_of(path: Path) -> str | None:
@@ -44,8 +60,17 @@ def format_of(path: Path) -> str | None:
     return _EXTENSIONS.get(path.suffix.lower())
 
 
-def read_bytes(data: bytes, file_name: str, *, max_unzipped_bytes: int = 200 * 2**20) -> ReadResult:
-    """Read a document's bytes by the format its name says; raise IngestError on bad input."""
+def read_bytes(
+    data: bytes,
+    file_name: str,
+    *,
+    max_unzipped_bytes: int = 200 * 2**20,
+    ocr: OcrOptions | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ReadResult:
+    """Read a document's bytes by the format its name says; raise IngestError on bad input.
+    Pages to recognise report ``progress`` and stop when ``cancelled`` says so."""
     fmt = format_of(Path(file_name))
     if fmt is None:
         supported = ", ".join("." + f for f in SUPPORTED_FORMATS)
@@ -61,14 +86,18 @@ def read_bytes(data: bytes, file_name: str, *, max_unzipped_bytes: int = 200 * 2
         "md": _read_md,
         "html": _read_html,
         "docx": lambda d: _read_docx(d, max_unzipped_bytes),
-        "pdf": _read_pdf,
+        "doc": _read_doc,
+        "pdf": lambda d: _read_pdf(d, ocr or OcrOptions(), progress, cancelled),
+        "image": lambda d: _read_image(d, ocr or OcrOptions(), progress, cancelled),
     }
     result = readers[fmt](data)
     stripped, byline = split_page_noise(clean(result.text))
     text = clean(stripped)
     if not text.strip():
         raise IngestError("no_text", "tệp không có nội dung chữ nào đọc được")
-    return ReadResult(text, result.format, result.encoding, result.title_hint, byline)
+    return ReadResult(
+        text, result.format, result.encoding, result.title_hint, byline, result.recognised_pages
+    )
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -321,7 +350,13 @@ def _doctype_error(part: str) -> IngestError:
     )
 
 
-def _read_pdf(data: bytes) -> ReadResult:
+def _read_pdf(
+    data: bytes,
+    ocr: OcrOptions,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ReadResult:
+    """The text layer of each page; pages without one (a scan) are recognised."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -346,13 +381,93 @@ def _read_pdf(data: bytes) -> ReadResult:
         raise IngestError(
             "bad_pdf", f"tệp PDF hỏng, không đọc được ({type(exc).__name__})"
         ) from exc
-    if not any(page.strip() for page in pages):
-        raise IngestError(
-            "scanned_pdf",
-            "PDF không có lớp chữ (có thể là ảnh quét); hãy gửi bản Word hoặc PDF có chữ",
-        )
+    if not pages:
+        raise IngestError("no_text", "tệp PDF không có trang nào")
+    scanned = [n for n, page in enumerate(pages) if not page.strip()]
+    if scanned:
+        recognised = _recognise_pdf_pages(data, scanned, ocr, progress, cancelled)
+        for n, text in zip(scanned, recognised, strict=True):
+            pages[n] = text
     text = reflow_pdf_pages(pages)
-    return ReadResult(text, "pdf", None, None)
+    return ReadResult(text, "pdf", None, None, recognised_pages=len(scanned))
+
+
+def _recognise_pdf_pages(
+    data: bytes,
+    numbers: list[int],
+    ocr: OcrOptions,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> list[str]:
+    """Text of the listed pages, rendered in colour (so a red stamp can be whitened)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+
+        def loader(n: int) -> Callable[[], Image.Image]:
+            return lambda: document[n].render(scale=ocr.dpi / 72).to_pil()
+
+        texts = read_pages_each(
+            [loader(n) for n in numbers], ocr, progress=progress, cancelled=cancelled
+        )
+    finally:
+        document.close()
+    return texts
+
+
+def _read_image(
+    data: bytes,
+    ocr: OcrOptions,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ReadResult:
+    """A photo or scan of one page (or several, for a multi-page TIFF-like image)."""
+    image = open_image(data)
+    frames = getattr(image, "n_frames", 1)
+
+    def frame(n: int) -> Callable[[], Image.Image]:
+        def load() -> Image.Image:
+            image.seek(n)
+            return image.copy()
+
+        return load
+
+    texts = read_pages_each(
+        [frame(n) for n in range(frames)], ocr, progress=progress, cancelled=cancelled
+    )
+    return ReadResult("\n\n".join(texts), "image", None, None, recognised_pages=frames)
+
+
+def _read_doc(data: bytes) -> ReadResult:
+    """Word 97–2003 through antiword (UTF-8 output asked for, whatever the locale)."""
+    if data[:8] != _OLE_MAGIC:
+        if data[:4] == b"PK\x03\x04":
+            raise IngestError("bad_doc", "tệp đuôi .doc nhưng là .docx; hãy đổi đuôi thành .docx")
+        raise IngestError("bad_doc", "tệp .doc hỏng hoặc không phải văn bản Word 97–2003")
+    if shutil.which("antiword") is None:
+        raise IngestError("doc_unavailable", "máy chủ chưa cài antiword nên chưa đọc được tệp .doc")
+    with tempfile.NamedTemporaryFile(suffix=".doc") as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            done = subprocess.run(
+                ["antiword", "-m", "UTF-8.txt", "-w", "0", handle.name],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise IngestError("bad_doc", "đọc tệp .doc quá lâu; tệp có thể hỏng") from exc
+    if done.returncode != 0:
+        raise IngestError("bad_doc", "không đọc được tệp .doc (tệp hỏng hoặc được đặt mật khẩu)")
+    text = done.stdout.decode("utf-8", errors="replace")
+    # antiword draws table cells between «|»: keep the cells' words, not the rules.
+    text = "\n".join(
+        re.sub(r"\s{2,}", " ", line.replace("|", " ")).strip() if "|" in line else line
+        for line in text.splitlines()
+    )
+    return ReadResult(text, "doc", None, None)
 
 
 _PAGE_NUMBER = re.compile(

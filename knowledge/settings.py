@@ -27,6 +27,28 @@ class DatabaseSettings(Section):
     )
 
 
+class OcrSettings(Section):
+    """Recognising scans and photos of pages (Tesseract, Vietnamese)."""
+
+    max_pages: int = Field(
+        30, ge=1, le=1000, description="A scan or album with more pages to recognise is refused."
+    )
+    max_image_mb: float = Field(
+        15.0, gt=0, description="A photo or page image larger than this is refused."
+    )
+    dpi: int = Field(300, ge=150, le=600, description="Resolution scanned PDF pages are read at.")
+    page_timeout_s: float = Field(
+        120.0, gt=0, description="One page taking longer than this stops the job."
+    )
+    jobs: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Pages recognised at once in the whole process (at most one per core; one "
+        "fewer than the cores leaves a core to answer questions).",
+    )
+
+
 class KnowledgeSettings(Section):
     """How documents are read and cut into passages."""
 
@@ -43,3 +65,4 @@ class KnowledgeSettings(Section):
     docx_max_unzipped_mb: float = Field(
         200.0, gt=0, description="A .docx expanding beyond this is refused (zip bomb guard)."
     )
+    ocr: OcrSettings = Field(default_factory=OcrSettings)  # type: ignore[arg-type]

@@ -4,6 +4,22 @@
 # instead of resolving a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Debian packages for reading scans, photos and Word 97–2003 files (Tesseract with its
+# Vietnamese model, antiword) and the fonts the OCR tests typeset pages with; installed with
+# apt-get only when missing (skip with CHIBO_NO_APT=1 on a machine without root).
+need=()
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie; } \
+  || need+=(tesseract-ocr-vie)
+command -v antiword >/dev/null 2>&1 || need+=(antiword)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
+if [ "${#need[@]}" -gt 0 ] && [ "${CHIBO_NO_APT:-0}" != 1 ]; then
+  echo "apt-get install ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 if [ ! -x .venv/bin/python ]; then

@@ -152,8 +152,9 @@ UPLOAD_FORBIDDEN = (
 )
 
 UPLOAD_UNSUPPORTED = (
-    "Không nạp được «{name}»: định dạng này không được hỗ trợ. Tôi nhận văn bản .docx, .pdf, "
-    ".txt, .md, .html và danh sách đảng viên .xlsx, .csv."
+    "Không nạp được «{name}»: định dạng này không được hỗ trợ. Tôi nhận văn bản .docx, .doc, "
+    ".pdf (cả bản quét), ảnh chụp trang văn bản (.jpg, .png), .txt, .md, .html và danh sách "
+    "đảng viên .xlsx, .csv."
 )
 
 UPLOAD_TOO_LARGE = "Không nạp được «{name}»: tệp quá lớn ({size:.1f} MB; giới hạn {limit:g} MB)."

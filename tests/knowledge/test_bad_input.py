@@ -264,7 +264,8 @@ def test_many_bad_files_in_one_folder_each_get_their_own_message(
     folder.mkdir()
     shutil.copy(SAMPLE_DIR / GOOD, folder / GOOD)
     (folder / "rong.txt").write_bytes(b"")
-    (folder / "anh.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (folder / "anh.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # a photo cut off mid-download
+    (folder / "trinh-chieu.pptx").write_bytes(b"PK\x03\x04")
     (folder / "hong.pdf").write_bytes(b"%PDF-1.7\n" + random.Random(1).randbytes(2048))
     (folder / "gia.docx").write_bytes(b"plain text")
 
@@ -273,7 +274,10 @@ def test_many_bad_files_in_one_folder_each_get_their_own_message(
     messages = {Path(o.path).name: (o.status, o.message) for o in report.outcomes}
     assert messages[GOOD] == ("added", "")
     assert messages["rong.txt"] == ("failed", "tệp rỗng (0 byte)")
-    assert messages["anh.jpg"][0] == "failed" and "«.jpg»" in messages["anh.jpg"][1]
+    assert messages["anh.jpg"] == ("failed", "tệp ảnh hỏng hoặc không phải ảnh (JPEG, PNG)")
+    assert (
+        messages["trinh-chieu.pptx"][0] == "failed" and "«.pptx»" in messages["trinh-chieu.pptx"][1]
+    )
     assert messages["hong.pdf"][0] == "failed" and "PDF hỏng" in messages["hong.pdf"][1]
     assert messages["gia.docx"][0] == "failed" and "Word" in messages["gia.docx"][1]
-    assert report.counts == {"added": 1, "failed": 4}
+    assert report.counts == {"added": 1, "failed": 5}

@@ -36,15 +36,15 @@ def test_ingest_exits_non_zero_and_names_the_file_that_failed(chibo: Chibo, tmp_
     good = Path(shutil.copy(SAMPLE_DIR / "chi-thi-05-ct-tw-2016.txt", tmp_path / "ct05.txt"))
     empty = tmp_path / "rong.txt"
     empty.write_bytes(b"")
-    picture = tmp_path / "anh.png"
-    picture.write_bytes(b"\x89PNG\r\n")
+    picture = tmp_path / "trinh-chieu.pptx"
+    picture.write_bytes(b"PK\x03\x04")
 
     result = chibo("ingest", str(good), str(empty), str(picture))
 
     assert result.exit_code == 1
     assert f"[thêm mới] {good} (" in result.stdout
     assert f"[lỗi] {empty} — tệp rỗng (0 byte)" in result.stderr
-    assert f"[lỗi] {picture} — định dạng «.png» không được hỗ trợ" in result.stderr
+    assert f"[lỗi] {picture} — định dạng «.pptx» không được hỗ trợ" in result.stderr
     assert "thêm mới 1, cập nhật 0, không đổi 0, trùng lặp 0, lỗi 2 (tổng 3 tệp)" in result.stdout
 
 
