@@ -34,6 +34,8 @@ from knowledge.errors import IngestError
 # Vietnamese letters with marks: a page of Vietnamese has many, an English page none.
 _MARKED = re.compile(r"[à-ỹđĐÀ-Ỹ]")
 _LETTER = re.compile(r"[^\W\d_]")
+# A line that goes on with the sentence before it (starts in lower case, or with a comma).
+_WRAPPED = re.compile(r"^[a-zà-ỹđ,;)]")
 MIN_CONFIDENCE = 45.0  # mean word confidence (0–100) below which a page is not readable text
 MIN_MARKED_SHARE = 0.08  # of letters, for a page to be taken as Vietnamese
 
@@ -196,9 +198,13 @@ def _from_tsv(tsv: str) -> PageText:
     out: list[str] = []
     previous: tuple[int, int] | None = None
     for (block, paragraph, _line), words in lines.items():
+        line = " ".join(words)
         if previous is not None and previous != (block, paragraph):
             out.append("")
-        out.append(" ".join(words))
+        elif out and out[-1] and _WRAPPED.match(line):
+            out[-1] += " " + line  # a printed line wrapped: the sentence goes on
+            continue
+        out.append(line)
         previous = (block, paragraph)
     text = unicodedata.normalize("NFC", "\n".join(out))
     confidence = sum(confidences) / len(confidences) if confidences else 0.0

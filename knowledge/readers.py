@@ -384,11 +384,17 @@ def _read_pdf(
     if not pages:
         raise IngestError("no_text", "tệp PDF không có trang nào")
     scanned = [n for n, page in enumerate(pages) if not page.strip()]
-    if scanned:
-        recognised = _recognise_pdf_pages(data, scanned, ocr, progress, cancelled)
-        for n, text in zip(scanned, recognised, strict=True):
-            pages[n] = text
-    text = reflow_pdf_pages(pages)
+    if not scanned:
+        return ReadResult(reflow_pdf_pages(pages), "pdf", None, None)
+    recognised = dict(
+        zip(scanned, _recognise_pdf_pages(data, scanned, ocr, progress, cancelled), strict=True)
+    )
+    # Recognised pages come with their paragraphs already; only the text layer is reflowed.
+    parts = [
+        recognised[n] if n in recognised else reflow_pdf_pages([page])
+        for n, page in enumerate(pages)
+    ]
+    text = "\n\n".join(part for part in parts if part.strip())
     return ReadResult(text, "pdf", None, None, recognised_pages=len(scanned))
 
 

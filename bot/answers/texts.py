@@ -161,6 +161,10 @@ UPLOAD_TOO_LARGE = "Không nạp được «{name}»: tệp quá lớn ({size:.1
 
 UPLOAD_DOWNLOADING = "⏳ Đang tải «{name}»…"
 
+OCR_PAGE = "⏳ Đang nhận dạng chữ trang {page}/{total}…"
+BTN_OCR_STOP = "⛔ Dừng"
+OCR_STOPPING = "Đang dừng; trang đang đọc dở sẽ bị bỏ, chưa nạp gì vào kho."
+OCR_NOT_YOURS = "Chỉ người gửi các trang này mới dừng được việc nhận dạng."
 UPLOAD_READING = "⏳ Đang đọc và cắt đoạn «{name}»…"
 
 UPLOAD_INDEXING = "⏳ Đang lập chỉ mục {n} đoạn của {label}…"

@@ -131,6 +131,9 @@ def _add_handlers(app: App) -> None:
         MessageHandler(filters.Document.ALL & private, placed(only_private, documents.receive_file))
     )
     app.add_handler(
+        MessageHandler(filters.PHOTO & private, placed(only_private, documents.receive_photo))
+    )
+    app.add_handler(
         MessageHandler(
             (filters.StatusUpdate.NEW_CHAT_MEMBERS | filters.StatusUpdate.LEFT_CHAT_MEMBER),
             placed(anywhere, forget_group_check),
@@ -138,7 +141,11 @@ def _add_handlers(app: App) -> None:
     )
     app.add_handler(
         MessageHandler(
-            private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+            private
+            & ~filters.TEXT
+            & ~filters.Document.ALL
+            & ~filters.PHOTO
+            & ~filters.StatusUpdate.ALL,
             placed(only_private, asking.not_text),
         )
     )
@@ -153,6 +160,7 @@ def _add_handlers(app: App) -> None:
         (Action.DOC_REMOVE, personal, documents.remove_document),
         (Action.DOC_REPLACE, personal, documents.replace_document),
         (Action.DOC_SHARE, personal, documents.share_document),
+        (Action.OCR_STOP, personal, documents.stop_recognition),
         (Action.APPROVE, personal, joining.decide_request),
         (Action.REJECT, personal, joining.decide_request),
         (Action.REVOKE, personal, joining.revoke),

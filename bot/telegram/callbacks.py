@@ -27,6 +27,7 @@ class Action(StrEnum):
     DOC_REMOVE = "dr"  # …: remove from the library (asks first)
     DOC_REPLACE = "dv"  # after an upload: the new version replaces the old one, or both stay
     DOC_SHARE = "ds"  # a đảng bộ secretary's upload: for the whole đảng bộ, not only their cell
+    OCR_STOP = "os"  # stop recognising the pages one has sent
     # joining
     APPROVE = "a"
     REJECT = "x"

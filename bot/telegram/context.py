@@ -6,6 +6,7 @@ without arguments; the entry point then hands it the services (``build_applicati
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -33,6 +34,10 @@ class BotData:
     group_checks: dict[int, tuple[float, bool]] = field(default_factory=dict)
     executor: ThreadPoolExecutor | None = None
     sender: NoticeSender | None = None
+    # Photos of one album as they arrive: (sender, album id) → [(message id, file id, size)].
+    albums: dict[tuple[int, str], list[tuple[int, str, int]]] = field(default_factory=dict)
+    # Recognitions under way: token of the ⛔ Dừng button → (sender, the stop flag).
+    recognitions: dict[str, tuple[int, threading.Event]] = field(default_factory=dict)
     sender_request: HTTPXRequest | None = None
 
     @property

@@ -757,12 +757,21 @@ class TelegramEmulator:
         return self._user_message(user, chat, content)
 
     def user_sends_photo(
-        self, user: User, data: bytes, *, chat: Chat | None = None, caption: str | None = None
+        self,
+        user: User,
+        data: bytes,
+        *,
+        chat: Chat | None = None,
+        caption: str | None = None,
+        media_group_id: str | None = None,
     ) -> JSON:
-        """The user sends a photo."""
+        """The user sends a photo; photos of one album share a ``media_group_id`` and arrive
+        as separate messages, as Telegram delivers them."""
         content: JSON = {"photo": self._photo_sizes(self._store_file("photos", data, None, None))}
         if caption:
             content["caption"] = caption
+        if media_group_id:
+            content["media_group_id"] = media_group_id
         return self._user_message(user, chat, content)
 
     def user_sends_voice(

@@ -5,15 +5,21 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import io
 import logging
 import re
+import secrets
+import threading
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import members
+from bot import members, texts
 from bot.answers import library
 from bot.answers import texts as ant
 from bot.members import Access
@@ -22,7 +28,7 @@ from bot.members.roster import RosterError, is_roster_file, parse_roster
 from bot.messages import CAPTION_LIMIT, fit_html
 from bot.models import Cell, Committee
 from bot.services import Services
-from bot.telegram.callbacks import Action, pack
+from bot.telegram.callbacks import Action, pack, unpack
 from bot.telegram.handlers.common import (
     Context,
     access_of,
@@ -36,8 +42,10 @@ from bot.telegram.handlers.common import (
     services,
 )
 from bot.telegram.policy import target_chat
+from knowledge.errors import IngestError
 from knowledge.ingest import FileOutcome
 from knowledge.models import Document, Scope, Trust
+from knowledge.ocr import Progress
 from knowledge.provenance import Provenance
 from knowledge.readers import format_of
 
@@ -47,6 +55,20 @@ TELEGRAM_DOWNLOAD_MB = 20
 ROSTER_MAX_MB = 5
 ROSTER_ERRORS_SHOWN = 20
 MAX_NAME_CHARS = 120
+ALBUM_WAIT_SECONDS = 2.0  # an album's photos arrive as separate messages, close together
+PROGRESS_SECONDS = 2.0  # at most one progress edit this often
+
+
+def pages_as_pdf(images: list[bytes]) -> bytes:
+    """Photos of pages as one PDF of images, in order (read later like any scan)."""
+    try:
+        pages = [Image.open(io.BytesIO(data)).convert("RGB") for data in images]
+    except (UnidentifiedImageError, OSError) as exc:
+        raise IngestError("bad_image", "một ảnh trong album bị hỏng") from exc
+    buffer = io.BytesIO()
+    first, *rest = pages
+    first.save(buffer, "PDF", save_all=True, append_images=rest, resolution=300)
+    return buffer.getvalue()
 
 
 # ----------------------------------------------------------------------------- reading
@@ -219,26 +241,122 @@ async def send_original(update: Update, context: Context) -> None:
 # ----------------------------------------------------------------------------- uploads
 
 
+async def _uploader(
+    update: Update, context: Context, to_member: str = ant.UPLOAD_FORBIDDEN
+) -> tuple[Access, Committee | None] | None:
+    """Who may add documents: a cell's secretary, an admin, or a đảng bộ's secretary (whose
+    uploads are that đảng bộ's); anyone else is told why not, and None is returned."""
+    user = update.effective_user
+    assert user is not None
+    access = await access_of(context, user.id)
+    if access.is_secretary:
+        return access, None
+    committee = await in_session(
+        context, lambda s: members.committee_secretary_of(s, telegram_user_id=user.id)
+    )
+    if committee is None:
+        await reply(update, context, to_member if access.can_ask else refusal(access))
+        return None
+    return access, committee
+
+
 async def receive_file(update: Update, context: Context) -> None:
     """A file in a private chat: a secretary's document to ingest, or the cell's roster."""
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None and message.document is not None
-    access = await access_of(context, user.id)
-    committee: Committee | None = None
-    if not access.is_secretary:  # a đảng bộ's secretary adds that đảng bộ's documents
-        committee = await in_session(
-            context, lambda s: members.committee_secretary_of(s, telegram_user_id=user.id)
-        )
-        if committee is None:
-            await reply(
-                update, context, ant.UPLOAD_FORBIDDEN if access.can_ask else refusal(access)
-            )
-            return
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    allowed = await _uploader(update, context)
+    if allowed is None:
+        return
+    access, committee = allowed
     name = _safe_name(message.document.file_name or "tep")
     if committee is None and is_roster_file(name):
         await _import_roster(update, context, access, name)
         return
     await ingest_upload(update, context, access, committee=committee)
+
+
+async def receive_photo(update: Update, context: Context) -> None:
+    """A photo in a private chat: a page of a document a secretary adds. Photos sent together
+    (an album) are gathered for a moment and become one document, pages in their order."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.photo
+    allowed = await _uploader(update, context, texts.TEXT_ONLY)  # a member's photo: not a question
+    if allowed is None:
+        return
+    access, committee = allowed
+    largest = message.photo[-1]
+    if message.media_group_id is None:
+        name = f"anh-trang-{message.message_id}.jpg"
+        await _ingest_received(
+            update, context, access, committee, name, largest.file_size or 0,
+            lambda: _fetch(largest.file_id, context, name),
+        )  # fmt: skip
+        return
+    key = (user.id, message.media_group_id)
+    album = context.bot_data.albums.setdefault(key, [])
+    album.append((message.message_id, largest.file_id, largest.file_size or 0))
+    if len(album) == 1:  # the first page starts the wait for the others
+        context.application.create_task(
+            _ingest_album(update, context, access, committee, key), update=update
+        )
+
+
+async def _ingest_album(
+    update: Update,
+    context: Context,
+    access: Access,
+    committee: Committee | None,
+    key: tuple[int, str],
+) -> None:
+    """The album's pages, once no more arrive, as one scanned PDF in the order they were sent."""
+    seen = -1
+    while seen != len(context.bot_data.albums.get(key, [])):
+        seen = len(context.bot_data.albums.get(key, []))
+        await asyncio.sleep(ALBUM_WAIT_SECONDS)
+    pages = sorted(context.bot_data.albums.pop(key, []))
+    name = f"anh-chup-{len(pages)}-trang-{pages[0][0]}.pdf"
+    size = sum(size for _, _, size in pages)
+
+    async def fetch() -> bytes | None:
+        images = []
+        for _, file_id, _size in pages:
+            data = await _fetch(file_id, context, name)
+            if data is None:
+                return None
+            images.append(data)
+        try:
+            return await asyncio.to_thread(pages_as_pdf, images)
+        except IngestError as exc:
+            log.info("album %s: %s", name, exc.message)
+            return None
+
+    await _ingest_received(update, context, access, committee, name, size, fetch)
+
+
+async def _fetch(file_id: str, context: Context, name: str) -> bytes | None:
+    try:
+        file = await context.bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())
+    except TelegramError as exc:
+        log.warning("download of %s failed: %s", name, exc)
+        return None
+
+
+async def stop_recognition(update: Update, context: Context) -> None:
+    """⛔ Dừng under «Đang nhận dạng trang …»: only whoever sent the pages may stop it."""
+    query = update.callback_query
+    assert query is not None
+    unpacked = unpack(query.data)
+    job = context.bot_data.recognitions.get(unpacked[1][0]) if unpacked and unpacked[1] else None
+    if job is None:
+        await query.answer(ant.STALE_BUTTON, show_alert=True)
+        return
+    owner, stop = job
+    if owner != query.from_user.id:
+        await query.answer(ant.OCR_NOT_YOURS, show_alert=True)
+        return
+    stop.set()
+    await query.answer(ant.OCR_STOPPING)
 
 
 async def ingest_upload(
@@ -250,27 +368,60 @@ async def ingest_upload(
     assert message is not None and message.document is not None
     document = message.document
     name = _safe_name(document.file_name or "tep")
+    return await _ingest_received(
+        update, context, access, committee, name, document.file_size or 0,
+        lambda: _fetch(document.file_id, context, name),
+    )  # fmt: skip
+
+
+async def _ingest_received(
+    update: Update,
+    context: Context,
+    access: Access,
+    committee: Committee | None,
+    name: str,
+    size: int,
+    fetch: Callable[[], Awaitable[bytes | None]],
+) -> FileOutcome | None:
     shown = html.escape(name)
-    if format_of(Path(name)) is None:
+    fmt = format_of(Path(name))
+    if fmt is None:
         await reply(update, context, ant.UPLOAD_UNSUPPORTED.format(name=shown))
         return None
     svc = services(context)
     limit_mb = min(svc.settings.knowledge.max_file_mb, TELEGRAM_DOWNLOAD_MB)
-    size = document.file_size or 0
+    if fmt == "image":
+        limit_mb = min(limit_mb, svc.settings.knowledge.ocr.max_image_mb)
     if size > limit_mb * 2**20:
         text = ant.UPLOAD_TOO_LARGE.format(name=shown, size=size / 2**20, limit=limit_mb)
         await reply(update, context, text)
         return None
     progress = await reply(update, context, ant.UPLOAD_DOWNLOADING.format(name=shown))
-    data = await _download(update, context)
+    data = await fetch()
     if data is None:
         await _edit(progress, ant.UPLOAD_DOWNLOAD_FAILED.format(name=shown))
         return None
     await _edit(progress, ant.UPLOAD_READING.format(name=shown))
     folder = svc.uploads_dir / _upload_folder(access)
     sender = update.effective_user
-    provenance = upload_provenance(access, sender.full_name if sender else "", committee)
-    outcome, label = await asyncio.to_thread(_ingest, svc, data, name, folder, provenance)
+    assert sender is not None
+    provenance = upload_provenance(access, sender.full_name, committee)
+    token = secrets.token_hex(4)
+    stop = threading.Event()
+    context.bot_data.recognitions[token] = (sender.id, stop)
+    try:
+        outcome, label = await asyncio.to_thread(
+            _ingest,
+            svc,
+            data,
+            name,
+            folder,
+            provenance,
+            _page_progress(progress, token, asyncio.get_running_loop()),
+            stop.is_set,
+        )
+    finally:
+        context.bot_data.recognitions.pop(token, None)
     if outcome.status == "failed":
         await _edit(
             progress, ant.UPLOAD_FAILED.format(name=shown, reason=html.escape(outcome.message))
@@ -430,7 +581,13 @@ def upload_provenance(
 
 
 def _ingest(
-    svc: Services, data: bytes, name: str, folder: Path, provenance: Provenance
+    svc: Services,
+    data: bytes,
+    name: str,
+    folder: Path,
+    provenance: Provenance,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> tuple[FileOutcome, str]:
     """Store the document, then keep its original beside the others; blocking.
 
@@ -439,7 +596,13 @@ def _ingest(
     of two meetings both named «bien-ban.docx» keep their own texts)."""
     path = stored_path(folder, name, data)
     outcome = svc.ingester.ingest_bytes(
-        data, file_name=name, source=str(path), shown=name, provenance=provenance
+        data,
+        file_name=name,
+        source=str(path),
+        shown=name,
+        provenance=provenance,
+        progress=progress,
+        cancelled=cancelled,
     )
     if outcome.status in ("added", "updated"):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -453,21 +616,27 @@ def _ingest(
     return outcome, label
 
 
-async def _download(update: Update, context: Context) -> bytes | None:
-    message = update.effective_message
-    assert message is not None and message.document is not None
-    try:
-        file = await message.document.get_file()
-        return bytes(await file.download_as_bytearray())
-    except TelegramError as exc:
-        log.warning("download of %s failed: %s", message.document.file_name, exc)
-        return None
+def _page_progress(message: Message, token: str, loop: asyncio.AbstractEventLoop) -> Progress:
+    """A progress callback for the worker thread: «Đang nhận dạng trang 3/12…» with ⛔ Dừng,
+    edited at most every PROGRESS_SECONDS (Telegram limits edits) and on the first page."""
+    last = [0.0]
+    stop_button = keyboard([(ant.BTN_OCR_STOP, pack(Action.OCR_STOP, token))])
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or (done and now - last[0] < PROGRESS_SECONDS):
+            return
+        last[0] = now
+        text = ant.OCR_PAGE.format(page=done + 1, total=total)
+        asyncio.run_coroutine_threadsafe(_edit(message, text, stop_button), loop)
+
+    return report
 
 
-async def _edit(progress: Message, text: str) -> None:
+async def _edit(progress: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Progress is shown by editing one message."""
     try:
-        await progress.edit_text(text)
+        await progress.edit_text(text, reply_markup=markup)
     except BadRequest as exc:
         log.info("progress edit refused: %s", exc)
 
@@ -507,7 +676,7 @@ async def _import_roster(update: Update, context: Context, access: Access, name:
         )
         await reply(update, context, text)
         return
-    data = await _download(update, context)
+    data = await _fetch(message.document.file_id, context, name)
     if data is None:
         await reply(update, context, ant.UPLOAD_DOWNLOAD_FAILED.format(name=html.escape(name)))
         return

@@ -94,6 +94,7 @@ def _forged(ids: dict[str, int]) -> dict[Action, tuple[dict[str, Any], str]]:
         Action.DOC_REMOVE: (OUTSIDER, pack(Action.DOC_REMOVE, ids["document"], 1)),
         Action.DOC_REPLACE: (OUTSIDER, pack(Action.DOC_REPLACE, ids["document"], 1)),
         Action.DOC_SHARE: (OUTSIDER, pack(Action.DOC_SHARE, ids["document"])),
+        Action.OCR_STOP: (OUTSIDER, pack(Action.OCR_STOP, "abc123")),
         Action.MORE: (OUTSIDER, pack(Action.MORE, ids["question"], 3)),
         Action.FEEDBACK: (OUTSIDER, pack(Action.FEEDBACK, ids["question"], 0)),
         Action.REVIEWED: (OUTSIDER, pack(Action.REVIEWED, ids["feedback"])),
