@@ -584,6 +584,13 @@ def _strict(data: bytes, codec: str, label: str) -> str:
         ) from exc
 
 
+def repair_legacy(text: str) -> tuple[str, str | None]:
+    """Text typed in a legacy Vietnamese font (.VnTime, VNI-Times) that a converter passed on
+    as Windows letters (``§¶ng ñy``), back to Unicode; and which legacy encoding it was."""
+    repaired, legacy = _repair_mojibake(text)
+    return nfc(repaired), legacy
+
+
 def _from_unicode(text: str, encoding: str) -> Decoded:
     """Finish a text decoded from a Unicode encoding: binary check, mojibake repair, NFC."""
     _check_controls(text)

@@ -19,7 +19,7 @@ from typing import Any
 
 from PIL import Image
 
-from knowledge.encoding import UndecodableError, decode_bytes
+from knowledge.encoding import UndecodableError, decode_bytes, repair_legacy
 from knowledge.errors import IngestError
 from knowledge.noise import split_page_noise
 from knowledge.ocr import OcrOptions, Progress, open_image, read_pages_each
@@ -467,13 +467,18 @@ def _read_doc(data: bytes) -> ReadResult:
             raise IngestError("bad_doc", "đọc tệp .doc quá lâu; tệp có thể hỏng") from exc
     if done.returncode != 0:
         raise IngestError("bad_doc", "không đọc được tệp .doc (tệp hỏng hoặc được đặt mật khẩu)")
-    text = done.stdout.decode("utf-8", errors="replace")
-    # antiword draws table cells between «|»: keep the cells' words, not the rules.
+    text, legacy = doc_text(done.stdout.decode("utf-8", errors="replace"))
+    return ReadResult(text, "doc", legacy, None)
+
+
+def doc_text(extracted: str) -> tuple[str, str | None]:
+    """antiword's output as text: table rules («|») dropped, cells' words kept; a file typed in
+    a legacy Vietnamese font (TCVN3 .VnTime, VNI) converted back to Unicode."""
     text = "\n".join(
         re.sub(r"\s{2,}", " ", line.replace("|", " ")).strip() if "|" in line else line
-        for line in text.splitlines()
+        for line in extracted.splitlines()
     )
-    return ReadResult(text, "doc", None, None)
+    return repair_legacy(text)
 
 
 _PAGE_NUMBER = re.compile(

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from knowledge.encoding import unicode_to_tcvn3
 from knowledge.errors import IngestError
 from knowledge.models import Document, Trust
 from knowledge.ocr import Cancelled, OcrOptions, available
-from knowledge.readers import read_bytes
+from knowledge.readers import doc_text, read_bytes
 from tests.utils.factories import make_ingester, store_counts
 from tests.utils.pages import (
     character_error_rate,
@@ -129,6 +130,15 @@ def test_a_word_97_file_is_read_with_its_marks_and_table() -> None:
     assert "Chi bộ sinh hoạt thường kỳ vào 14 giờ ngày 10 tháng 12 năm 2024" in result.text
     assert "Báo cáo kết quả tháng 11 Đồng chí Bí thư" in result.text  # cells, not «|» rules
     assert "|" not in result.text
+
+
+def test_a_word_97_file_typed_in_a_vntime_font_comes_back_in_unicode() -> None:
+    # antiword passes such text on as the Windows letters the legacy bytes show as.
+    typed = "ĐẢNG BỘ KHỐI CƠ QUAN. Chi bộ sinh hoạt thường kỳ mỗi tháng một lần."
+    shown = unicode_to_tcvn3(typed).decode("cp1252")
+    assert shown != typed
+    text, legacy = doc_text(f"|{shown}   |\n")
+    assert text == typed and legacy == "tcvn3"
 
 
 def test_a_docx_named_doc_and_a_broken_doc_are_explained() -> None:
