@@ -76,8 +76,23 @@ HELP = (
     "• Nút 📄 mở toàn văn đoạn được trích; 🔎 xem thêm kết quả; 👍 / 👎 đánh giá câu trả lời.\n"
     "• /vanban &lt;số hiệu&gt; — thông tin, dàn ý và tệp gốc của một văn bản.\n"
     "• /tailieu [loại] [năm] — danh sách văn bản trong kho.\n"
-    "• Từ bất kỳ cuộc trò chuyện nào: gõ @{bot} &lt;câu hỏi&gt;."
+    "• Từ bất kỳ cuộc trò chuyện nào: gõ @{bot} &lt;câu hỏi&gt;.\n\n"
+    "<b>Họp chi bộ</b>\n"
+    "• Khi chi bộ lên lịch họp, tôi gửi giấy mời: bấm «✅ Sẽ dự» hoặc «🙏 Xin vắng» (kèm lý do) "
+    "để bí thư biết; trước giờ họp tôi nhắc lại.\n"
+    "• Tại cuộc họp: gõ /comat &lt;mã số&gt; (mã bí thư đọc hoặc chiếu lên), hoặc quét mã QR "
+    "để điểm danh.\n"
+    "• /diemdanh — các buổi sinh hoạt đồng chí đã dự, đi muộn hay vắng trong năm qua."
 )
+# Telegram shows these before anyone presses Start (bot description, up to 512 characters)
+# and on the bot's profile and in shared links (short description, up to 120).
+DESCRIPTION = (
+    "Trợ lý của chi bộ: trả lời câu hỏi về văn bản của Đảng bằng câu trích nguyên văn, có ghi "
+    "nguồn (số hiệu, ngày, cơ quan ban hành); gửi giấy mời họp, thông báo của chi bộ và điểm "
+    "danh tại buổi sinh hoạt. Chỉ dành cho đảng viên đã được bí thư chi bộ duyệt. Bấm «Bắt đầu» "
+    "rồi gửi họ và tên để xin tham gia."
+)
+SHORT_DESCRIPTION = "Trợ lý chi bộ: hỏi đáp văn bản của Đảng có trích dẫn, họp và điểm danh."
 
 HELP_SECRETARY = (
     "\n\n<b>Dành cho bí thư, phó bí thư</b>\n"

@@ -40,6 +40,7 @@ from bot.meetings.closing import (
 from bot.meetings.history import (
     Record,
     days_ago,
+    looks_like_period,
     member_record,
     month_start,
     parse_period,
@@ -132,6 +133,7 @@ __all__ = [
     "excuses",
     "fire_reminder",
     "get",
+    "looks_like_period",
     "managed",
     "member_of",
     "member_record",

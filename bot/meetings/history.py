@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -82,13 +83,17 @@ def month_start(year: int, month: int) -> datetime:
 
 
 def parse_period(args: Sequence[str], *, now: datetime) -> tuple[datetime, datetime]:
-    """[start, end) from "" (the last 12 months), "2026" (a year), "5/2026" (a month) or
-    "1/2026 6/2026" (months, inclusive)."""
+    """[start, end) from "" (the last 12 months), "2026" (a year), "5/2026" (a month),
+    "1/2026 6/2026" (months, inclusive), or words: «tháng này», «tháng trước», «năm nay»,
+    «năm ngoái», «quý 1» … «quý 4» (of this year, or «quý 2/2025»), «quý này»."""
     local = now.astimezone(VIETNAM)
     this_month = month_start(local.year, local.month)
     if not args:
         start = _shift(this_month, -11)
         return start, _shift(this_month, 1)
+    named = _named_period(" ".join(args), this_month)
+    if named is not None:
+        return named
     months = [_month(a) for a in args[:2]]
     if len(args) > 2 or any(m is None for m in months):
         raise MeetingError(mt.PERIOD_INVALID)
@@ -103,6 +108,43 @@ def parse_period(args: Sequence[str], *, now: datetime) -> tuple[datetime, datet
     if end <= start:
         raise MeetingError(mt.PERIOD_INVALID)
     return start, end
+
+
+def looks_like_period(args: Sequence[str]) -> bool:
+    """True when /diemdanh's words name a period (numbers or words), not a member's name."""
+    if _named_period(" ".join(args), month_start(2000, 1)) is not None:
+        return True
+    # Shaped like months or years, even when not a real one («13/2026» is a wrong period).
+    return bool(args) and all(re.fullmatch(r"\d{1,2}[/.-]\d{4}|\d{4}", a) for a in args)
+
+
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER = re.compile(r"quy (1|2|3|4|i|ii|iii|iv)(?:\s*(?:/|nam)?\s*(\d{4}))?")
+
+
+def _named_period(text: str, this_month: datetime) -> tuple[datetime, datetime] | None:
+    """A period said in words, relative to ``this_month``; None when the words are not one."""
+    words = " ".join(fold(text).lower().split())
+    year = this_month.year
+    if words == "thang nay":
+        return this_month, _shift(this_month, 1)
+    if words in ("thang truoc", "thang vua roi"):
+        return _shift(this_month, -1), this_month
+    if words == "nam nay":
+        return month_start(year, 1), month_start(year + 1, 1)
+    if words in ("nam truoc", "nam ngoai", "nam vua roi"):
+        return month_start(year - 1, 1), month_start(year, 1)
+    if words == "quy nay":
+        first = month_start(year, (this_month.month - 1) // 3 * 3 + 1)
+        return first, _shift(first, 3)
+    quarter = _QUARTER.fullmatch(words)
+    if quarter is None:
+        return None
+    in_year = int(quarter.group(2)) if quarter.group(2) else year
+    if not 2000 <= in_year <= 2100:
+        return None
+    first = month_start(in_year, (_QUARTERS[quarter.group(1)] - 1) * 3 + 1)
+    return first, _shift(first, 3)
 
 
 def _month(text: str) -> tuple[int, int] | None:

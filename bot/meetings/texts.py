@@ -54,7 +54,8 @@ MEMBER_AMBIGUOUS = (
 )
 CLOSE_TOO_EARLY = "Cuộc họp chưa bắt đầu nên chưa thể kết thúc."
 PERIOD_INVALID = (
-    "Không hiểu khoảng thời gian. Ví dụ: /diemdanh (12 tháng gần nhất), /diemdanh 2026, "
+    "Không hiểu khoảng thời gian. Ví dụ: /diemdanh (12 tháng gần nhất), /diemdanh tháng này, "
+    "/diemdanh tháng trước, /diemdanh quý 1, /diemdanh năm nay, /diemdanh 2026, "
     "/diemdanh 5/2026, /diemdanh 1/2026 6/2026."
 )
 NOT_SECRETARY = "Lệnh này dành cho bí thư, phó bí thư chi bộ."

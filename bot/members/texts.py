@@ -54,8 +54,12 @@ APPROVED = "✅ Đã duyệt {name} vào {cell}."
 REJECTED = "❌ Đã từ chối yêu cầu của {name}."
 
 WELCOME_APPROVED = (
-    "🎉 Đồng chí đã được duyệt vào {cell}. Từ nay đồng chí cứ gõ câu hỏi về văn bản của Đảng, "
-    "ví dụ «Chỉ thị 05 nói về gì?». Gõ /help để xem hướng dẫn."
+    "🎉 Đồng chí đã được duyệt vào {cell}. Từ nay:\n"
+    "• cứ gõ câu hỏi về văn bản của Đảng, ví dụ «Chỉ thị 05 nói về gì?»;\n"
+    "• giấy mời họp chi bộ sẽ đến đây: bấm «✅ Sẽ dự» hoặc «🙏 Xin vắng»;\n"
+    "• tại cuộc họp, điểm danh bằng /comat &lt;mã số&gt; hoặc quét mã QR;\n"
+    "• /diemdanh để xem các buổi đồng chí đã dự.\n"
+    "Gõ /help để xem hướng dẫn đầy đủ."
 )
 
 REJECTED_TO_USER = (

@@ -184,8 +184,18 @@ async def _post_init(app: App) -> None:
     asyncio.get_running_loop().set_default_executor(executor)
     app.bot_data.executor = executor
     await menus.set_role_menus(app)
+    await _describe(app)
     await notices.start_sender(app)
     await meetings.start_reminders(app)
+
+
+async def _describe(app: App) -> None:
+    """What an invitee reads, in Vietnamese, before pressing Start (and on the bot's profile)."""
+    try:
+        await app.bot.set_my_description(texts.DESCRIPTION)
+        await app.bot.set_my_short_description(texts.SHORT_DESCRIPTION)
+    except TelegramError as exc:  # cosmetic: the bot works without it
+        log.warning("could not set the bot's description: %s", exc)
 
 
 async def _post_shutdown(app: App) -> None:

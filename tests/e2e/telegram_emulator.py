@@ -580,6 +580,9 @@ class TelegramEmulator:
         self.inline_answers: list[JSON] = []
         self.chat_actions: list[tuple[int, str]] = []
         self.commands: dict[tuple[str, str], list[JSON]] = {}
+        # Bot description and short description, by language code ("" for everyone).
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
         self.rate_limited = 0
         self.rate_limited_by_chat: Counter[int] = Counter()
 
@@ -614,6 +617,10 @@ class TelegramEmulator:
             "answerInlineQuery": self._answer_inline_query,
             "getFile": self._get_file,
             "setMyCommands": self._set_my_commands,
+            "setMyDescription": self._set_my_description,
+            "getMyDescription": self._get_my_description,
+            "setMyShortDescription": self._set_my_short_description,
+            "getMyShortDescription": self._get_my_short_description,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "sendChatAction": self._send_chat_action,
@@ -1536,6 +1543,29 @@ class TelegramEmulator:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         self.commands[self._commands_key(params)] = commands
         return True
+
+    async def _set_my_description(self, params: _Params) -> bool:
+        text = str(params.values.get("description") or "")
+        if len(text) > 512:
+            raise bad_request("BOT_DESCRIPTION_INVALID")
+        self.descriptions[str(params.values.get("language_code") or "")] = text
+        return True
+
+    async def _get_my_description(self, params: _Params) -> JSON:
+        return {
+            "description": self.descriptions.get(str(params.values.get("language_code") or ""), "")
+        }
+
+    async def _set_my_short_description(self, params: _Params) -> bool:
+        text = str(params.values.get("short_description") or "")
+        if len(text) > 120:
+            raise bad_request("BOT_SHORT_DESCRIPTION_INVALID")
+        self.short_descriptions[str(params.values.get("language_code") or "")] = text
+        return True
+
+    async def _get_my_short_description(self, params: _Params) -> JSON:
+        code = str(params.values.get("language_code") or "")
+        return {"short_description": self.short_descriptions.get(code, "")}
 
     async def _get_my_commands(self, params: _Params) -> list[JSON]:
         return self.commands.get(self._commands_key(params), [])

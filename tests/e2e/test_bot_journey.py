@@ -28,6 +28,10 @@ LINK = re.compile(r"https://t\.me/chibo_test_bot\?start=([A-Za-z0-9_-]+)")
 
 async def test_admin_bootstraps_a_cell_and_members_join_by_invite(deployment: Deployment) -> None:
     tg = deployment.telegram
+    # Before anyone presses Start, Telegram shows the bot's description: Vietnamese, saying
+    # what it is for and who may use it.
+    assert "văn bản của Đảng" in tg.descriptions[""] and "đảng viên" in tg.descriptions[""]
+    assert tg.short_descriptions[""].startswith("Trợ lý chi bộ")
     admin = tg.create_user("Quản trị", user_id=ADMIN_ID)
     tg.user_starts(admin)
     welcome = await tg.wait_for_message(admin.id)
@@ -60,7 +64,13 @@ async def test_admin_bootstraps_a_cell_and_members_join_by_invite(deployment: De
     await deployment.say(lan, "Nguyễn Thị Lan")
     request = await tg.wait_for_message(binh.id, lambda m: "Nguyễn Thị Lan" in m["text"])
     await deployment.press(binh, request, "✅ Duyệt")
-    await tg.wait_for_message(lan.id, lambda m: "đã được duyệt" in m["text"])
+    welcomed = await tg.wait_for_message(lan.id, lambda m: "đã được duyệt" in m["text"])
+    # The welcome says what a member does: ask, answer invitations, check in, see attendance.
+    for what in ("gõ câu hỏi", "Sẽ dự", "/comat", "/diemdanh"):
+        assert what in welcomed["text"], what
+    helped = await deployment.say(lan, "/help")
+    for what in ("Họp chi bộ", "Xin vắng", "/comat", "/diemdanh"):
+        assert what in helped["text"], what
 
     answer = await deployment.say(lan, "chi thi 05 noi ve gi")
     read = read_answer(answer["text"])

@@ -1184,7 +1184,7 @@ async def history(update: Update, context: Context) -> None:
         return
     member = access.member
     args = list(context.args or [])
-    if access.is_secretary and (not args or _looks_like_period(args)):
+    if access.is_secretary and (not args or meetings.looks_like_period(args)):
         await _statistics(update, context, member, args)
         return
     if access.is_secretary and args:
@@ -1198,10 +1198,6 @@ async def history(update: Update, context: Context) -> None:
             return
         member = found
     await _own_record(update, context, member)
-
-
-def _looks_like_period(args: list[str]) -> bool:
-    return all(re.fullmatch(r"\d{1,2}[/.-]\d{4}|\d{4}", a) for a in args)
 
 
 async def _own_record(update: Update, context: Context, member: Member) -> None:

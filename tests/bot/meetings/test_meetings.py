@@ -1028,6 +1028,13 @@ def _local(year: int, month: int) -> datetime:
         (["1/2026", "6/2026"], (_local(2026, 1), _local(2026, 7))),
         (["05-2026"], (_local(2026, 5), _local(2026, 6))),
         (["2025", "2026"], (_local(2025, 1), _local(2027, 1))),
+        (["tháng", "này"], (_local(2026, 5), _local(2026, 6))),
+        (["thang", "truoc"], (_local(2026, 4), _local(2026, 5))),
+        (["năm", "nay"], (_local(2026, 1), _local(2027, 1))),
+        (["năm", "ngoái"], (_local(2025, 1), _local(2026, 1))),
+        (["quý", "1"], (_local(2026, 1), _local(2026, 4))),
+        (["Quý", "IV/2025"], (_local(2025, 10), _local(2026, 1))),
+        (["quy", "nay"], (_local(2026, 4), _local(2026, 7))),
     ],
 )
 def test_periods_are_whole_months_in_vietnam(
@@ -1038,11 +1045,32 @@ def test_periods_are_whole_months_in_vietnam(
 
 @pytest.mark.parametrize(
     "args",
-    [["abc"], ["13/2026"], ["5/1999"], ["6/2026", "1/2026"], ["1/2026", "2/2026", "3/2026"]],
+    [
+        ["abc"],
+        ["13/2026"],
+        ["5/1999"],
+        ["6/2026", "1/2026"],
+        ["1/2026", "2/2026", "3/2026"],
+        ["quý", "5"],
+        ["tháng", "sau", "nữa"],
+    ],
 )
 def test_a_period_that_cannot_be_read_is_refused(args: list[str]) -> None:
     with pytest.raises(MeetingError, match="Không hiểu khoảng thời gian"):
         meetings.parse_period(args, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("args", "period"),
+    [
+        (["tháng", "này"], True),
+        (["quý", "2"], True),
+        (["5/2026"], True),
+        (["Nguyễn", "Lan"], False),
+    ],
+)
+def test_diemdanh_tells_a_period_from_a_members_name(args: list[str], period: bool) -> None:
+    assert meetings.looks_like_period(args) is period
 
 
 def test_rate_points_are_the_last_meetings_oldest_first(engine: Engine) -> None:

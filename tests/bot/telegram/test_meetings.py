@@ -690,6 +690,8 @@ async def test_attendance_history_for_members_and_statistics_for_secretaries(
     ]
     assert last_text(recorder) == mt.PERIOD_INVALID
     assert len(recorder.sent("sendDocument")) == 2  # none for the invalid period
+    await say(app, SECRETARY, "/diemdanh năm nay")  # words, not a member called «năm nay»
+    assert last_text(recorder).startswith("<b>Thống kê điểm danh Chi bộ Xí nghiệp Xe buýt số 1")
 
 
 # ----------------------------------------------------------------------------- the panel
