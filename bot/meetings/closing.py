@@ -18,12 +18,14 @@ from bot.meetings.scheduling import MeetingError, get, hold_open, open_meeting, 
 from bot.meetings.voting import open_tally
 from bot.models import (
     Cell,
+    Committee,
     Mark,
     Meeting,
     MeetingAttendance,
     MeetingState,
     Member,
     Method,
+    Role,
     as_utc,
 )
 from bot.settings import MeetingSettings
@@ -124,7 +126,14 @@ def sheet(session: Session, *, meeting_id: int, settings: MeetingSettings) -> Me
             for person, mark, reason in _not_checked_in(people, counted, excused)
         ]
     rule = meeting.excused_in_denominator
+    committee = session.get(Committee, cell.committee_id) if cell and cell.committee_id else None
+    secretary = next(
+        (p.full_name for p in roll(session, cell_id=meeting.cell_id) if p.role == Role.SECRETARY),
+        "",
+    )
     return MeetingSheet(
+        committee_name=committee.name if committee is not None else "",
+        secretary_name=secretary,
         cell_name=cell.name if cell is not None else "",
         title=meeting.title,
         starts_at=as_utc(meeting.starts_at),

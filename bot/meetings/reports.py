@@ -11,13 +11,15 @@ import html
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from bot.models import Mark, as_utc
+from bot.members.texts import PARTY_STATUS_LABELS, ROLE_LABELS
+from bot.models import Mark, PartyStatus, Role, as_utc
 from bot.when import VIETNAM, describe
+from knowledge.text import fold
 
 # matplotlib and openpyxl are imported where a file is made: together they take about half a
 # second to import, which every `chibo` command would otherwise pay through bot.settings.
@@ -50,6 +52,20 @@ SHEET_ATTENDANCE = "Điểm danh"
 SHEET_TOTALS = "Tổng hợp"
 SHEET_BY_MEMBER = "Theo đảng viên"
 SHEET_BY_MONTH = "Theo tháng"
+# The order of the cell's list: the committee first, then full members, then probationary.
+ROLE_ORDER = (
+    ROLE_LABELS[Role.SECRETARY],
+    ROLE_LABELS[Role.DEPUTY],
+    ROLE_LABELS[Role.COMMITTEE],
+    PARTY_STATUS_LABELS[PartyStatus.FULL],
+    PARTY_STATUS_LABELS[PartyStatus.PROBATIONARY],
+)
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
+REPORT_TITLE = "DANH SÁCH ĐẢNG VIÊN DỰ SINH HOẠT CHI BỘ"
+SIGN_PREPARER = "NGƯỜI LẬP BIỂU"
+SIGN_SECRETARY = "T/M CHI BỘ\nBÍ THƯ"
+SIGN_HINT = "(Ký, ghi rõ họ tên)"
+PLACE_DATE = "ngày {day} tháng {month} năm {year}"
 LABEL_WHEN = "Thời gian: {when}"
 LABEL_PLACE = "Địa điểm: {place}"
 ATTENDANCE_HEADER = (
@@ -126,6 +142,8 @@ class MeetingSheet:
     place: str
     lines: tuple[AttendanceLine, ...]
     excused_in_denominator: bool
+    committee_name: str = ""  # the đảng bộ above the cell, for the Party header
+    secretary_name: str = ""  # who signs for the cell
 
     def _count(self, *marks: Mark) -> int:
         return sum(1 for line in self.lines if line.mark in marks)
@@ -338,32 +356,97 @@ def _write_table(
     return header_row
 
 
+def get_column_letter_of(index: int) -> str:
+    """The spreadsheet letter of a 1-based column."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _day(moment: datetime) -> dict[str, str]:
+    local = moment.astimezone(VIETNAM)
+    return {"day": f"{local.day:02d}", "month": f"{local.month:02d}", "year": str(local.year)}
+
+
 def _workbook_bytes(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _roster_order(lines: Sequence[AttendanceLine]) -> list[AttendanceLine]:
+    """Members as the cell's list has them: bí thư, phó bí thư, chi ủy viên, then by name."""
+    rank = {label: n for n, label in enumerate(ROLE_ORDER)}
+    return sorted(lines, key=lambda line: (rank.get(line.role, len(rank)), fold(line.name)))
+
+
 def sheet_xlsx(sheet: MeetingSheet) -> bytes:
-    """The attendance workbook: the table with title rows and summary, and a totals sheet."""
+    """The attendance workbook as a committee prints and signs it: the Party header, the title
+    block, members in the cell's order with STT, totals, the signature block; A4 portrait, fit to
+    the page's width, the table's header repeated on every page. A second sheet holds totals."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     book = Workbook()
     ws = book.active
     assert ws is not None
     ws.title = SHEET_ATTENDANCE
-    ws.append([_safe(sheet.cell_name)])
-    ws.append([_safe(sheet.title)])
-    ws.append([LABEL_WHEN.format(when=_when(sheet.starts_at))])
-    ws.append([LABEL_PLACE.format(place=sheet.place)])
-    ws["A1"].font = Font(bold=True)
-    ws["A2"].font = Font(bold=True, size=14)
+    last = get_column_letter_of(len(ATTENDANCE_HEADER))
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # Party header: the committee and the cell on the left, the Party on the right.
+    ws.append([_safe(sheet.committee_name.upper()), "", "", "", PARTY])
+    ws.append([_safe(sheet.cell_name.upper()), "", "", "", "*"])
+    ws.append(["*", "", "", "", _safe(PLACE_DATE.format(**_day(sheet.starts_at)))])
+    for row in (1, 2, 3):
+        ws.merge_cells(f"A{row}:C{row}")
+        ws.merge_cells(f"E{row}:{last}{row}")
+        for column in ("A", "E"):
+            ws[f"{column}{row}"].alignment = centre
+            ws[f"{column}{row}"].font = Font(bold=row < 3 and (row == 2 or column == "E"))
+    ws["E3"].font = Font(italic=True)
     ws.append([])
-    _write_table(ws, ATTENDANCE_HEADER, _attendance_rows(sheet), ATTENDANCE_WIDTHS)
+    for text, size in ((REPORT_TITLE, 14), (sheet.title, 12)):
+        ws.append([_safe(text)])
+        ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=size)
+        ws.cell(row=ws.max_row, column=1).alignment = centre
+    for text in (
+        LABEL_WHEN.format(when=_when(sheet.starts_at)),
+        LABEL_PLACE.format(place=sheet.place),
+    ):
+        ws.append([_safe(text)])
+        ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
+        ws.cell(row=ws.max_row, column=1).alignment = centre
+    ws.append([])
+    ordered = replace(sheet, lines=tuple(_roster_order(sheet.lines)))
+    header_row = _write_table(ws, ATTENDANCE_HEADER, _attendance_rows(ordered), ATTENDANCE_WIDTHS)
     ws.append([])
     ws.append([sheet.summary()])
+    ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    ws.append([])
+    ws.append([SIGN_PREPARER, "", "", "", SIGN_SECRETARY])
+    sign_row = ws.max_row
+    ws.append([SIGN_HINT, "", "", "", SIGN_HINT])
+    for _ in range(3):
+        ws.append([])
+    ws.append(["", "", "", "", _safe(sheet.secretary_name)])
+    for row in (sign_row, sign_row + 1, ws.max_row):
+        ws.merge_cells(f"A{row}:C{row}")
+        ws.merge_cells(f"E{row}:{last}{row}")
+        for column in ("A", "E"):
+            ws[f"{column}{row}"].alignment = centre
+            ws[f"{column}{row}"].font = Font(bold=row != sign_row + 1, italic=row == sign_row + 1)
+    ws.row_dimensions[sign_row].height = 32
+    # Print as the committee files it: A4 portrait, the width of one page, header on each page.
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
 
     totals = book.create_sheet(SHEET_TOTALS)
     _write_table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -28,6 +29,7 @@ from bot.meetings.reports import (
     statistics_csv,
     statistics_xlsx,
 )
+from knowledge.text import fold
 
 VN = timezone(timedelta(hours=7))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -264,38 +266,56 @@ def test_a_reason_starting_with_a_full_width_equals_sign_is_neutralised() -> Non
 # ----------------------------------------------------------------------------- XLSX
 
 
-def test_sheet_xlsx_shows_title_table_and_summary() -> None:
-    sheet = mixed_sheet()
+def test_sheet_xlsx_is_the_report_a_committee_prints_and_signs() -> None:
+    sheet = replace(
+        mixed_sheet(),
+        committee_name="Đảng bộ Phường Điện Biên",
+        secretary_name="Trần Thị Bích Ngọc",
+        lines=tuple(reversed(mixed_sheet().lines)),  # whatever order the marks came in
+    )
     book = load_workbook(io.BytesIO(sheet_xlsx(sheet)))
 
     assert book.sheetnames == ["Điểm danh", "Tổng hợp"]
     ws = book["Điểm danh"]
-    assert ws["A1"].value == "Chi bộ Khu phố 3"
-    assert ws["A2"].value == TITLE
-    assert ws["A3"].value == "Thời gian: 14:00 thứ Sáu, 04/12/2026"
-    assert ws["A4"].value == "Địa điểm: Hội trường Khu phố 3"
-    header = [cell.value for cell in ws[6]]
-    assert header[:3] == ["STT", "Họ và tên", "Chức vụ"]
-    assert header[-1] == "Lý do vắng"
-    assert all(cell.font.bold for cell in ws[6])
-    assert ws.freeze_panes == "A7"
-    assert ws.column_dimensions["B"].width >= 25
-    assert [cell.value for cell in ws[7]] == [
-        1,
-        "Trần Thị Bích Ngọc",
-        "Bí thư",
-        "Có mặt",
-        "13:55",
-        "Mã QR",
-        None,
-        None,
+    # The Party header: the đảng bộ and the cell on the left, the Party on the right.
+    assert (ws["A1"].value, ws["E1"].value) == (
+        "ĐẢNG BỘ PHƯỜNG ĐIỆN BIÊN",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+    )
+    assert ws["A2"].value == "CHI BỘ KHU PHỐ 3"
+    assert ws["E3"].value == "ngày 04 tháng 12 năm 2026"
+    values = [row[0] for row in ws.iter_rows(max_col=1, values_only=True)]
+    assert values[4:8] == [
+        "DANH SÁCH ĐẢNG VIÊN DỰ SINH HOẠT CHI BỘ",
+        TITLE,
+        "Thời gian: 14:00 thứ Sáu, 04/12/2026",
+        "Địa điểm: Hội trường Khu phố 3",
     ]
-    rows = {row[1]: row for row in ws.iter_rows(min_row=7, max_row=29, values_only=True)}
-    assert rows["Phạm Thị Hường"][3] == "Vắng có lý do"
-    assert rows["Phạm Thị Hường"][7] == "Đi công tác Đà Nẵng"
-    assert rows["Lê Văn Đức"][3:5] == ("Đi muộn", "14:20")
-    assert ws.cell(row=ws.max_row, column=1).value == sheet.summary()
-    assert ws.max_row == 31  # 4 title rows, a gap, header, 23 members, a gap, the sentence
+    header_row = values.index("STT") + 1
+    header = [cell.value for cell in ws[header_row]]
+    assert header[:3] == ["STT", "Họ và tên", "Chức vụ"] and header[-1] == "Lý do vắng"
+    assert all(cell.font.bold for cell in ws[header_row])
+    assert ws.freeze_panes == f"A{header_row + 1}"
+    rows = list(ws.iter_rows(min_row=header_row + 1, max_row=header_row + 23, values_only=True))
+    # The cell's order with STT: the bí thư first, then members by name — not by mark.
+    assert [r[0] for r in rows] == list(range(1, 24))
+    assert rows[0][1:4] == ("Trần Thị Bích Ngọc", "Bí thư", "Có mặt")
+    names = [r[1] for r in rows[1:]]
+    assert names == sorted(names, key=fold)
+    by_name = {r[1]: r for r in rows}
+    assert by_name["Phạm Thị Hường"][3] == "Vắng có lý do"
+    assert by_name["Phạm Thị Hường"][7] == "Đi công tác Đà Nẵng"
+    assert by_name["Lê Văn Đức"][3:5] == ("Đi muộn", "14:20")
+    # Totals, then the signature block with the bí thư's name.
+    assert sheet.summary() in values
+    assert "NGƯỜI LẬP BIỂU" in values
+    signing = [row[4] for row in ws.iter_rows(min_row=header_row + 24, values_only=True)]
+    assert "T/M CHI BỘ\nBÍ THƯ" in signing and signing[-1] == "Trần Thị Bích Ngọc"
+    # Printed on A4 portrait, one page wide, the table's header on every page.
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == f"${header_row}:${header_row}"
 
 
 def test_sheet_xlsx_totals_sheet_has_numbers_and_a_percent_rate() -> None:
@@ -320,7 +340,9 @@ def test_sheet_xlsx_totals_sheet_has_numbers_and_a_percent_rate() -> None:
 def test_sheet_xlsx_keeps_a_formula_name_as_text() -> None:
     name = '=HYPERLINK("http://x.example","Bấm")'
     book = load_workbook(io.BytesIO(sheet_xlsx(make_sheet([make_line(name)]))))
-    cell = book["Điểm danh"]["B7"]
+    ws = book["Điểm danh"]
+    header_row = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "STT")
+    cell = ws.cell(row=header_row + 1, column=2)
 
     assert cell.value == "'" + name
     assert cell.data_type == "s"
