@@ -126,6 +126,10 @@ class Member(SQLModel, table=True):
     birth_date: date | None = None
     joined_party_on: date | None = None
     official_on: date | None = None
+    # A date the roster gives only in part («1985», «5/1985»), kept as written.
+    birth_written: str | None = None
+    joined_written: str | None = None
+    official_written: str | None = None
     party_card: str | None = None
     phone: str | None = None
     note: str | None = None

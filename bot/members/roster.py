@@ -37,6 +37,7 @@ _HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})$")
 
 
 class RosterError(Exception):
@@ -57,6 +58,21 @@ class RosterRow:
     party_card: str | None = None
     phone: str | None = None
     note: str | None = None
+    # Dates given only in part, as written («1992», «5/1985»); the full ones are above.
+    birth_written: str | None = None
+    joined_written: str | None = None
+    official_written: str | None = None
+
+    @property
+    def birth_year(self) -> int | None:
+        """The year of birth, from a full or a partial date."""
+        return self.birth_date.year if self.birth_date else written_year(self.birth_written)
+
+
+def written_year(written: str | None) -> int | None:
+    """The year in a partial date as written («1992», «5/1992»)."""
+    found = re.search(r"(19|20)\d{2}", written or "")
+    return int(found.group(0)) if found else None
 
 
 @dataclass
@@ -88,7 +104,6 @@ def parse_table(table: Sequence[Sequence[Any]]) -> ParsedRoster:
     """Find the header row, then read every data row below it (1-based sheet line numbers)."""
     header_at, columns = _find_header(table)
     parsed = ParsedRoster()
-    seen: dict[tuple[str, date | None], int] = {}
     for index in range(header_at + 1, min(len(table), header_at + 1 + MAX_ROWS)):
         line = index + 1
         cells = {name: _cell(table[index], col) for name, col in columns.items()}
@@ -104,15 +119,23 @@ def parse_table(table: Sequence[Sequence[Any]]) -> ParsedRoster:
         except ValueError as exc:
             parsed.errors.append((line, str(exc)))
             continue
-        key = (fold(row.full_name), row.birth_date)
-        if key in seen:
-            parsed.errors.append((line, mbt.ROSTER_DUPLICATE.format(line=seen[key])))
+        twin = next((earlier for earlier in parsed.rows if _same_row(earlier, row)), None)
+        if twin is not None:
+            parsed.errors.append((line, mbt.ROSTER_DUPLICATE.format(line=twin.line)))
             continue
-        seen[key] = line
         parsed.rows.append(row)
     if len(table) > header_at + 1 + MAX_ROWS:
         parsed.errors.append((header_at + 2 + MAX_ROWS, mbt.ROSTER_TOO_MANY.format(n=MAX_ROWS)))
     return parsed
+
+
+def _same_row(earlier: RosterRow, row: RosterRow) -> bool:
+    """The same person written twice: same name and birth, no two different party cards."""
+    if fold(earlier.full_name) != fold(row.full_name):
+        return False
+    if (earlier.birth_date, earlier.birth_written) != (row.birth_date, row.birth_written):
+        return False
+    return not (earlier.party_card and row.party_card and earlier.party_card != row.party_card)
 
 
 def _find_header(table: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]]:
@@ -150,12 +173,9 @@ def _row(line: int, cells: dict[str, Any]) -> RosterRow:
     if not valid_name(name):
         raise ValueError(mbt.ROSTER_BAD_NAME.format(name=raw_name))
     notes = [n for n in (_text(cells.get("note")),) if n]
-    birth = cells.get("birth")
-    birth_date = None
-    if _text(birth) and _YEAR.match(_text(birth) or ""):
-        notes.append(mbt.ROSTER_BIRTH_YEAR.format(year=_text(birth)))
-    else:
-        birth_date = _date(birth, mbt.ROSTER_FIELD_BIRTH)
+    birth_date, birth_written = _date(cells.get("birth"), mbt.ROSTER_FIELD_BIRTH)
+    joined, joined_written = _date(cells.get("joined_party_on"), mbt.ROSTER_FIELD_JOINED)
+    official, official_written = _date(cells.get("official_on"), mbt.ROSTER_FIELD_OFFICIAL)
     role_text = fold(_text(cells.get("role")) or "").lower()
     status_text = " ".join(
         fold(_text(cells.get(k)) or "").lower() for k in ("party_status", "role", "note")
@@ -166,8 +186,11 @@ def _row(line: int, cells: dict[str, Any]) -> RosterRow:
         role=_role(role_text),
         party_status=PartyStatus.PROBATIONARY if "du bi" in status_text else PartyStatus.FULL,
         birth_date=birth_date,
-        joined_party_on=_date(cells.get("joined_party_on"), mbt.ROSTER_FIELD_JOINED),
-        official_on=_date(cells.get("official_on"), mbt.ROSTER_FIELD_OFFICIAL),
+        joined_party_on=joined,
+        official_on=official,
+        birth_written=birth_written,
+        joined_written=joined_written,
+        official_written=official_written,
         party_card=_text(cells.get("party_card")),
         phone=_text(cells.get("phone")),
         note="; ".join(notes) or None,
@@ -184,21 +207,27 @@ def _role(folded: str) -> Role:
     return Role.MEMBER
 
 
-def _date(value: Any, what: str) -> date | None:
+def _date(value: Any, what: str) -> tuple[date | None, str | None]:
+    """A full date, or None and the date as written when the sheet gives only the year or the
+    month and year (old rosters: «1985», «5/1985»)."""
     if value is None or value == "":
-        return None
+        return None, None
     if isinstance(value, datetime):
-        return value.date()
+        return value.date(), None
     if isinstance(value, date):
-        return value
+        return value, None
     text = _text(value) or ""
     try:
         if m := _DATE.match(text):
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1))), None
         if m := _ISO_DATE.match(text):
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), None
     except ValueError:
         pass
+    if _YEAR.match(text):
+        return None, text
+    if (m := _MONTH_YEAR.match(text)) and 1 <= int(m.group(1)) <= 12:
+        return None, f"{int(m.group(1))}/{m.group(2)}"
     raise ValueError(mbt.ROSTER_BAD_DATE.format(field=what, value=text))
 
 

@@ -30,7 +30,14 @@ from bot.members.membership import (
     reject,
 )
 from bot.members.relink import relink, unlinked_accounts
-from bot.members.roster_import import roster_candidates
+from bot.members.roster import RosterRow
+from bot.members.roster_import import (
+    RosterPlan,
+    RosterReport,
+    apply_plan,
+    plan_import,
+    roster_candidates,
+)
 from bot.models import Cell, Invite, Member, MemberStatus, Role
 from knowledge.text import fold
 
@@ -211,3 +218,24 @@ def relink_by(session: Session, *, actor: Actor, account_id: int, roster_id: int
     if not actor.access(session).manages(account.cell_id):
         raise MembershipError(texts.NOT_SECRETARY)
     return relink(session, account_id=account_id, roster_id=roster_id, by=actor.telegram_user_id)
+
+
+def preview_roster(
+    session: Session, *, actor: Actor, rows: list[RosterRow]
+) -> tuple[int, RosterPlan]:
+    """What a secretary's roster sheet would do to their cell (nothing written)."""
+    cell_id = _own_cell(session, actor)
+    return cell_id, plan_import(session, cell_id=cell_id, rows=rows)
+
+
+def apply_roster(
+    session: Session, *, actor: Actor, cell_id: int, rows: list[RosterRow], shown: RosterPlan
+) -> RosterReport:
+    """«✅ Áp dụng»: the sheet applied as previewed; refused when the members changed since
+    (the secretary would apply what they did not see)."""
+    if _own_cell(session, actor) != cell_id:
+        raise MembershipError(texts.NOT_SECRETARY)
+    plan = plan_import(session, cell_id=cell_id, rows=rows)
+    if plan.changes != shown.changes or len(plan.created) != len(shown.created):
+        raise MembershipError(mbt.ROSTER_EXPIRED)
+    return apply_plan(session, cell_id=cell_id, plan=plan)

@@ -153,9 +153,31 @@ ROSTER_DUPLICATE = "trùng với dòng {line}"
 
 ROSTER_TOO_MANY = "danh sách quá {n} dòng; phần sau bị bỏ qua"
 
-ROSTER_BIRTH_YEAR = "năm sinh {year}"
 
 ROSTER_FIELD_BIRTH = "ngày sinh"
+ROSTER_FIELD_ROLE = "chức vụ"
+ROSTER_FIELD_STATUS = "loại đảng viên"
+ROSTER_FIELD_CARD = "số thẻ đảng"
+ROSTER_FIELD_PHONE = "điện thoại"
+ROSTER_FIELD_NOTE = "ghi chú"
+ROSTER_EMPTY = "(trống)"
+ROSTER_BORN = "sinh {born}"
+ROSTER_CARD = "thẻ {card}"
+ROSTER_PREVIEW = (
+    "<b>Nhập danh sách {cell}</b>: thêm {created} đảng viên mới, cập nhật {updated} người đã có."
+)
+ROSTER_CHANGES = "Sẽ thay đổi thông tin của người đã có trong danh sách:"
+ROSTER_CHANGE_LINE = "• {name} — {field}: {old} → {new}"
+ROSTER_AMBIGUOUS = (
+    "⚠️ {n} dòng không biết là ai (trùng họ tên, bảng tính không ghi ngày sinh hay số thẻ để "
+    "phân biệt) — sẽ bỏ qua, xin bổ sung rồi gửi lại:"
+)
+ROSTER_AMBIGUOUS_LINE = "• dòng {line}: {name} — có thể là {who}"
+ROSTER_CONFIRM = "Đồng chí xem lại rồi bấm «✅ Áp dụng»; bấm «Hủy» thì danh sách không thay đổi gì."
+BTN_ROSTER_APPLY = "✅ Áp dụng"
+BTN_ROSTER_CANCEL = "Hủy"
+ROSTER_CANCELLED = "Đã hủy: danh sách đảng viên không thay đổi gì."
+ROSTER_EXPIRED = "Bản xem trước này đã cũ; đồng chí gửi lại tệp danh sách."
 
 ROSTER_FIELD_JOINED = "ngày vào Đảng"
 

@@ -165,6 +165,7 @@ def _add_handlers(app: App) -> None:
         (Action.REJECT, personal, joining.decide_request),
         (Action.REVOKE, personal, joining.revoke),
         (Action.RELINK, personal, joining.relink_button),
+        (Action.ROSTER, personal, documents.confirm_roster),
     ):
         app.add_handler(CallbackQueryHandler(placed(where, callback), pattern=pattern(action)))
     app.add_handler(CallbackQueryHandler(placed(anywhere, asking.stale_button)))

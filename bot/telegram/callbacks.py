@@ -33,6 +33,7 @@ class Action(StrEnum):
     REJECT = "x"
     REVOKE = "v"  # revoke an invite link
     RELINK = "l"
+    ROSTER = "rs"  # apply or cancel a roster sheet after its preview
     # notices
     NOTICE_READ = "nr"
     NOTICE_STOP = "nx"

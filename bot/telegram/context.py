@@ -18,6 +18,8 @@ from bot.services import Services
 from bot.settings import MeetingSettings, NoticeSettings, Settings
 
 if TYPE_CHECKING:
+    from bot.members import RosterPlan
+    from bot.members.roster import RosterRow
     from bot.telegram.handlers.meetings import Draft as MeetingDraft
     from bot.telegram.handlers.notices import Draft as NoticeDraft
     from bot.telegram.sender import NoticeSender
@@ -78,6 +80,9 @@ class UserData:
     awaiting: tuple[str, int, float] | None = None
     # Meeting id → the reason a secretary gave for cancelling it, until the cancel is confirmed.
     cancel_reasons: dict[int, str] = field(default_factory=dict)
+    # A roster sheet shown before it changes members: (token, cell, rows, plan, cell name, the
+    # lines about rows left out).
+    roster_draft: tuple[str, int, list[RosterRow], RosterPlan, str, list[str]] | None = None
 
     def forget(self, draft: Drafts) -> None:
         """Drop one draft."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import html
 import io
@@ -22,9 +23,11 @@ from telegram.error import BadRequest, TelegramError
 from bot import members, texts
 from bot.answers import library
 from bot.answers import texts as ant
-from bot.members import Access
+from bot.members import Access, MembershipError
 from bot.members import texts as mbt
-from bot.members.roster import RosterError, is_roster_file, parse_roster
+from bot.members.roster import RosterError, RosterRow, is_roster_file, parse_roster
+from bot.members.roster_import import FIELDS as ROSTER_FIELDS
+from bot.members.roster_import import show as roster_value
 from bot.messages import CAPTION_LIMIT, fit_html
 from bot.models import Cell, Committee
 from bot.services import Services
@@ -32,6 +35,7 @@ from bot.telegram.callbacks import Action, pack, unpack
 from bot.telegram.handlers.common import (
     Context,
     access_of,
+    actor,
     button_ids,
     deliver,
     in_session,
@@ -54,6 +58,7 @@ log = logging.getLogger(__name__)
 TELEGRAM_DOWNLOAD_MB = 20
 ROSTER_MAX_MB = 5
 ROSTER_ERRORS_SHOWN = 20
+ROSTER_CHANGES_SHOWN = 40
 MAX_NAME_CHARS = 120
 ALBUM_WAIT_SECONDS = 2.0  # an album's photos arrive as separate messages, close together
 PROGRESS_SECONDS = 2.0  # at most one progress edit this often
@@ -664,6 +669,8 @@ def _upload_folder(access: Access) -> str:
 
 
 async def _import_roster(update: Update, context: Context, access: Access, name: str) -> None:
+    """A roster sheet: new members are added at once; changes to members already there are
+    shown first (who, which field, old → new) and applied only when the secretary confirms."""
     message = update.effective_message
     assert message is not None and message.document is not None
     if access.member is None or not access.member.is_secretary:
@@ -680,7 +687,6 @@ async def _import_roster(update: Update, context: Context, access: Access, name:
     if data is None:
         await reply(update, context, ant.UPLOAD_DOWNLOAD_FAILED.format(name=html.escape(name)))
         return
-    cell_id = access.member.cell_id
     try:
         parsed = await asyncio.to_thread(parse_roster, data, name)
     except RosterError as exc:
@@ -688,24 +694,113 @@ async def _import_roster(update: Update, context: Context, access: Access, name:
             update, context, ant.UPLOAD_FAILED.format(name=html.escape(name), reason=str(exc))
         )
         return
+    who = actor(update, context)
 
-    def save(session: Session) -> tuple[members.RosterReport, Cell | None]:
-        report = members.import_roster(session, cell_id=cell_id, rows=parsed.rows)
-        return report, session.get(Cell, cell_id)
+    def preview(session: Session) -> tuple[int, members.RosterPlan, str]:
+        cell_id, plan = members.preview_roster(session, actor=who, rows=parsed.rows)
+        cell = session.get(Cell, cell_id)
+        return cell_id, plan, cell.name if cell else ""
 
-    report, cell = await in_session(context, save)
+    try:
+        cell_id, plan, cell = await in_session(context, preview)
+    except MembershipError as exc:
+        await reply(update, context, str(exc))
+        return
+    problems = _roster_problems(parsed.errors, plan)
+    if not plan.changes:  # only new members: nothing anyone had is overwritten
+        await _apply_roster(update, context, cell_id, parsed.rows, plan, cell, problems)
+        return
+    assert context.user_data is not None
+    token = secrets.token_hex(4)
+    context.user_data.roster_draft = (token, cell_id, parsed.rows, plan, cell, problems)
     lines = [
-        mbt.ROSTER_DONE.format(
-            cell=html.escape(cell.name if cell else ""),
-            created=len(report.created),
-            updated=len(report.updated),
-        )
+        mbt.ROSTER_PREVIEW.format(
+            cell=html.escape(cell), created=len(plan.created), updated=len(plan.updated)
+        ),
+        "",
+        mbt.ROSTER_CHANGES,
     ]
-    if parsed.errors:
-        lines.append("")
-        lines.append(mbt.ROSTER_ERRORS.format(n=len(parsed.errors)))
-        for line, reason in parsed.errors[:ROSTER_ERRORS_SHOWN]:
+    for change in plan.changes[:ROSTER_CHANGES_SHOWN]:
+        lines.append(
+            mbt.ROSTER_CHANGE_LINE.format(
+                name=html.escape(change.name),
+                field=ROSTER_FIELDS[change.field],
+                old=html.escape(roster_value(change.old)),
+                new=html.escape(roster_value(change.new)),
+            )
+        )
+    if len(plan.changes) > ROSTER_CHANGES_SHOWN:
+        lines.append("…")
+    lines += [*problems, "", mbt.ROSTER_CONFIRM]
+    buttons = keyboard(
+        [
+            (mbt.BTN_ROSTER_APPLY, pack(Action.ROSTER, token, "ok")),
+            (mbt.BTN_ROSTER_CANCEL, pack(Action.ROSTER, token, "no")),
+        ]
+    )
+    await reply(update, context, "\n".join(lines), buttons)
+
+
+def _roster_problems(errors: list[tuple[int, str]], plan: members.RosterPlan) -> list[str]:
+    """Rows that could not be read, and rows that could be either of two members."""
+    lines: list[str] = []
+    if plan.ambiguous:
+        lines += ["", mbt.ROSTER_AMBIGUOUS.format(n=len(plan.ambiguous))]
+        for row, who in plan.ambiguous[:ROSTER_ERRORS_SHOWN]:
+            lines.append(
+                mbt.ROSTER_AMBIGUOUS_LINE.format(
+                    line=row.line, name=html.escape(row.full_name), who=html.escape(" / ".join(who))
+                )
+            )
+    if errors:
+        lines += ["", mbt.ROSTER_ERRORS.format(n=len(errors))]
+        for line, reason in errors[:ROSTER_ERRORS_SHOWN]:
             lines.append(mbt.ROSTER_ERROR_LINE.format(line=line, reason=html.escape(reason)))
-        if len(parsed.errors) > ROSTER_ERRORS_SHOWN:
+        if len(errors) > ROSTER_ERRORS_SHOWN:
             lines.append("…")
-    await reply(update, context, "\n".join(lines))
+    return lines
+
+
+async def _apply_roster(
+    update: Update,
+    context: Context,
+    cell_id: int,
+    rows: list[RosterRow],
+    plan: members.RosterPlan,
+    cell: str,
+    problems: list[str],
+) -> None:
+    who = actor(update, context)
+    try:
+        report = await in_session(
+            context,
+            lambda s: members.apply_roster(s, actor=who, cell_id=cell_id, rows=rows, shown=plan),
+        )
+    except MembershipError as exc:
+        await reply(update, context, str(exc))
+        return
+    done = mbt.ROSTER_DONE.format(
+        cell=html.escape(cell), created=len(report.created), updated=len(report.updated)
+    )
+    await reply(update, context, "\n".join([done, *problems]))
+
+
+async def confirm_roster(update: Update, context: Context) -> None:
+    """«✅ Áp dụng» / «Hủy» under a roster preview: only the secretary who sent the sheet has
+    it; a cancelled import changes nothing."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    unpacked = unpack(query.data)
+    draft = context.user_data.roster_draft
+    if draft is None or not unpacked or len(unpacked[1]) != 2 or unpacked[1][0] != draft[0]:
+        await query.answer(mbt.ROSTER_EXPIRED, show_alert=True)
+        return
+    context.user_data.roster_draft = None  # claimed, with no await since the check
+    await query.answer()
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+    _token, cell_id, rows, plan, cell, problems = draft
+    if unpacked[1][1] != "ok":
+        await reply(update, context, mbt.ROSTER_CANCELLED)
+        return
+    await _apply_roster(update, context, cell_id, rows, plan, cell, problems)

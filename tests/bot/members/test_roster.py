@@ -10,9 +10,9 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from bot import members
-from bot.members.roster import RosterError, parse_roster
+from bot.members.roster import RosterError, RosterRow, parse_roster, parse_table
 from bot.models import PartyStatus, Role
-from tests.utils.cell_factories import make_cell
+from tests.utils.cell_factories import make_cell, make_member
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
@@ -57,7 +57,8 @@ def test_an_excel_roster_with_title_rows_and_mixed_dates() -> None:
         Role.SECRETARY, date(1975, 3, 2), date(2001, 5, 12),
     )  # fmt: skip
     assert binh.party_card == "12.345678" and binh.phone == "0912345678"
-    assert (khanh.role, khanh.birth_date, khanh.note) == (Role.DEPUTY, None, "năm sinh 1980")
+    # A year alone is kept as written, not refused and not turned into 1 January.
+    assert (khanh.role, khanh.birth_date, khanh.birth_written) == (Role.DEPUTY, None, "1980")
     assert lan.party_status == PartyStatus.PROBATIONARY and lan.line == 7
     assert parsed.errors == [
         (8, "thiếu họ và tên"),
@@ -109,3 +110,98 @@ def test_importing_twice_updates_instead_of_duplicating(session: Session) -> Non
     listed = members.list_members(session, cell_id=cell.id or 0)
     assert [m.full_name for m in listed] == ["Trần Văn Bình", "Nguyễn Văn Khánh", "Nguyễn Thị Lan"]
     assert all(m.in_roster and m.telegram_user_id is None for m in listed)
+
+
+# ----------------------------------------------------------------------------- who is who
+
+
+def _rows(*table: list[object]) -> list[RosterRow]:
+    header: list[object] = ["STT", "Họ và tên", "Năm sinh", "Chức vụ", "Số thẻ", "Điện thoại",
+                            "Ngày vào Đảng"]  # fmt: skip
+    parsed = parse_table([header, *table])
+    assert parsed.errors == []
+    return parsed.rows
+
+
+def test_a_namesake_is_never_merged_into_the_chi_uy_vien(session: Session) -> None:
+    cell = make_cell(session)
+    lan = make_member(
+        session, cell, full_name="Nguyễn Thị Lan", role=Role.COMMITTEE,
+        birth_date=date(1990, 8, 15), party_card="093.456", phone="0912000111",
+        telegram_user_id=None,
+    )  # fmt: skip
+    rows = _rows(
+        [1, "Nguyễn Thị Lan", "15/8/1990", "Chi ủy viên", "093.456", "0912000111", None],
+        [2, "Nguyễn Thị Lan", "1992", "Đảng viên", None, None, "1985"],
+    )
+    plan = members.plan_import(session, cell_id=cell.id or 0, rows=rows)
+    assert plan.changes == [] and [r.line for r in plan.created] == [3]
+
+    members.apply_plan(session, cell_id=cell.id or 0, plan=plan)
+    session.commit()
+    session.refresh(lan)
+    assert (lan.role, lan.phone, lan.party_card) == (Role.COMMITTEE, "0912000111", "093.456")
+    both = [m for m in members.list_members(session, cell_id=cell.id or 0)]
+    assert len(both) == 2  # two people, not one
+    namesake = next(m for m in both if m.id != lan.id)
+    assert (namesake.birth_written, namesake.joined_written) == ("1992", "1985")
+
+
+def test_a_row_that_could_be_either_of_two_namesakes_is_reported_not_guessed(
+    session: Session,
+) -> None:
+    cell = make_cell(session)
+    for year, phone in ((1980, "0900000001"), (1985, "0900000002")):
+        make_member(session, cell, full_name="Lê Văn Tám", birth_date=date(year, 1, 1),
+                    phone=phone, telegram_user_id=None)  # fmt: skip
+    plan = members.plan_import(
+        session, cell_id=cell.id or 0, rows=_rows([1, "Lê Văn Tám", None, None, None, "0999", None])
+    )
+    assert plan.changes == [] and plan.created == []
+    [(row, who)] = plan.ambiguous
+    assert row.full_name == "Lê Văn Tám" and who == [
+        "Lê Văn Tám, sinh 01/01/1980",
+        "Lê Văn Tám, sinh 01/01/1985",
+    ]
+    card = members.plan_import(
+        session,
+        cell_id=cell.id or 0,
+        rows=_rows([1, "Lê Văn Tám", "1985", None, None, "0999", None]),
+    )
+    assert [(c.field, c.old, c.new) for c in card.changes] == [("phone", "0900000002", "0999")]
+
+
+@pytest.mark.parametrize(
+    ("written", "full", "kept"),
+    [("1985", None, "1985"), ("5/1985", None, "5/1985"), ("05-1985", None, "5/1985"),
+     ("12/05/2001", date(2001, 5, 12), None)],
+)  # fmt: skip
+def test_partial_dates_are_kept_as_written(
+    written: str, full: date | None, kept: str | None
+) -> None:
+    [row] = _rows([1, "Đỗ Minh Tuấn", None, None, None, None, written])
+    assert (row.joined_party_on, row.joined_written) == (full, kept)
+
+
+def test_a_real_looking_sheet_with_merged_title_header_on_row_3_and_a_hidden_column() -> None:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["ĐẢNG BỘ CÔNG TY CP VẬN TẢI HÀM RỒNG"])
+    ws.append(["DANH SÁCH ĐẢNG VIÊN"])
+    ws.merge_cells("A1:F1")
+    ws.merge_cells("A2:F2")
+    ws.append(["STT", "Họ và tên", "Quê quán", "Năm sinh", "Ngày vào Đảng", "Ghi chú"])
+    ws.column_dimensions["C"].hidden = True  # the secretary hid a column she does not print
+    ws.append([1, "Trần Văn Bình", "Nga Sơn", "1975", "5/2001", None])
+    ws.append([2, "Nguyễn Thị Lan", "Hoằng Hóa", datetime(1990, 8, 15), "1985", "Dự bị"])
+    out = io.BytesIO()
+    book.save(out)
+
+    parsed = parse_roster(out.getvalue(), "ds.xlsx")
+    assert parsed.errors == []
+    binh, lan = parsed.rows
+    assert (binh.line, binh.birth_written, binh.joined_written) == (4, "1975", "5/2001")
+    assert (lan.birth_date, lan.joined_written, lan.party_status) == (
+        date(1990, 8, 15), "1985", PartyStatus.PROBATIONARY,
+    )  # fmt: skip

@@ -436,6 +436,41 @@ async def test_a_roster_sheet_from_the_secretary_is_imported_with_row_errors(
     assert names == ["Trần Văn Bình", "Nguyễn Thị Lan"]
 
 
+async def test_changes_to_members_are_shown_first_and_a_cancel_changes_nothing(
+    app: Application, recorder: RecordingRequest, session: Session
+) -> None:
+    cell = make_cell(session)
+    make_member(session, cell, telegram_user_id=SECRETARY["id"], role=Role.SECRETARY,
+                full_name="Trần Văn Bình")  # fmt: skip
+    lan = make_member(session, cell, full_name="Nguyễn Thị Lan", role=Role.COMMITTEE,
+                      phone="0912000111", telegram_user_id=None)  # fmt: skip
+    sheet = "STT;Họ và tên;Chức vụ;Điện thoại\n1;Nguyễn Thị Lan;Chi ủy viên;0988777666\n"
+    recorder.files["roster"] = sheet.encode("utf-8")
+    document = {"file_id": "roster", "file_unique_id": "r", "file_name": "ds.csv", "file_size": 60}
+
+    async def send_and_press(label: str) -> str:
+        recorder.clear()
+        await feed(app, message_update(SECRETARY, None, document=document))
+        preview = recorder.sent()[-1]
+        [data] = [d for text, d in recorder.buttons(preview) if text == label]
+        await feed(app, callback_update(SECRETARY, data))
+        return str(preview["text"])
+
+    shown = await send_and_press("Hủy")
+    assert "• Nguyễn Thị Lan — điện thoại: 0912000111 → 0988777666" in shown
+    assert recorder.texts()[-1] == mbt.ROSTER_CANCELLED
+    session.refresh(lan)
+    assert lan.phone == "0912000111"  # cancelled: nothing changed
+
+    await send_and_press("✅ Áp dụng")
+    assert recorder.texts()[-1].startswith("✅ Đã nhập danh sách Chi bộ Xí nghiệp Xe buýt số 1: "
+                                           "thêm 0, cập nhật 1")  # fmt: skip
+    session.refresh(lan)
+    assert (lan.phone, lan.role) == ("0988777666", Role.COMMITTEE)
+    await feed(app, callback_update(SECRETARY, recorder.buttons(recorder.sent()[0])[0][1]))
+    assert recorder.calls[-1].params.get("show_alert")  # the preview is used up
+
+
 # ----------------------------------------------------------------------------- groups
 
 

@@ -102,6 +102,7 @@ def _forged(ids: dict[str, int]) -> dict[Action, tuple[dict[str, Any], str]]:
         Action.REJECT: (OUTSIDER, pack(Action.REJECT, ids["pending"])),
         Action.REVOKE: (OUTSIDER, pack(Action.REVOKE, ids["invite"])),
         Action.RELINK: (OUTSIDER, pack(Action.RELINK, ids["unlinked"], ids["roster"])),
+        Action.ROSTER: (OUTSIDER, pack(Action.ROSTER, "abc123", "ok")),
         Action.NOTICE_READ: (OUTSIDER, pack(Action.NOTICE_READ, ids["delivery"])),
         Action.NOTICE_STOP: (OUTSIDER, pack(Action.NOTICE_STOP, ids["notice"])),
         Action.NOTICE_REMIND: (OUTSIDER, pack(Action.NOTICE_REMIND, ids["notice"])),
