@@ -34,8 +34,14 @@ from knowledge.errors import IngestError
 # Vietnamese letters with marks: a page of Vietnamese has many, an English page none.
 _MARKED = re.compile(r"[à-ỹđĐÀ-Ỹ]")
 _LETTER = re.compile(r"[^\W\d_]")
-# A line that goes on with the sentence before it (starts in lower case, or with a comma).
-_WRAPPED = re.compile(r"^[a-zà-ỹđ,;)]")
+# Tesseract writes Vietnamese Đ/đ now and then as the Icelandic eth (Ð/ð), never used here.
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+
+
+def _wrapped(line: str) -> bool:
+    """A line that goes on with the sentence before it (starts in lower case, or with a
+    comma): a printed line wrap, not a new line of the document."""
+    return line[:1].islower() or line[:1] in ",;)"
 MIN_CONFIDENCE = 45.0  # mean word confidence (0–100) below which a page is not readable text
 MIN_MARKED_SHARE = 0.08  # of letters, for a page to be taken as Vietnamese
 
@@ -201,12 +207,12 @@ def _from_tsv(tsv: str) -> PageText:
         line = " ".join(words)
         if previous is not None and previous != (block, paragraph):
             out.append("")
-        elif out and out[-1] and _WRAPPED.match(line):
+        elif out and out[-1] and _wrapped(line):
             out[-1] += " " + line  # a printed line wrapped: the sentence goes on
             continue
         out.append(line)
         previous = (block, paragraph)
-    text = unicodedata.normalize("NFC", "\n".join(out))
+    text = unicodedata.normalize("NFC", "\n".join(out)).translate(_ETH)
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
     return PageText(text, confidence)
 
