@@ -28,7 +28,7 @@ CLI = "dòng lệnh"
 _HASHES = Path(__file__).with_name("sample_hashes.txt")
 
 
-OCR_NOTE = "nhận dạng chữ từ ảnh quét ({pages} trang), chưa đối chiếu với bản chính thức"
+OCR_NOTE = "nhận dạng chữ từ ảnh quét ({pages} trang)"  # the trust line says «chưa đối chiếu»
 
 
 class ProvenanceError(ValueError):

@@ -291,7 +291,7 @@ async def receive_photo(update: Update, context: Context) -> None:
     access, committee = allowed
     largest = message.photo[-1]
     if message.media_group_id is None:
-        name = f"anh-trang-{message.message_id}.jpg"
+        name = "anh-chup-1-trang.jpg"  # kept apart by content, not by name
         await _ingest_received(
             update, context, access, committee, name, largest.file_size or 0,
             lambda: _fetch(largest.file_id, context, name),
@@ -319,7 +319,7 @@ async def _ingest_album(
         seen = len(context.bot_data.albums.get(key, []))
         await asyncio.sleep(ALBUM_WAIT_SECONDS)
     pages = sorted(context.bot_data.albums.pop(key, []))
-    name = f"anh-chup-{len(pages)}-trang-{pages[0][0]}.pdf"
+    name = f"anh-chup-{len(pages)}-trang.pdf"  # kept apart by content, not by name
     size = sum(size for _, _, size in pages)
 
     async def fetch() -> bytes | None:
