@@ -136,6 +136,7 @@ TALLY_SECRET = " (bỏ phiếu kín)"
 # ----------------------------------------------------------------------------- members
 
 RSVP_ATTEND, RSVP_EXCUSE = "✅ Sẽ dự", "🙏 Xin vắng"
+CHOSEN = "{label} ✔"  # the member's own choice on RSVP and vote buttons
 ASK_REASON = "Đồng chí xin vắng vì lý do gì? (gõ một câu ngắn)"
 RSVP_ATTEND_DONE = "Đã ghi: đồng chí sẽ dự {title}. Cảm ơn đồng chí!"
 RSVP_EXCUSE_DONE = "Đã ghi: đồng chí xin vắng ({reason})."

@@ -80,6 +80,8 @@ class UserData:
     awaiting: tuple[str, int, float] | None = None
     # Meeting id → the reason a secretary gave for cancelling it, until the cancel is confirmed.
     cancel_reasons: dict[int, str] = field(default_factory=dict)
+    # Meeting id → the invitation (chat, message) whose «Xin vắng» awaits its reason.
+    rsvp_messages: dict[int, tuple[int, int]] = field(default_factory=dict)
     # A roster sheet shown before it changes members: (token, cell, rows, plan, cell name, the
     # lines about rows left out).
     roster_draft: tuple[str, int, list[RosterRow], RosterPlan, str, list[str]] | None = None

@@ -8,29 +8,37 @@ from bot.meetings import texts as mt
 from bot.telegram.callbacks import Action, pack
 
 
-def rsvp_markup(meeting_id: int) -> InlineKeyboardMarkup:
-    """«Sẽ dự» / «Xin vắng» on invitations, reminders and changes."""
+def _marked(label: str, chosen: bool) -> str:
+    return mt.CHOSEN.format(label=label) if chosen else label
+
+
+def rsvp_markup(meeting_id: int, chosen: str | None = None) -> InlineKeyboardMarkup:
+    """«Sẽ dự» / «Xin vắng» on invitations, reminders and changes; the member's own choice
+    («a» or «x») marked once made, and still changeable."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    mt.RSVP_ATTEND, callback_data=pack(Action.RSVP, meeting_id, "a")
+                    _marked(mt.RSVP_ATTEND, chosen == "a"),
+                    callback_data=pack(Action.RSVP, meeting_id, "a"),
                 ),
                 InlineKeyboardButton(
-                    mt.RSVP_EXCUSE, callback_data=pack(Action.RSVP, meeting_id, "x")
+                    _marked(mt.RSVP_EXCUSE, chosen == "x"),
+                    callback_data=pack(Action.RSVP, meeting_id, "x"),
                 ),
             ]
         ]
     )
 
 
-def vote_markup(meeting_id: int) -> InlineKeyboardMarkup:
-    """The four ratings of Hướng dẫn 12-HD/BTCTW."""
+def vote_markup(meeting_id: int, chosen: str | None = None) -> InlineKeyboardMarkup:
+    """The four ratings of Hướng dẫn 12-HD/BTCTW; the member's own vote marked once cast."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    label, callback_data=pack(Action.VOTE, meeting_id, str(rating))
+                    _marked(label, chosen == str(rating)),
+                    callback_data=pack(Action.VOTE, meeting_id, str(rating)),
                 )
                 for rating, label in mt.RATING_LABELS.items()
             ]

@@ -87,6 +87,7 @@ from bot.telegram.handlers.common import (
     send_html,
 )
 from bot.telegram.handlers.notices import wake_sender
+from bot.telegram.keyboards import rsvp_markup, vote_markup
 from bot.telegram.policy import Where, placed, target_chat
 from bot.when import VIETNAM, WhenError, describe, parse_when
 from knowledge import store
@@ -824,6 +825,14 @@ async def _answer_prompt(
             await reply(update, context, str(exc))
             return
         await reply(update, context, mt.RSVP_EXCUSE_DONE.format(reason=html.escape(text)))
+        pressed = (
+            context.user_data.rsvp_messages.pop(meeting_id, None) if context.user_data else None
+        )
+        if pressed is not None:
+            with contextlib.suppress(BadRequest):
+                await context.bot.edit_message_reply_markup(
+                    pressed[0], pressed[1], reply_markup=rsvp_markup(meeting_id, "x")
+                )
         await refresh_panel(context, meeting.id or meeting_id)
         return
     acting = actor(update, context)
@@ -946,6 +955,12 @@ async def rsvp_button(update: Update, context: Context) -> None:
             return
         await query.answer()
         _await(context, "reason", meeting_id)
+        if query.message is not None and context.user_data is not None:
+            # The invitation whose «Xin vắng» was pressed is marked once the reason is given.
+            context.user_data.rsvp_messages[meeting_id] = (
+                query.message.chat.id,
+                query.message.message_id,
+            )
         await reply(update, context, mt.ASK_REASON)
         return
     try:
@@ -966,6 +981,8 @@ async def rsvp_button(update: Update, context: Context) -> None:
     if _awaiting(context) == ("reason", meeting_id) and context.user_data is not None:
         context.user_data.awaiting = None  # changed their mind: no reason is awaited now
     await query.answer(mt.attend_done(meeting.title), show_alert=True)
+    with contextlib.suppress(BadRequest):  # unchanged markup when pressed twice
+        await query.edit_message_reply_markup(rsvp_markup(meeting_id, "a"))
     await refresh_panel(context, meeting_id)
 
 
@@ -1019,6 +1036,9 @@ async def vote_button(update: Update, context: Context) -> None:
         meetings.VoteOutcome.NOT_ATTENDEE: mt.VOTE_NOT_ATTENDEE,
     }
     await query.answer(messages[outcome], show_alert=True)
+    if outcome == meetings.VoteOutcome.COUNTED:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(vote_markup(meeting_id, str(rating)))
 
 
 # ----------------------------------------------------------------------------- check-in

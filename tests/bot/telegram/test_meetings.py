@@ -395,6 +395,16 @@ async def test_members_answer_the_invitation(
     assert "✅ Sẽ dự (1): Nguyễn Thị Lan" in board
     assert "🙏 Xin vắng (1): Lê Văn Hùng (Đi công tác)" in board
     assert "❔ Chưa trả lời (2): Phạm Chưa Dùng, Trần Văn Bình" in board
+    # Each member's invitation now shows the choice they made.
+    marked = {
+        int(c.params["chat_id"]): [label for label, _ in recorder.buttons(c.params)]
+        for c in recorder.calls
+        if c.method == "editMessageReplyMarkup"
+    }
+    assert marked == {
+        LAN["id"]: ["✅ Sẽ dự ✔", "🙏 Xin vắng"],
+        HUNG["id"]: ["✅ Sẽ dự", "🙏 Xin vắng ✔"],
+    }
 
 
 async def test_answers_to_a_cancelled_meeting_are_refused(
@@ -643,6 +653,9 @@ async def test_closing_sends_the_report_and_attendees_rate_the_meeting(
     ]
     assert alerts(recorder)[0] == (None, False)  # the close button itself
     assert meetings.tally(session, meeting_id=meeting.id)[Rating.GOOD] == 1
+    # The ballot shows the vote cast; a second press or a non-attendee's changes nothing.
+    [ballot] = [c.params for c in recorder.calls[votes_at:] if c.method == "editMessageReplyMarkup"]
+    assert [label for label, _ in recorder.buttons(ballot)] == ["Tốt ✔", "Khá", "Trung bình", "Kém"]
 
 
 async def test_a_vote_before_the_meeting_is_closed_is_refused(
