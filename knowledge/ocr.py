@@ -42,6 +42,8 @@ def _wrapped(line: str) -> bool:
     """A line that goes on with the sentence before it (starts in lower case, or with a
     comma): a printed line wrap, not a new line of the document."""
     return line[:1].islower() or line[:1] in ",;)"
+
+
 MIN_CONFIDENCE = 45.0  # mean word confidence (0–100) below which a page is not readable text
 MIN_MARKED_SHARE = 0.08  # of letters, for a page to be taken as Vietnamese
 

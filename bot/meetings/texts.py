@@ -172,7 +172,7 @@ CHECKIN_OTHER_CELL = "Cuộc họp này không phải của chi bộ đồng ch�
 CHECKIN_USAGE = "Nhập mã điểm danh đang hiện ở cuộc họp, ví dụ: /comat 123456"
 CODE_MESSAGE = (
     "<b>Điểm danh — {title}</b>\n"
-    "Mã số: <code>{code}</code> (đổi sau {seconds} giây)\n"
+    "Mã số: <code>{code}</code> (đổi lúc {changes_at})\n"
     "Đảng viên gõ /comat {code} cho bot, hoặc quét mã QR (hiệu lực {qr_minutes} phút).\n"
     "Đã điểm danh: {count}/{total}."
 )

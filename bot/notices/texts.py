@@ -130,6 +130,9 @@ RESENDING = "Sẽ gửi lại {count} bản chưa rõ."
 NOTHING_TO_RESEND = "Không có bản nào chưa rõ."
 LIST_EMPTY = "Chưa có thông báo nào."
 LIST_TITLE = "<b>Thông báo gần đây</b>"
+LIST_SYSTEM_TITLE = (
+    "<b>Tin tôi tự gửi về cuộc họp</b> (giấy mời, thay đổi, nhắc họp, phiếu đánh giá)"
+)
 
 STATE_LABELS = {
     NoticeState.QUEUED: "đang gửi",
@@ -284,20 +287,30 @@ def report(found: Report) -> str:
 
 
 def listing(rows: list[tuple[Notice, Figures]]) -> str:
-    """/thongbao_ds: one paragraph per notice."""
+    """/thongbao_ds: one paragraph per notice; the bot's own meeting messages (invitations,
+    changes, reminders, ballots) apart, below, without a read count they never ask for."""
     if not rows:
         return LIST_EMPTY
-    blocks = [LIST_TITLE]
-    for notice, figures in rows:
-        blocks.append(
-            f"<b>#{notice.id}</b> · {local_time(notice.created_at)} · "
-            f"{STATE_LABELS[NoticeState(notice.state)]}\n"
-            f"{html.escape(notice.audience_label)}\n"
-            f"<i>{html.escape(_excerpt(notice.text_html, 80))}</i>\n"
-            f"Gửi {figures.sent}/{figures.recipients} · đọc {figures.read}"
-            + (f" · chờ {figures.open}" if figures.open else "")
-            + (f" · không liên lạc được {figures.unreachable}" if figures.unreachable else "")
-            + (f" · lỗi {figures.failed}" if figures.failed else "")
-            + (f" · chưa rõ {figures.uncertain}" if figures.uncertain else "")
-        )
+    composed = [(n, f) for n, f in rows if n.audience]
+    system = [(n, f) for n, f in rows if not n.audience]
+    blocks = [LIST_TITLE] if composed else []
+    blocks += [_listed(n, f, read=True) for n, f in composed]
+    if system:
+        blocks.append(LIST_SYSTEM_TITLE)
+        blocks += [_listed(n, f, read=False) for n, f in system]
     return "\n\n".join(blocks)
+
+
+def _listed(notice: Notice, figures: Figures, *, read: bool) -> str:
+    return (
+        f"<b>#{notice.id}</b> · {local_time(notice.created_at)} · "
+        f"{STATE_LABELS[NoticeState(notice.state)]}\n"
+        f"{html.escape(notice.audience_label)}\n"
+        f"<i>{html.escape(_excerpt(notice.text_html, 80))}</i>\n"
+        f"Gửi {figures.sent}/{figures.recipients}"
+        + (f" · đọc {figures.read}" if read else "")
+        + (f" · chờ {figures.open}" if figures.open else "")
+        + (f" · không liên lạc được {figures.unreachable}" if figures.unreachable else "")
+        + (f" · lỗi {figures.failed}" if figures.failed else "")
+        + (f" · chưa rõ {figures.uncertain}" if figures.uncertain else "")
+    )

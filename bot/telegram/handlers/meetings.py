@@ -702,10 +702,12 @@ async def _code_text(context: Context, meeting: Meeting) -> str:
     now = utcnow()
     found = await in_session(context, lambda s: meetings.board(s, meeting_id=meeting.id or 0))
     left = settings.code_seconds - int(now.timestamp()) % settings.code_seconds
+    # A clock time stays true while the screen waits for its next edit; «in 34 s» did not.
+    changes_at = (now + timedelta(seconds=left)).astimezone(VIETNAM)
     return mt.CODE_MESSAGE.format(
         title=html.escape(meeting.title),
         code=meetings.code_at(meeting, now, settings),
-        seconds=left,
+        changes_at=f"{changes_at:%H:%M:%S}",
         qr_minutes=settings.qr_minutes,
         count=found.checked_in,
         total=found.total,

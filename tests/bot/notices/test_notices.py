@@ -610,3 +610,27 @@ async def test_notices_count_in_the_bots_own_window_and_give_way_to_answers() ->
         await asyncio.wait_for(pacer.gate(), 0.3)
     shared.waiting = 0
     pacer.done(await asyncio.wait_for(pacer.gate(), 0.5))
+
+
+def test_the_list_keeps_meeting_messages_apart_without_a_read_count(engine: Engine) -> None:
+    now = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
+    with Session(engine, expire_on_commit=False) as session:
+        cell = make_cell(session)
+        make_member(session, cell, full_name="Nguyễn Thị Lan", telegram_user_id=500_001)
+        make_member(session, cell, full_name="Lê Văn Hùng", telegram_user_id=500_002)
+        notice = make_notice(session, cell, body="Lịch trực tháng 6", now=now)
+        everyone = Audience(AudienceKind.CELL, (cell.id or 0,))
+        people = notices.audience_members(session, audience=everyone, exclude_telegram_id=None)
+        invitation = notices.queue_to_members(
+            session, members=people, created_by=1, sender_name="Trần Văn Bình", cell_id=cell.id,
+            label="Họp tháng 6",
+            body="Giấy mời họp chi bộ", parts=[{"kind": "text", "html": "Giấy mời họp chi bộ"}],
+            buttons="rsvp:1", send_at=now, now=now,
+        )  # fmt: skip
+        session.commit()
+        rows = [(n, notices.figures(session, notice_id=n.id or 0)) for n in (invitation, notice)]
+    text = nt.listing(rows)
+    composed, system = text.split(nt.LIST_SYSTEM_TITLE)
+    assert composed.startswith(nt.LIST_TITLE) and "Lịch trực tháng 6" in composed
+    assert "Giấy mời họp chi bộ" in system and "Gửi 0/2" in system
+    assert "đọc" in composed and "đọc" not in system  # a meeting message asks for no «Đã đọc»

@@ -500,6 +500,9 @@ async def test_the_code_the_panel_shows_checks_members_in(
     assert recorder.uploads[0][:2] == ("sendPhoto", "diem-danh.png")
     assert shown.startswith("<b>Điểm danh — Sinh hoạt chi bộ thường kỳ tháng 6/2026</b>")
     assert "Đã điểm danh: 0/4." in shown
+    # When the code changes, as a clock time: it stays true while the screen waits to be edited.
+    changes = re.search(r"\(đổi lúc (\d\d):(\d\d):(\d\d)\)", shown)
+    assert changes is not None and int(changes.group(3)) % 60 == 0  # codes turn on the minute
     assert recorder.texts(800_002)[0].startswith("✅ Đã điểm danh: đồng chí có mặt tại")
     assert attendance(session, meeting.id) == {"Nguyễn Thị Lan": (Mark.PRESENT, Method.CODE)}
 
