@@ -22,6 +22,7 @@ from bot.services import (
     Services,
     answer_service,
     build_services,
+    embedder_for,
     limit_model_threads,
     query_workers,
     seed_if_empty,
@@ -74,18 +75,7 @@ class AppContext:
     @cached_property
     def embedder(self) -> SentenceTransformerEmbedder:
         """The embedding model (loaded once)."""
-        from index.embedder import SentenceTransformerEmbedder
-
-        s = self.settings.index
-        return SentenceTransformerEmbedder(
-            s.model,
-            cache_dir=self.settings.path(s.model_cache_dir),
-            max_seq_length=s.max_seq_length,
-            batch_size=s.batch_size,
-            query_prompt=s.query_prompt,
-            passage_prompt=s.passage_prompt,
-            query_precision=s.query_precision,
-        )
+        return embedder_for(self.settings)
 
     def retriever(self, *, load: bool = True) -> Retriever:
         """The retriever; loads the saved index (building it when none exists yet)."""

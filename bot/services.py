@@ -6,6 +6,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -15,8 +16,12 @@ from bot.answers.feedback import QuestionLog
 from bot.settings import Settings
 from index.answer import AnswerService
 from index.retriever import Retriever
+from knowledge.db import create_tables, make_engine
 from knowledge.ingest import Ingester, IngestReport
 from knowledge.models import Document
+
+if TYPE_CHECKING:
+    from index.embedder import SentenceTransformerEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,37 @@ def answer_service(settings: Settings, engine: Engine, retriever: Retriever) -> 
         max_sources=settings.bot.answer_sources,
         page_size=settings.bot.more_results,
     )
+
+
+def embedder_for(settings: Settings) -> SentenceTransformerEmbedder:
+    """The embedding model as the deployment configures it (the bot, `chibo` and the
+    evaluation scripts all load it this way). Imported here, not at the top: `chibo --help`
+    must not load torch."""
+    from index.embedder import SentenceTransformerEmbedder
+
+    s = settings.index
+    return SentenceTransformerEmbedder(
+        s.model,
+        cache_dir=settings.path(s.model_cache_dir),
+        max_seq_length=s.max_seq_length,
+        batch_size=s.batch_size,
+        query_prompt=s.query_prompt,
+        passage_prompt=s.passage_prompt,
+        query_precision=s.query_precision,
+    )
+
+
+def indexed_folder(
+    settings: Settings, embedder: SentenceTransformerEmbedder, folder: Path, work: Path
+) -> tuple[Engine, Retriever]:
+    """A throw-away SQLite store and index under ``work`` holding ``folder`` (the evaluations
+    over the sample corpus)."""
+    engine = make_engine(f"sqlite:///{work}/store.db")
+    create_tables(engine)
+    Ingester(engine, settings.knowledge).ingest_paths([folder])
+    retriever = Retriever(engine, embedder, settings.index, work / "index")
+    retriever.sync()
+    return engine, retriever
 
 
 def store_is_empty(engine: Engine) -> bool:

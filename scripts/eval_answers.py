@@ -19,13 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.services import answer_service  # noqa: E402
+from bot.services import answer_service, embedder_for, indexed_folder  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from index.answer_eval import evaluate, halves, load_answer_questions  # noqa: E402
-from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.retriever import Retriever  # noqa: E402
-from knowledge.db import create_tables, make_engine  # noqa: E402
-from knowledge.ingest import Ingester  # noqa: E402
 
 
 def main() -> None:
@@ -38,20 +34,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     settings = load_settings(REPO / "config.yaml")
-    s = settings.index
-    embedder = SentenceTransformerEmbedder(
-        s.model,
-        cache_dir=settings.path(s.model_cache_dir),
-        max_seq_length=s.max_seq_length,
-        query_precision=s.query_precision,
-    )
+    embedder = embedder_for(settings)
     questions = load_answer_questions(REPO / "tests" / "data" / "answer_eval.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/store.db")
-        create_tables(engine)
-        Ingester(engine, settings.knowledge).ingest_paths([REPO / "corpus" / "sample"])
-        retriever = Retriever(engine, embedder, s, Path(tmp) / "index")
-        retriever.sync()
+        engine, retriever = indexed_folder(
+            settings, embedder, REPO / "corpus" / "sample", Path(tmp)
+        )
         service = answer_service(settings, engine, retriever)
         if args.min_relevance is not None:
             service.min_relevance = args.min_relevance

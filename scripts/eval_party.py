@@ -13,29 +13,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bot.services import embedder_for, indexed_folder  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.party_eval import load_party_questions, party_metrics, top_relevance  # noqa: E402
-from index.retriever import Retriever  # noqa: E402
-from knowledge.db import create_tables, make_engine  # noqa: E402
-from knowledge.ingest import Ingester  # noqa: E402
 
 
 def main() -> None:
     settings = load_settings(REPO / "config.yaml")
     s = settings.index
-    embedder = SentenceTransformerEmbedder(
-        s.model,
-        cache_dir=settings.path(s.model_cache_dir),
-        max_seq_length=s.max_seq_length,
-        query_precision=s.query_precision,
-    )
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/store.db")
-        create_tables(engine)
-        Ingester(engine, settings.knowledge).ingest_paths([REPO / "corpus" / "sample"])
-        retriever = Retriever(engine, embedder, s, Path(tmp) / "index")
-        retriever.sync()
+        _engine, retriever = indexed_folder(
+            settings, embedder_for(settings), REPO / "corpus" / "sample", Path(tmp)
+        )
         questions = load_party_questions(REPO / "tests" / "data" / "party_questions.jsonl")
         table = party_metrics(retriever, questions)
         print("| questions | n | Hit@1 | Hit@5 | Hit@10 | MRR@10 |")

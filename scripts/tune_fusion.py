@@ -16,8 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bot.services import embedder_for  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.evaluate import build_retriever, load_queries, metrics, ranked_articles  # noqa: E402
 from knowledge.text import strip_diacritics  # noqa: E402
 
@@ -29,12 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings(REPO / "config.yaml")
     s = settings.index
-    embedder = SentenceTransformerEmbedder(
-        s.model,
-        cache_dir=settings.path(s.model_cache_dir),
-        max_seq_length=s.max_seq_length,
-        query_precision=s.query_precision,
-    )
+    embedder = embedder_for(settings)
     retriever, article_of = build_retriever(
         args.corpus, embedder, s, REPO / ".cache" / "eval",
         passage_chars=settings.knowledge.passage_chars,
