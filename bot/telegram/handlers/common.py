@@ -8,7 +8,8 @@ import html
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from enum import Enum
+from typing import Any, Literal, TypeVar
 
 from sqlmodel import Session
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -142,6 +143,34 @@ async def in_session(context: BotDataOwner, work: Callable[[Session], T]) -> T:
             return result
 
     return await asyncio.to_thread(unit)
+
+
+class Refused(Enum):
+    """What ``decided`` returns when the domain said no (and the person was told why)."""
+
+    REFUSED = 0
+
+
+REFUSED = Refused.REFUSED
+
+
+async def decided(
+    update: Update,
+    context: Context,
+    work: Callable[[Session], T],
+    refusals: type[Exception] | tuple[type[Exception], ...],
+) -> T | Literal[Refused.REFUSED]:
+    """Run a domain call that decides the rights itself (``in_session``); when it refuses with
+    one of ``refusals`` (whose message is Vietnamese), say so where the person acted — a pop-up
+    on a button, a reply to a message — and return REFUSED."""
+    try:
+        return await in_session(context, work)
+    except refusals as exc:
+        if update.callback_query is not None:
+            await update.callback_query.answer(str(exc), show_alert=True)
+        else:
+            await reply(update, context, str(exc))
+        return REFUSED
 
 
 def actor(update: Update, context: Context) -> Actor:

@@ -33,10 +33,12 @@ from bot.models import Cell, Committee
 from bot.services import Services
 from bot.telegram.callbacks import Action, pack, unpack
 from bot.telegram.handlers.common import (
+    REFUSED,
     Context,
     access_of,
     actor,
     button_ids,
+    decided,
     deliver,
     in_session,
     keyboard,
@@ -701,11 +703,10 @@ async def _import_roster(update: Update, context: Context, access: Access, name:
         cell = session.get(Cell, cell_id)
         return cell_id, plan, cell.name if cell else ""
 
-    try:
-        cell_id, plan, cell = await in_session(context, preview)
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    found = await decided(update, context, preview, MembershipError)
+    if found is REFUSED:
         return
+    cell_id, plan, cell = found
     problems = _roster_problems(parsed.errors, plan)
     if not plan.changes:  # only new members: nothing anyone had is overwritten
         await _apply_roster(update, context, cell_id, parsed.rows, plan, cell, problems)
@@ -771,13 +772,13 @@ async def _apply_roster(
     problems: list[str],
 ) -> None:
     who = actor(update, context)
-    try:
-        report = await in_session(
-            context,
-            lambda s: members.apply_roster(s, actor=who, cell_id=cell_id, rows=rows, shown=plan),
-        )
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    report = await decided(
+        update,
+        context,
+        lambda s: members.apply_roster(s, actor=who, cell_id=cell_id, rows=rows, shown=plan),
+        MembershipError,
+    )
+    if report is REFUSED:
         return
     done = mbt.ROSTER_DONE.format(
         cell=html.escape(cell), created=len(report.created), updated=len(report.updated)

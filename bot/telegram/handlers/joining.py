@@ -22,10 +22,12 @@ from bot.models import SECRETARY_ROLES, Cell, Invite, Member, MemberStatus, Role
 from bot.telegram.callbacks import Action, int_args, pack, unpack
 from bot.telegram.handlers import menus
 from bot.telegram.handlers.common import (
+    REFUSED,
     Context,
     access_of,
     actor,
     button_ids,
+    decided,
     in_session,
     member_access,
     refusal,
@@ -95,10 +97,8 @@ async def _redeem(update: Update, context: Context, token: str) -> None:
         )
         return _cell_name(session.get(Cell, member.cell_id))
 
-    try:
-        cell_name = await in_session(context, redeem)
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    cell_name = await decided(update, context, redeem, MembershipError)
+    if cell_name is REFUSED:
         return
     await reply(update, context, mbt.INVITE_ASK_NAME.format(cell=cell_name))
 
@@ -117,11 +117,10 @@ async def take_name(update: Update, context: Context, access: Access, raw_name: 
         notify = members.approvers(session, cell_id=member.cell_id, admins=admins)
         return member, session.get(Cell, member.cell_id), candidates, notify
 
-    try:
-        member, cell, candidates, notify = await in_session(context, save)
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    found = await decided(update, context, save, MembershipError)
+    if found is REFUSED:
         return
+    member, cell, candidates, notify = found
     text, markup = request_card(member, cell, candidates)
     for chat_id in notify:
         try:
@@ -210,11 +209,10 @@ async def decide_request(update: Update, context: Context) -> None:
             roster_member_id=roster_id,
         )
 
-    try:
-        member, cell = await in_session(context, decide)
-    except MembershipError as exc:
-        await query.answer(str(exc), show_alert=True)
+    found = await decided(update, context, decide, MembershipError)
+    if found is REFUSED:
         return
+    member, cell = found
     await query.answer()
     name, cell_name = html.escape(member.full_name), _cell_name(cell)
     if action == "a":
@@ -234,10 +232,10 @@ async def decide_request(update: Update, context: Context) -> None:
 async def pending(update: Update, context: Context) -> None:
     """/duyet: join requests waiting for a decision."""
     who = actor(update, context)
-    try:
-        requests = await in_session(context, lambda s: members.requests_for(s, actor=who))
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    requests = await decided(
+        update, context, lambda s: members.requests_for(s, actor=who), MembershipError
+    )
+    if requests is REFUSED:
         return
     if not requests:
         await reply(update, context, mbt.DUYET_EMPTY)
@@ -254,13 +252,15 @@ async def create_cell(update: Update, context: Context) -> None:
     """/taochibo <tên>: an admin creates a cell and gets an invite for its secretary."""
     who, name = actor(update, context), " ".join(context.args or [])
     ttl = timedelta(hours=services(context).settings.bot.invite_ttl_hours)
-    try:
-        cell, invite, token = await in_session(
-            context, lambda s: members.new_cell(s, actor=who, name=name, ttl=ttl)
-        )
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    found = await decided(
+        update,
+        context,
+        lambda s: members.new_cell(s, actor=who, name=name, ttl=ttl),
+        MembershipError,
+    )
+    if found is REFUSED:
         return
+    cell, invite, token = found
     text = mbt.CELL_CREATED.format(
         cell=_cell_name(cell), expires=_when(invite), link=_link(context, token)
     )
@@ -276,13 +276,15 @@ async def invite(update: Update, context: Context) -> None:
         return
     who, wanted = actor(update, context), " ".join(context.args or [])
     ttl = timedelta(hours=services(context).settings.bot.invite_ttl_hours)
-    try:
-        cell, new, token = await in_session(
-            context, lambda s: members.new_invite(s, actor=who, wanted=wanted, ttl=ttl)
-        )
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    found = await decided(
+        update,
+        context,
+        lambda s: members.new_invite(s, actor=who, wanted=wanted, ttl=ttl),
+        MembershipError,
+    )
+    if found is REFUSED:
         return
+    cell, new, token = found
     text = mbt.INVITE_CREATED.format(
         cell=_cell_name(cell),
         role=mbt.ROLE_LABELS[Role(new.role)].lower(),
@@ -300,10 +302,13 @@ async def revoke(update: Update, context: Context) -> None:
     if ids is None:
         return
     who = actor(update, context)
-    try:
-        await in_session(context, lambda s: members.withdraw_invite(s, actor=who, invite_id=ids[0]))
-    except MembershipError as exc:
-        await query.answer(str(exc), show_alert=True)
+    done = await decided(
+        update,
+        context,
+        lambda s: members.withdraw_invite(s, actor=who, invite_id=ids[0]),
+        MembershipError,
+    )
+    if done is REFUSED:
         return
     await query.answer(mbt.INVITE_REVOKED_DONE)
     await query.edit_message_text(mbt.INVITE_REVOKED_DONE)
@@ -330,12 +335,10 @@ def _when(new: Invite) -> str:
 async def list_members(update: Update, context: Context) -> None:
     """/thanhvien: the cell's members, with who has linked a Telegram account."""
     who, wanted = actor(update, context), " ".join(context.args or [])
-    try:
-        listing = await in_session(
-            context, lambda s: members.roll_call(s, actor=who, wanted=wanted)
-        )
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    listing = await decided(
+        update, context, lambda s: members.roll_call(s, actor=who, wanted=wanted), MembershipError
+    )
+    if listing is REFUSED:
         return
     for cell, people in listing:
         active = [m for m in people if m.status == MemberStatus.ACTIVE]
@@ -352,13 +355,12 @@ async def list_members(update: Update, context: Context) -> None:
 async def mark_left(update: Update, context: Context) -> None:
     """/chuyendi <họ tên>: a member moved away; their access ends now."""
     who, name = actor(update, context), " ".join(context.args or [])
-    try:
-        member, cell = await in_session(
-            context, lambda s: members.move_away(s, actor=who, name=name)
-        )
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    found = await decided(
+        update, context, lambda s: members.move_away(s, actor=who, name=name), MembershipError
+    )
+    if found is REFUSED:
         return
+    member, cell = found
     text = mbt.CHUYENDI_DONE.format(name=html.escape(member.full_name), cell=_cell_name(cell))
     await reply(update, context, text)
     if member.telegram_user_id is not None and member.role in SECRETARY_ROLES:
@@ -378,10 +380,8 @@ async def link_group(update: Update, context: Context) -> None:
     def claim(session: Session) -> Cell | None:
         return members.claim_group(session, actor=who, chat_id=chat.id, title=title)
 
-    try:
-        cell = await in_session(context, claim)
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    cell = await decided(update, context, claim, MembershipError)
+    if cell is REFUSED:
         return
     context.bot_data.group_checks.pop(chat.id, None)
     await reply(update, context, texts.GROUP_LINKED.format(cell=_cell_name(cell)))
@@ -394,12 +394,13 @@ async def relink_command(update: Update, context: Context) -> None:
     """/lienket: join approved accounts to their rows of the roster (suggested by name), or
     /lienket <tên tài khoản> = <tên trong danh sách> when the names differ."""
     who, typed = actor(update, context), " ".join(context.args or [])
-    try:
-        pairs = await in_session(
-            context, lambda s: members.relink_suggestions(s, actor=who, typed=typed)
-        )
-    except MembershipError as exc:
-        await reply(update, context, str(exc))
+    pairs = await decided(
+        update,
+        context,
+        lambda s: members.relink_suggestions(s, actor=who, typed=typed),
+        MembershipError,
+    )
+    if pairs is REFUSED:
         return
     buttons = [
         [
@@ -431,10 +432,8 @@ async def relink_button(update: Update, context: Context) -> None:
     def work(session: Session) -> Member:
         return members.relink_by(session, actor=who, account_id=ids[0], roster_id=ids[1])
 
-    try:
-        row = await in_session(context, work)
-    except MembershipError as exc:
-        await query.answer(str(exc), show_alert=True)
+    row = await decided(update, context, work, MembershipError)
+    if row is REFUSED:
         return
     await query.answer()
     await reply(update, context, mbt.RELINK_DONE.format(name=html.escape(row.full_name)))

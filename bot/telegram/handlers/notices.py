@@ -41,8 +41,10 @@ from bot.settings import NoticeSettings
 from bot.telegram.callbacks import CALLBACK_VERSION, int_args, pack, pattern, unpack
 from bot.telegram.handlers import common
 from bot.telegram.handlers.common import (
+    REFUSED,
     Context,
     actor,
+    decided,
     drop_on_timeout,
     final,
     in_session,
@@ -157,10 +159,8 @@ async def begin(update: Update, context: Context) -> int:
     """/thongbao: secretaries and admins start a notice."""
     assert context.user_data is not None
     who = actor(update, context)
-    try:
-        sender = await in_session(context, lambda s: notices.sender_of(s, actor=who))
-    except NoticeError as exc:
-        await reply(update, context, str(exc))
+    sender = await decided(update, context, lambda s: notices.sender_of(s, actor=who), NoticeError)
+    if sender is REFUSED:
         return ConversationHandler.END
     context.user_data.notice_draft = Draft(sender.name, sender.cell_id, sender.is_admin)
     await reply(update, context, nt.ASK_TEXT)
@@ -519,11 +519,8 @@ async def _manage(
     def unit(session: Session) -> Any:
         return work(session, notices.managed(session, notice_id=ids[0], actor=who))
 
-    try:
-        return await in_session(context, unit)
-    except NoticeError as exc:
-        await query.answer(str(exc), show_alert=True)
-        return None
+    found = await decided(update, context, unit, NoticeError)
+    return None if found is REFUSED else found
 
 
 def wake_sender(context: Context) -> None:
@@ -597,10 +594,10 @@ async def show_report(update: Update, context: Context) -> None:
 async def list_notices(update: Update, context: Context) -> None:
     """/thongbao_ds: recent notices with their figures; stop one still sending."""
     limit, who = settings_of(context).recent, actor(update, context)
-    try:
-        rows = await in_session(context, lambda s: notices.recent_for(s, actor=who, limit=limit))
-    except NoticeError as exc:
-        await reply(update, context, str(exc))
+    rows = await decided(
+        update, context, lambda s: notices.recent_for(s, actor=who, limit=limit), NoticeError
+    )
+    if rows is REFUSED:
         return
     buttons = []
     for notice, _figures in rows:
