@@ -579,9 +579,7 @@ class Retriever:
             and missing_diacritics_ratio(text) > 0.3
         ):
             dense_query = state.restorer.restore(text)
-        candidate_ids = (
-            {p for p, d in state.passage_doc.items() if d in allowed_docs} if restricted else None
-        )
+        candidate_ids = _passages_of(state, allowed_docs) if restricted else None
         query_vector = self.embedder.embed_query(dense_query)
         mask: np.ndarray | None
         if candidate_ids is not None:
@@ -595,11 +593,9 @@ class Retriever:
         lexical_hits = state.lexical.search(text, self.settings.candidates, allowed=mask)
         if number_docs and not walled:
             # The named document's own passages are candidates even when others outscore them.
-            own_passages = {
-                pid
-                for pid, d in state.passage_doc.items()
-                if d in number_docs and filters.allows(state.docs[d])
-            }
+            own_passages = _passages_of(
+                state, {d for d in number_docs if filters.allows(state.docs[d])}
+            )
             dense_hits = _merged(
                 dense_hits, _dense_hits(state, query_vector, self.settings.candidates, own_passages)
             )
@@ -724,6 +720,11 @@ def _dense_hits(
         return [(int(ids[n]), float(scores[n])) for n in order]
     allowed = np.fromiter(candidate_ids, dtype=np.int64, count=len(candidate_ids))
     return state.dense.search(vector, k, selector=state.dense.selector(allowed))
+
+
+def _passages_of(state: _State, doc_ids: set[int]) -> set[int]:
+    """The passages of these documents."""
+    return {pid for pid, d in state.passage_doc.items() if d in doc_ids}
 
 
 def _merged(
