@@ -460,6 +460,7 @@ class MeetingRsvp(SQLModel, table=True):
     answer: Answer = Field(sa_column=Column(String(16), nullable=False))
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     answered_at: datetime = _stamp(nullable=False)
+    told_at: datetime | None = _stamp()  # when the secretary was sent this «Xin vắng»
 
 
 class MeetingAttendance(SQLModel, table=True):
@@ -484,6 +485,32 @@ class MeetingAttendance(SQLModel, table=True):
     )
     recorded_by_name: str | None = None
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class AttendanceCorrection(SQLModel, table=True):
+    """A secretary's correction of a mark after the meeting was closed.
+
+    The attendance row holds the mark as it is now; the corrections of a member, oldest first,
+    hold the trail: who changed what, when and why. The oldest one's ``old_*`` values are the
+    mark the meeting was closed with, so the original report can always be rebuilt."""
+
+    __tablename__ = "attendancecorrection"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(sa_column=_cascade("meeting"))
+    attendance_id: int = Field(sa_column=_cascade("meetingattendance"))
+    member_name: str = ""
+    old_mark: Mark = Field(sa_column=Column(String(16), nullable=False))
+    old_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    old_method: Method = Field(sa_column=Column(String(16), nullable=False))
+    old_checked_in_at: datetime | None = _stamp()
+    old_recorded_by_name: str | None = None
+    new_mark: Mark = Field(sa_column=Column(String(16), nullable=False))
+    new_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    why: str = Field(sa_column=Column(Text, nullable=False))
+    corrected_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    corrected_by_name: str = ""
+    corrected_at: datetime = _stamp(nullable=False)
 
 
 class MeetingReminder(SQLModel, table=True):

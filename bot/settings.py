@@ -134,6 +134,13 @@ class MeetingSettings(Section):
     late_after_minutes: int = Field(
         15, ge=0, le=24 * 60, description="Checked in later than this after the start = late."
     )
+    excuse_digest_seconds: int = Field(
+        60,
+        ge=0,
+        le=3600,
+        description="«Xin vắng» answers reach the secretary in one message this long after the "
+        "first of them (several at once are grouped).",
+    )
     code_digits: int = Field(6, ge=4, le=8, description="Digits of the check-in code.")
     wrong_codes_per_minute: int = Field(
         10, ge=1, le=1000, description="Wrong codes a meeting takes per minute, all members."

@@ -107,7 +107,9 @@ HELP_SECRETARY = (
     "• /thongbao — gửi thông báo tới đảng viên; /thongbao_ds — các thông báo đã gửi.\n"
     "• /hop — lên lịch họp chi bộ (giấy mời, nhắc họp tự động); /cuochop — các cuộc họp: "
     "mã điểm danh, ai dự ai vắng, đổi giờ, hủy, kết thúc và báo cáo, biên bản.\n"
-    "• /ghicomat &lt;họ tên&gt; — ghi điểm danh hộ đảng viên không dùng Telegram.\n"
+    "• /ghicomat &lt;họ tên&gt; — ghi điểm danh hộ đảng viên không dùng Telegram; "
+    "/suadiemdanh &lt;họ tên&gt; &lt;có mặt | đi muộn | vắng có lý do | vắng&gt;, &lt;lý do&gt; — "
+    "sửa điểm danh cuộc họp đã kết thúc (giữ lại bản ban đầu).\n"
     "• /diemdanh [5/2026 | 2026 | 1/2026 6/2026] — thống kê điểm danh của chi bộ (kèm tệp "
     "Excel); /diemdanh &lt;họ tên&gt; — của một đảng viên."
 )
@@ -123,6 +125,7 @@ SECRETARY_COMMANDS = {
     "hop": "Lên lịch họp chi bộ",
     "cuochop": "Các cuộc họp: điểm danh, báo cáo",
     "ghicomat": "Ghi điểm danh hộ đảng viên",
+    "suadiemdanh": "Sửa điểm danh cuộc họp đã kết thúc",
     "thongbao": "Gửi thông báo tới đảng viên",
     "thongbao_ds": "Các thông báo đã gửi",
     "moi": "Tạo đường dẫn mời đảng viên",

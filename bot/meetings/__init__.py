@@ -8,6 +8,7 @@ each lives in the module of its seam:
 - `reminders`: reminders before the start, each fired once;
 - `checkin`: the rotating code, the signed QR link, attendance rows, the wrong-code lockout;
 - `closing`: closing, the report's sheet, the minutes;
+- `corrections`: a closed meeting's marks corrected, with the trail;
 - `panel`: the secretary's actions, each checked and done in one unit of work;
 - `voting`: the quality vote;
 - `history`: a member's record, a cell's statistics, the chart's points;
@@ -37,6 +38,7 @@ from bot.meetings.closing import (
     close,
     sheet,
 )
+from bot.meetings.corrections import Correction, corrections_of, last_closed
 from bot.meetings.history import (
     Record,
     days_ago,
@@ -51,8 +53,11 @@ from bot.meetings.panel import (
     board_for,
     cancel_as,
     close_as,
+    correct_as,
     edit_as,
+    last_closed_for,
     managed,
+    preview_edit_as,
     report_for,
     tally_for,
 )
@@ -63,15 +68,20 @@ from bot.meetings.reminders import (
 )
 from bot.meetings.rsvp import (
     Board,
+    Excuses,
     answer,
     board,
     excuses,
+    mark_told,
+    meetings_with_untold_excuses,
+    untold_excuses,
 )
 from bot.meetings.scheduling import (
     MAX_AGENDA,
     MAX_PLACE,
     QR_PREFIX,
     Change,
+    ChangePreview,
     MeetingError,
     Reading,
     cancel,
@@ -104,7 +114,10 @@ __all__ = [
     "QR_PREFIX",
     "Board",
     "Change",
+    "ChangePreview",
     "CheckIn",
+    "Correction",
+    "Excuses",
     "MeetingError",
     "Outcome",
     "PendingReminder",
@@ -126,6 +139,8 @@ __all__ = [
     "close_as",
     "code_at",
     "code_valid",
+    "correct_as",
+    "corrections_of",
     "days_ago",
     "default_title",
     "edit",
@@ -133,8 +148,12 @@ __all__ = [
     "excuses",
     "fire_reminder",
     "get",
+    "last_closed",
+    "last_closed_for",
     "looks_like_period",
     "managed",
+    "mark_told",
+    "meetings_with_untold_excuses",
     "member_of",
     "member_record",
     "month_start",
@@ -142,6 +161,7 @@ __all__ = [
     "open_tally",
     "parse_period",
     "pending_reminders",
+    "preview_edit_as",
     "qr_payload",
     "queue_to_roll",
     "rate_points",
@@ -155,6 +175,7 @@ __all__ = [
     "statistics",
     "tally",
     "tally_for",
+    "untold_excuses",
     "upcoming",
     "vote",
     "window",

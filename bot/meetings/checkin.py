@@ -376,6 +376,13 @@ def record_by_hand(
         raise MeetingError(mt.MEMBER_NOT_FOUND.format(name=name.strip()))
     member = found[0]
     mark = Mark.LATE if late else Mark.PRESENT
+    starts = as_utc(meeting.starts_at)
+    if late and now < starts:  # nobody is late before the meeting has begun
+        raise MeetingError(
+            mt.HAND_LATE_TOO_EARLY.format(
+                start=f"{starts.astimezone(VIETNAM):%H:%M}", name=member.full_name
+            )
+        )
     result = _record(
         session,
         meeting,

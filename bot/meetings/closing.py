@@ -9,14 +9,17 @@ from sqlmodel import Session, col, select
 
 from bot import members
 from bot.meetings import texts as mt
+from bot.meetings.corrections import corrections_of
 from bot.meetings.reports import (
     AttendanceLine,
+    CorrectionLine,
     MeetingSheet,
 )
 from bot.meetings.rsvp import excuses
 from bot.meetings.scheduling import MeetingError, get, hold_open, open_meeting, queue_to_roll, roll
 from bot.meetings.voting import open_tally
 from bot.models import (
+    AttendanceCorrection,
     Cell,
     Committee,
     Mark,
@@ -108,15 +111,22 @@ def _not_checked_in(
             yield person, Mark.EXCUSED if person.id in excused else Mark.ABSENT, reason
 
 
-def sheet(session: Session, *, meeting_id: int, settings: MeetingSettings) -> MeetingSheet:
-    """The attendance sheet: final once closed; before that, the check-ins so far, those who
-    asked to be excused, and everyone else as not (yet) present."""
+def sheet(
+    session: Session, *, meeting_id: int, settings: MeetingSettings, original: bool = False
+) -> MeetingSheet:
+    """The attendance sheet: final once closed (with the corrections made since, or with
+    ``original`` the marks as they were at closing); before that, the check-ins so far, those
+    who asked to be excused, and everyone else as not (yet) present."""
     meeting = get(session, meeting_id=meeting_id)
     cell = session.get(Cell, meeting.cell_id)
     rows = session.exec(
         select(MeetingAttendance).where(col(MeetingAttendance.meeting_id) == meeting_id)
     ).all()
-    lines = [_line(r) for r in rows]
+    corrections = corrections_of(session, meeting_id=meeting_id)
+    first: dict[int, AttendanceCorrection] = {}
+    for correction in corrections:
+        first.setdefault(correction.attendance_id, correction)
+    lines = [_as_closed(r, first[r.id]) if original and r.id in first else _line(r) for r in rows]
     if meeting.state != MeetingState.CLOSED:
         people = roll(session, cell_id=meeting.cell_id)
         counted = {r.member_id for r in rows}
@@ -140,6 +150,18 @@ def sheet(session: Session, *, meeting_id: int, settings: MeetingSettings) -> Me
         place=meeting.place,
         lines=tuple(sorted(lines, key=lambda line: (_ORDER[line.mark], line.name))),
         excused_in_denominator=settings.excused_in_denominator if rule is None else rule,
+        corrections=tuple(
+            CorrectionLine(
+                name=c.member_name,
+                old_mark=Mark(c.old_mark),
+                new_mark=Mark(c.new_mark),
+                why=c.why,
+                by=c.corrected_by_name,
+                at=as_utc(c.corrected_at),
+            )
+            for c in corrections
+        ),
+        original=original,
     )
 
 
@@ -152,6 +174,19 @@ def _line(row: MeetingAttendance) -> AttendanceLine:
         method=METHOD_LABELS.get(Method(row.method)),
         recorded_by=row.recorded_by_name,
         reason=row.reason,
+    )
+
+
+def _as_closed(row: MeetingAttendance, first: AttendanceCorrection) -> AttendanceLine:
+    """The row as it was when the meeting closed: the oldest correction's old values."""
+    return AttendanceLine(
+        name=row.member_name,
+        role=row.member_role,
+        mark=Mark(first.old_mark),
+        checked_in_at=as_utc(first.old_checked_in_at) if first.old_checked_in_at else None,
+        method=METHOD_LABELS.get(Method(first.old_method)),
+        recorded_by=first.old_recorded_by_name,
+        reason=first.old_reason,
     )
 
 

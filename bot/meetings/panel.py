@@ -15,10 +15,11 @@ from sqlmodel import Session
 
 from bot.meetings import texts as mt
 from bot.meetings.closing import close, sheet
+from bot.meetings.corrections import Correction, correct, last_closed
 from bot.meetings.history import rate_points
 from bot.meetings.reports import MeetingSheet, RatePoint
 from bot.meetings.rsvp import Board, board
-from bot.meetings.scheduling import MeetingError, cancel, edit
+from bot.meetings.scheduling import ChangePreview, MeetingError, cancel, edit, preview_edit
 from bot.meetings.voting import tally
 from bot.members import Access, Actor
 from bot.models import Change, Meeting, Rating
@@ -102,12 +103,69 @@ def edit_as(
     )
 
 
+def correct_as(
+    session: Session, *, meeting_id: int, actor: Actor, line: str, now: datetime
+) -> Correction:
+    """Correct a mark of a closed meeting in the actor's name, with the trail kept."""
+    _, access = managed(session, meeting_id=meeting_id, actor=actor)
+    return correct(
+        session,
+        meeting_id=meeting_id,
+        line=line,
+        by=actor.telegram_user_id,
+        by_name=actor.name(access),
+        now=now,
+    )
+
+
+def last_closed_for(session: Session, *, actor: Actor) -> Meeting:
+    """The actor's cell's most recently closed meeting, or MeetingError saying why none."""
+    access = actor.access(session)
+    if access.member is None:
+        raise MeetingError(mt.NOT_SECRETARY)
+    meeting = last_closed(session, cell_id=access.member.cell_id)
+    if meeting is None:
+        raise MeetingError(mt.CORRECT_NONE_CLOSED)
+    managed(session, meeting_id=meeting.id or 0, actor=actor)
+    return meeting
+
+
+def preview_edit_as(
+    session: Session,
+    *,
+    meeting_id: int,
+    actor: Actor,
+    change: Change,
+    value: str | datetime,
+    now: datetime,
+    settings: MeetingSettings,
+) -> ChangePreview:
+    """What a change would tell members, for the actor to confirm («Gửi») or drop."""
+    _, access = managed(session, meeting_id=meeting_id, actor=actor)
+    return preview_edit(
+        session,
+        meeting_id=meeting_id,
+        change=change,
+        value=value,
+        by=actor.telegram_user_id,
+        by_name=actor.name(access),
+        now=now,
+        settings=settings,
+    )
+
+
 def report_for(
-    session: Session, *, meeting_id: int, actor: Actor, settings: MeetingSettings
+    session: Session,
+    *,
+    meeting_id: int,
+    actor: Actor,
+    settings: MeetingSettings,
+    original: bool = False,
 ) -> tuple[MeetingSheet, list[RatePoint]]:
-    """The attendance sheet and the chart's points of the cell's last meetings."""
+    """The attendance sheet (with ``original``, as it was at closing) and the chart's points
+    of the cell's last meetings."""
     meeting, _ = managed(session, meeting_id=meeting_id, actor=actor)
-    found = sheet(session, meeting_id=meeting_id, settings=settings)
+    found = sheet(session, meeting_id=meeting_id, settings=settings, original=original)
     points = rate_points(
         session, cell_id=meeting.cell_id, limit=settings.chart_meetings, settings=settings
     )

@@ -47,6 +47,20 @@ SUMMARY_LATE = "; đi muộn {late}"
 TEXT_WHEN = "🕑 {when}"
 TEXT_PLACE = "📍 {place}"
 TEXT_SECTION = "<b>{label} ({count})</b>"
+ORIGINAL_NOTE = "Bản ban đầu lúc kết thúc cuộc họp, chưa gồm {count} lần sửa sau đó"
+CORRECTED_NOTE = "Đã sửa {count} lần sau khi kết thúc (xem mục «Sửa điểm danh»)"
+CORRECTIONS_TITLE = "Sửa điểm danh"
+CORRECTION_TEXT = "{name}: {old} → {new} — {why} ({by}, {at})"
+CORRECTIONS_HEADER = (
+    "STT",
+    "Họ và tên",
+    "Điểm danh cũ",
+    "Điểm danh mới",
+    "Lý do sửa",
+    "Người sửa",
+    "Lúc sửa",
+)
+CORRECTIONS_WIDTHS = (6, 30, 18, 18, 40, 24, 18)
 
 SHEET_ATTENDANCE = "Điểm danh"
 SHEET_TOTALS = "Tổng hợp"
@@ -133,6 +147,18 @@ class AttendanceLine:
 
 
 @dataclass(frozen=True)
+class CorrectionLine:
+    """A mark corrected after closing: who, from what to what, why, by whom and when."""
+
+    name: str
+    old_mark: Mark
+    new_mark: Mark
+    why: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class MeetingSheet:
     """One meeting's attendance and the cell's rule for counting excused members."""
 
@@ -144,6 +170,8 @@ class MeetingSheet:
     excused_in_denominator: bool
     committee_name: str = ""  # the đảng bộ above the cell, for the Party header
     secretary_name: str = ""  # who signs for the cell
+    corrections: tuple[CorrectionLine, ...] = ()  # made after closing, oldest first
+    original: bool = False  # the marks as closed, before any correction
 
     def _count(self, *marks: Mark) -> int:
         return sum(1 for line in self.lines if line.mark in marks)
@@ -281,6 +309,9 @@ def sheet_text(sheet: MeetingSheet) -> str:
         "",
         f"<b>{html.escape(sheet.summary())}</b>",
     ]
+    note = _correction_note(sheet)
+    if note:
+        parts.append(f"<i>{html.escape(note)}</i>")
     for mark in Mark:
         lines = [line for line in sheet.lines if line.mark is mark]
         if not lines:
@@ -292,7 +323,30 @@ def sheet_text(sheet: MeetingSheet) -> str:
             if detail:
                 entry += f" — {html.escape(detail)}"
             parts.append(entry)
+    if sheet.corrections and not sheet.original:
+        parts += ["", TEXT_SECTION.format(label=CORRECTIONS_TITLE, count=len(sheet.corrections))]
+        parts += [
+            html.escape(
+                CORRECTION_TEXT.format(
+                    name=c.name,
+                    old=MARK_LABELS[c.old_mark],
+                    new=MARK_LABELS[c.new_mark],
+                    why=c.why,
+                    by=c.by,
+                    at=_when(c.at),
+                )
+            )
+            for c in sheet.corrections
+        ]
     return "\n".join(parts)
+
+
+def _correction_note(sheet: MeetingSheet) -> str:
+    """One line under the totals when marks were corrected after closing."""
+    if not sheet.corrections:
+        return ""
+    template = ORIGINAL_NOTE if sheet.original else CORRECTED_NOTE
+    return template.format(count=len(sheet.corrections))
 
 
 def _text_detail(line: AttendanceLine) -> str:
@@ -425,6 +479,11 @@ def sheet_xlsx(sheet: MeetingSheet) -> bytes:
     ws.append([sheet.summary()])
     ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    note = _correction_note(sheet)
+    if note:
+        ws.append([_safe(note)])
+        ws.merge_cells(f"A{ws.max_row}:{last}{ws.max_row}")
+        ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
     ws.append([])
     ws.append([SIGN_PREPARER, "", "", "", SIGN_SECRETARY])
     sign_row = ws.max_row
@@ -467,6 +526,24 @@ def sheet_xlsx(sheet: MeetingSheet) -> bytes:
         (32, 48),
     )
     totals.cell(row=totals.max_row, column=2).number_format = PERCENT_FORMAT
+    if sheet.corrections and not sheet.original:
+        _write_table(
+            book.create_sheet(CORRECTIONS_TITLE),
+            CORRECTIONS_HEADER,
+            [
+                (
+                    n,
+                    c.name,
+                    MARK_LABELS[c.old_mark],
+                    MARK_LABELS[c.new_mark],
+                    c.why,
+                    c.by,
+                    _when(c.at),
+                )
+                for n, c in enumerate(sheet.corrections, start=1)
+            ],
+            CORRECTIONS_WIDTHS,
+        )
     return _workbook_bytes(book)
 
 

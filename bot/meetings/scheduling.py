@@ -209,6 +209,65 @@ def open_meeting(session: Session, meeting_id: int) -> Meeting:
     return meeting
 
 
+def _apply(
+    meeting: Meeting,
+    change: Change,
+    value: str | datetime,
+    *,
+    now: datetime,
+    settings: MeetingSettings,
+) -> None:
+    """Check the new value and put it on the meeting (not on its reminders)."""
+    if change == Change.TIME:
+        assert isinstance(value, datetime)
+        check_start(value, now=now, settings=settings)
+        if meeting.title == default_title(MeetingKind(meeting.kind), meeting.starts_at):
+            meeting.title = default_title(MeetingKind(meeting.kind), value)  # "tháng 12" follows
+        meeting.starts_at = value
+    elif change == Change.PLACE:
+        assert isinstance(value, str)
+        check_text(place=value)
+        meeting.place = value.strip()
+    else:
+        assert isinstance(value, str)
+        check_text(agenda=value)
+        meeting.agenda = value.strip()
+
+
+@dataclass(frozen=True)
+class ChangePreview:
+    """What members would be sent about a change, before the secretary sends it."""
+
+    body: str
+    recipients: int  # members on Telegram who would be told (not the one making the change)
+
+
+def preview_edit(
+    session: Session,
+    *,
+    meeting_id: int,
+    change: Change,
+    value: str | datetime,
+    by: int,
+    by_name: str,
+    now: datetime,
+    settings: MeetingSettings,
+) -> ChangePreview:
+    """The message a change would send and to how many, checked as `edit` checks it;
+    nothing is written."""
+    meeting = open_meeting(session, meeting_id)
+    before = mt.describe_meeting_line(meeting)
+    # A detached copy (field by field: model_dump would re-serialise the stored strings).
+    draft = Meeting(**{name: getattr(meeting, name) for name in Meeting.model_fields})
+    _apply(draft, change, value, now=now, settings=settings)
+    told = [
+        m
+        for m in roll(session, cell_id=meeting.cell_id)
+        if m.telegram_user_id is not None and m.telegram_user_id != by
+    ]
+    return ChangePreview(mt.changed(draft, change, before, by_name), len(told))
+
+
 def edit(
     session: Session,
     *,
@@ -223,12 +282,9 @@ def edit(
     """Change the time, place or agenda; reminders follow a new time; members are told."""
     meeting = open_meeting(session, meeting_id)
     before = mt.describe_meeting_line(meeting)
+    _apply(meeting, change, value, now=now, settings=settings)
     if change == Change.TIME:
         assert isinstance(value, datetime)
-        check_start(value, now=now, settings=settings)
-        if meeting.title == default_title(MeetingKind(meeting.kind), meeting.starts_at):
-            meeting.title = default_title(MeetingKind(meeting.kind), value)  # "tháng 12" follows
-        meeting.starts_at = value
         reminders = session.exec(
             select(MeetingReminder).where(col(MeetingReminder.meeting_id) == meeting_id)
         ).all()
@@ -238,14 +294,6 @@ def edit(
             reminder.fired_at, reminder.notice_id = None, None
             reminder.skipped = reminder.due_at <= now
             session.add(reminder)
-    elif change == Change.PLACE:
-        assert isinstance(value, str)
-        check_text(place=value)
-        meeting.place = value.strip()
-    else:
-        assert isinstance(value, str)
-        check_text(agenda=value)
-        meeting.agenda = value.strip()
     meeting.updated_at = now
     session.add(meeting)
     queue_to_roll(

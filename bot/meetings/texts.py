@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from bot.models import Change, Meeting, MeetingKind, MeetingState, Rating, as_utc
+from bot.models import Change, Mark, Meeting, MeetingKind, MeetingState, Rating, as_utc
 from bot.when import describe
 
 REGULAR_TITLE = "Sinh hoạt chi bộ thường kỳ tháng {month}/{year}"
@@ -106,7 +106,17 @@ PANEL_BUTTONS = {
     "report": "📊 Báo cáo",
     "tally": "⭐ Kết quả đánh giá",
     "minutes": "📎 Gửi biên bản",
+    "correct": "✏️ Sửa điểm danh",
+    "original": "📄 Báo cáo ban đầu",
 }
+BOARD_WAITING = "⏳ Chưa điểm danh ({count}): "
+BOARD_MARKS = {
+    Mark.PRESENT: "✅ Có mặt ({count}): ",
+    Mark.LATE: "⏰ Đi muộn ({count}): ",
+    Mark.EXCUSED: "🙏 Vắng có lý do ({count}): ",
+    Mark.ABSENT: "❌ Vắng không lý do ({count}): ",
+}
+BOARD_CORRECTED = "✏️ Đã sửa điểm danh {count} lần sau khi kết thúc."
 LIST_TITLE = "<b>Các cuộc họp của chi bộ</b>"
 LIST_EMPTY = "Chi bộ chưa có cuộc họp nào. Gõ /hop để lên lịch."
 ASK_NEW_TIME = "Giờ họp mới? (ví dụ: «15h thứ 6 tuần sau»)"
@@ -117,10 +127,17 @@ CONFIRM_CANCEL = "Hủy cuộc họp và báo cho mọi đảng viên? Lý do: {
 CANCEL_CONFIRM = "✖️ Xác nhận hủy"
 NO_REASON = "(không ghi)"
 EDITED = "Đã cập nhật và báo cho đảng viên."
+CHANGE_PREVIEW = (
+    "<b>Xem trước</b> — thông báo sẽ gửi tới {count} đảng viên:\n\n{body}\n\n"
+    "Bấm «📤 Gửi» để đổi và báo cho đảng viên, hoặc «Hủy» để giữ nguyên."
+)
+CHANGE_SEND = "📤 Gửi"
+CHANGE_DROP = "Hủy"
+CHANGE_DROPPED = "Đã bỏ thay đổi; cuộc họp giữ nguyên, không ai nhận thông báo."
 CANCELLED_DONE = "Đã hủy cuộc họp và báo cho đảng viên."
 CONFIRM_CLOSE = (
     "Kết thúc cuộc họp? Ai chưa điểm danh sẽ được ghi vắng (có lý do nếu đã xin vắng). "
-    "Không thể mở lại."
+    "Không thể mở lại cuộc họp; điểm danh ghi sai vẫn sửa được sau bằng /suadiemdanh."
 )
 CLOSE_BUTTON = "🏁 Kết thúc"
 ASK_MINUTES = (
@@ -140,6 +157,8 @@ CHOSEN = "{label} ✔"  # the member's own choice on RSVP and vote buttons
 ASK_REASON = "Đồng chí xin vắng vì lý do gì? (gõ một câu ngắn)"
 RSVP_ATTEND_DONE = "Đã ghi: đồng chí sẽ dự {title}. Cảm ơn đồng chí!"
 RSVP_EXCUSE_DONE = "Đã ghi: đồng chí xin vắng ({reason})."
+EXCUSES_TITLE = "🙏 <b>Xin vắng họp</b> — {title}, {when}"
+EXCUSE_LINE = "• {name}: {reason}"
 VOTE_THANKS = "Cảm ơn đồng chí đã đánh giá: {label}."
 VOTE_ALREADY = "Đồng chí đã đánh giá cuộc họp này rồi."
 VOTE_NOT_CLOSED = "Cuộc họp chưa kết thúc; đánh giá sau khi bí thư kết thúc cuộc họp."
@@ -185,6 +204,50 @@ HAND_USAGE = (
 HAND_DONE = "Đã ghi {name}: {mark} (người ghi: {by})."
 HAND_ALREADY = "{name} đã có trong danh sách điểm danh."
 NO_OPEN_MEETING = "Chi bộ không có cuộc họp nào đang diễn ra hoặc sắp họp."
+HAND_LATE_TOO_EARLY = (
+    "Cuộc họp đến {start} mới bắt đầu nên chưa thể ghi đi muộn. Nếu đồng chí {name} đã có mặt, xin "
+    "ghi /ghicomat {name} (không thêm «muộn»)."
+)
+
+CORRECT_USAGE = (
+    "Sửa điểm danh cuộc họp đã kết thúc: gõ họ và tên, điểm danh đúng và lý do sửa, ví dụ:\n"
+    "<code>/suadiemdanh Nguyễn Văn An có mặt, ghi nhầm khi điểm danh</code>\n"
+    "Điểm danh: <i>có mặt</i>, <i>đi muộn</i>, <i>vắng có lý do</i> hoặc <i>vắng</i>. "
+    "Bản báo cáo ban đầu vẫn được giữ."
+)
+CORRECT_WHICH = "Cuộc họp sẽ sửa: <b>{title}</b> ({when})."
+CORRECT_OTHER = "Để sửa một cuộc họp khác: /cuochop → chọn cuộc họp → «✏️ Sửa điểm danh»."
+CORRECT_ASK = (
+    "Sửa điểm danh «{title}»: gõ họ và tên, điểm danh đúng và lý do sửa, ví dụ "
+    "«Nguyễn Văn An có mặt, ghi nhầm khi điểm danh». Gõ /huy để bỏ."
+)
+CORRECT_NONE_CLOSED = "Chi bộ chưa có cuộc họp nào đã kết thúc để sửa điểm danh."
+CORRECT_NOT_CLOSED = (
+    "Cuộc họp chưa kết thúc; trong lúc họp, ghi điểm danh bằng /ghicomat. Sau khi kết thúc "
+    "mới sửa bằng /suadiemdanh."
+)
+CORRECT_NO_MARK = (
+    "Chưa rõ điểm danh đúng là gì. Sau họ và tên, xin ghi một trong: có mặt, đi muộn, "
+    "vắng có lý do, vắng — rồi lý do sửa."
+)
+CORRECT_NO_MEMBER = (
+    "Không có «{name}» trong danh sách điểm danh cuộc họp «{title}»; xin ghi đúng họ và tên như "
+    "trong báo cáo."
+)
+CORRECT_NAMESAKES = (
+    "Danh sách điểm danh có {count} đồng chí tên «{name}»; không thể biết sửa cho ai. Xin báo "
+    "quản trị viên phân biệt tên trong danh sách chi bộ."
+)
+CORRECT_NO_WHY = (
+    "Xin ghi lý do sửa sau điểm danh đúng, ví dụ «…có mặt, ghi nhầm khi điểm danh»; lý do được "
+    "lưu cùng lần sửa."
+)
+CORRECT_SAME = "Đồng chí {name} đã được ghi «{mark}»; không có gì để sửa."
+CORRECT_DONE = (
+    "✅ Đã sửa điểm danh «{title}»:\n{name}: {old} → <b>{new}</b>\nLý do: {why}\n"
+    "Người sửa: {by}, lúc {at}.\nTỷ lệ dự nay: {present}/{denominator}, {rate}. "
+    "Báo cáo ban đầu vẫn được giữ: /cuochop → chọn cuộc họp → «📄 Báo cáo ban đầu»."
+)
 
 HISTORY_TITLE = "<b>Điểm danh của đồng chí {name}</b> (12 tháng gần nhất)"
 HISTORY_EMPTY = "Chưa có cuộc họp nào đã kết thúc trong 12 tháng qua."
@@ -292,3 +355,13 @@ def attend_done(title: str) -> str:
     if len(text) <= 200:
         return text
     return RSVP_ATTEND_DONE.format(title=title[: len(title) - (len(text) - 200) - 1] + "…")
+
+
+def excuses_message(meeting: Meeting, lines: list[tuple[str, str]]) -> str:
+    """The secretary's message about members who asked to be excused (names and reasons)."""
+    head = EXCUSES_TITLE.format(title=html.escape(meeting.title), when=_when(meeting.starts_at))
+    body = [
+        EXCUSE_LINE.format(name=html.escape(name), reason=html.escape(reason))
+        for name, reason in lines
+    ]
+    return "\n".join([head, *body])

@@ -18,8 +18,11 @@ from bot.services import Services
 from bot.settings import MeetingSettings, NoticeSettings, Settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.members import RosterPlan
     from bot.members.roster import RosterRow
+    from bot.models import Change
     from bot.telegram.handlers.meetings import Draft as MeetingDraft
     from bot.telegram.handlers.notices import Draft as NoticeDraft
     from bot.telegram.sender import NoticeSender
@@ -80,6 +83,8 @@ class UserData:
     awaiting: tuple[str, int, float] | None = None
     # Meeting id → the reason a secretary gave for cancelling it, until the cancel is confirmed.
     cancel_reasons: dict[int, str] = field(default_factory=dict)
+    # Meeting id → a change of time, place or agenda previewed, until «Gửi» or «Hủy».
+    meeting_changes: dict[int, tuple[Change, str | datetime]] = field(default_factory=dict)
     # Meeting id → the invitation (chat, message) whose «Xin vắng» awaits its reason.
     rsvp_messages: dict[int, tuple[int, int]] = field(default_factory=dict)
     # A roster sheet shown before it changes members: (token, cell, rows, plan, cell name, the

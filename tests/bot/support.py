@@ -40,11 +40,15 @@ ADMIN_ID = 900_001
 JSON = dict[str, Any]
 
 
-def make_settings(tmp_path: Path, **bot: Any) -> Settings:
-    """Settings for a test: a SQLite file in ``tmp_path``, no seed corpus, the test token."""
+def make_settings(
+    tmp_path: Path, *, meetings: dict[str, Any] | None = None, **bot: Any
+) -> Settings:
+    """Settings for a test: a SQLite file in ``tmp_path``, no seed corpus, the test token
+    (``meetings`` overrides that section)."""
     config = tmp_path / "config.yaml"
     config.write_text("{}\n", encoding="utf-8")
     bot_section = {"admins": [ADMIN_ID], "seed_corpus": None, **bot}
+    extra = {"meetings": meetings} if meetings else {}
     return load_settings(
         config,
         database={"url": f"sqlite:///{tmp_path / 'chibo.db'}"},
@@ -52,6 +56,7 @@ def make_settings(tmp_path: Path, **bot: Any) -> Settings:
         index={"dir": str(tmp_path / "index"), "model_cache_dir": str(model_cache_dir())},
         bot=bot_section,
         CHIBO_TELEGRAM_TOKEN=TOKEN,
+        **extra,
     )
 
 
@@ -383,6 +388,25 @@ class Deployment:
         rows = message.get("reply_markup", {}).get("inline_keyboard", [])
         return {b["text"]: b["callback_data"] for row in rows for b in row if "callback_data" in b}
 
+    def transcript(self, *users: User) -> str:
+        """What the bot sent each user, in order, as a reader sees it (text, then buttons):
+        printed by the end-to-end tests for a person to read (pytest -s)."""
+        out: list[str] = []
+        for person in users:
+            out.append(f"===== {person.first_name} ({person.id})")
+            for message in self.telegram.sent_messages(person.id):
+                body = message.get("text") or message.get("caption") or ""
+                if "document" in message:
+                    body = f"[tệp {message['document'].get('file_name')}] {body}"
+                if "photo" in message:
+                    body = f"[ảnh] {body}"
+                out.append(f"--- #{message['message_id']}\n{body}")
+                rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+                labels = [b["text"] for row in rows for b in row]
+                if labels:
+                    out.append("    [" + "] [".join(labels) + "]")
+        return "\n".join(out)
+
     async def say(self, user: User, text: str, *, timeout: float = 20.0) -> JSON:
         """The user writes; returns the bot's next message in that chat."""
         sent = self.telegram.user_sends_text(user, text)
@@ -412,11 +436,20 @@ class Deployment:
 
 @contextlib.asynccontextmanager
 async def deployed(
-    telegram: TelegramEmulator, corpus: Corpus, folder: Path, **bot: Any
+    telegram: TelegramEmulator,
+    corpus: Corpus,
+    folder: Path,
+    *,
+    meetings: dict[str, Any] | None = None,
+    **bot: Any,
 ) -> AsyncIterator[Deployment]:
     """`chibo run` against the emulator, on a private copy of an indexed corpus."""
     settings = make_settings(
-        folder, api_base_url=telegram.base_url, api_file_url=telegram.base_file_url, **bot
+        folder,
+        meetings=meetings,
+        api_base_url=telegram.base_url,
+        api_file_url=telegram.base_file_url,
+        **bot,
     )
     services = services_from(corpus, settings)
     try:

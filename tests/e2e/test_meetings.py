@@ -8,17 +8,28 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from bot import meetings
-from bot.models import Answer, Mark, Meeting, MeetingAttendance, MeetingRsvp, MeetingState, Role
+from bot.models import (
+    Answer,
+    Cell,
+    Mark,
+    Meeting,
+    MeetingAttendance,
+    MeetingRsvp,
+    MeetingState,
+    Role,
+)
 from bot.when import VIETNAM
 from knowledge.models import utcnow
-from tests.bot.support import Deployment
-from tests.e2e.telegram_emulator import JSON, User
+from tests.bot.support import Corpus, Deployment, deployed
+from tests.e2e.telegram_emulator import JSON, TelegramEmulator, User
+from tests.utils.cell_factories import make_meeting
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 CELL = "Chi bộ Xí nghiệp Xe buýt số 1"
@@ -92,8 +103,10 @@ async def test_a_meeting_from_invitation_to_minutes(deployment: Deployment) -> N
     soon = (utcnow() + timedelta(minutes=10)).astimezone(VIETNAM)
     await deployment.press(secretary, panel, "🕑 Đổi giờ")
     await _next(deployment, secretary, panel, "Giờ họp mới")
-    edited = await deployment.say(secretary, f"{soon:%H:%M %d/%m/%Y}")
-    assert "Đã cập nhật" in edited["text"]
+    change = await deployment.say(secretary, f"{soon:%H:%M %d/%m/%Y}")
+    assert "Xem trước" in change["text"] and f"{soon:%H:%M}" in change["text"]
+    await deployment.press(secretary, change, "📤 Gửi")
+    edited = await _next(deployment, secretary, change, "Đã cập nhật")
     moved = await _next(deployment, lan, invitation, "Thay đổi thời gian")
     assert f"{soon:%H:%M}" in moved["text"]
 
@@ -256,3 +269,87 @@ async def test_check_in_codes_guessed_at_once_over_http_are_all_counted(
             select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
         ).all()
     assert [row for row in present if row.checked_in_at is not None] == []
+
+
+async def test_excuses_a_previewed_change_and_a_correction_after_closing(
+    emulator: TelegramEmulator, corpus: Corpus, tmp_path: Path
+) -> None:
+    """The secretary's side of a month: «Xin vắng» arrive as one message, a change of place is
+    previewed and dropped, and after closing a wrong mark is corrected with the original kept."""
+    async with deployed(emulator, corpus, tmp_path, meetings={"excuse_digest_seconds": 2}) as d:
+        telegram = d.telegram
+        secretary = telegram.create_user("Bình", started=True)
+        lan = telegram.create_user("Lan", started=True)
+        hai = telegram.create_user("Hải", started=True)
+        d.member(secretary, cell=CELL, role=Role.SECRETARY, full_name="Trần Văn Bình")
+        d.member(lan, cell=CELL, full_name="Nguyễn Thị Lan")
+        d.member(hai, cell=CELL, full_name="Lê Văn Hải")
+        with Session(d.services.engine) as session:
+            cell = session.exec(select(Cell).where(Cell.name == CELL)).one()
+            meeting = make_meeting(
+                session,
+                cell,
+                starts_at=utcnow() + timedelta(days=2),
+                settings=d.services.settings.meetings,
+                created_by=secretary.id,
+            )
+            meeting_id = meeting.id
+        for person, reason in ((lan, "Đi viện kiểm tra sức khỏe"), (hai, "Đi công tác Đà Nẵng")):
+            invitation = await _next(d, person, {"message_id": 0}, "Giấy mời họp chi bộ")
+            await d.press(person, invitation, "🙏 Xin vắng")
+            await _next(d, person, invitation, "lý do")
+            await d.say(person, reason)
+        excuses = await _next(d, secretary, {"message_id": 0}, "Xin vắng họp")
+        assert "• Nguyễn Thị Lan: Đi viện kiểm tra sức khỏe" in excuses["text"]
+        assert "• Lê Văn Hải: Đi công tác Đà Nẵng" in excuses["text"]
+
+        listing = await d.say(secretary, "/cuochop")
+        [label] = [k for k in d.buttons(listing) if "Sinh hoạt" in k]
+        await d.press(secretary, listing, label)
+        panel = await _next(d, secretary, listing, "Chưa trả lời")
+        await d.press(secretary, panel, "📍 Đổi địa điểm")
+        await _next(d, secretary, panel, "Địa điểm mới")
+        preview = await d.say(secretary, "Phòng họp B, tầng 3")
+        assert "Xem trước" in preview["text"] and "Phòng họp B, tầng 3" in preview["text"]
+        await d.press(secretary, preview, "Hủy")
+        dropped = await _next(d, secretary, preview, "Đã bỏ thay đổi")
+        assert dropped["message_id"] > preview["message_id"]
+
+        with Session(d.services.engine) as session:  # the meeting time comes
+            held = session.get(Meeting, meeting_id)
+            assert held is not None
+            held.starts_at = utcnow() - timedelta(minutes=30)
+            session.add(held)
+            session.commit()
+        code_screen = await d.say(secretary, "/ghicomat Lê Văn Hải đi muộn")
+        assert "Đi muộn" in code_screen["text"]
+        await d.press(secretary, panel, "🏁 Kết thúc và báo cáo")
+        confirm = await _next(d, secretary, code_screen, "Kết thúc cuộc họp")
+        assert "/suadiemdanh" in confirm["text"]
+        await d.press(secretary, confirm, "🏁 Kết thúc")
+        report = await _next(d, secretary, confirm, "Chi bộ có 3 đảng viên")
+        assert "dự sinh hoạt 1/3" in report["text"]
+
+        asked = telegram.user_sends_text(
+            secretary, "/suadiemdanh Trần Văn Bình có mặt, chủ trì cuộc họp nhưng quên điểm danh"
+        )
+        fixed = await _next(d, secretary, asked, "Đã sửa điểm danh")
+        assert "Trần Văn Bình: Vắng không lý do → Có mặt" in fixed["text"]
+        assert "Tỷ lệ dự nay: 2/3" in fixed["text"]
+
+        def panel_now() -> JSON:
+            return next(
+                m
+                for m in telegram.sent_messages(secretary.id)
+                if m["message_id"] == panel["message_id"]
+            )
+
+        # The panel is edited to the record as corrected.
+        await telegram.wait_for(lambda: "✅ Có mặt (1): Trần Văn Bình" in panel_now()["text"])
+        closed_panel = panel_now()
+        assert "⏰ Đi muộn (1): Lê Văn Hải" in closed_panel["text"]
+        assert "Chưa trả lời" not in closed_panel["text"]
+        await d.press(secretary, closed_panel, "📄 Báo cáo ban đầu")
+        original = await _next(d, secretary, fixed, "Bản ban đầu")
+        assert "dự sinh hoạt 1/3" in original["text"]
+        print(d.transcript(secretary, lan, hai))

@@ -403,7 +403,8 @@ async def list_meetings(update: Update, context: Context) -> None:
     await reply(update, context, "\n".join(lines), keyboard(*rows))
 
 
-def _panel_markup(meeting: Meeting) -> InlineKeyboardMarkup:
+def _panel_markup(found: meetings.Board) -> InlineKeyboardMarkup:
+    meeting = found.meeting
     assert meeting.id is not None
     b = mt.PANEL_BUTTONS
 
@@ -418,7 +419,9 @@ def _panel_markup(meeting: Meeting) -> InlineKeyboardMarkup:
             [button("close")],
         ]
     elif meeting.state == MeetingState.CLOSED:
-        rows = [[button("report"), button("tally")], [button("minutes")]]
+        rows = [[button("report"), button("tally")], [button("correct"), button("minutes")]]
+        if found.corrections:
+            rows.append([button("original")])
     else:
         rows = [[button("board")]]
     return keyboard(*rows)
@@ -427,14 +430,31 @@ def _panel_markup(meeting: Meeting) -> InlineKeyboardMarkup:
 def _board_text(found: meetings.Board) -> str:
     meeting = found.meeting
     state = mt.STATE_LABELS[MeetingState(meeting.state)]
-    lines = [
-        f"{mt.details(meeting)}\n<i>Trạng thái: {state}</i>",
-        f"\n✅ Sẽ dự ({len(found.attending)}): " + html.escape(mt.names(found.attending)),
-        f"🙏 Xin vắng ({len(found.excused)}): "
-        + html.escape(mt.names([f"{n} ({_short(r)})" for n, r in found.excused])),
-        f"❔ Chưa trả lời ({len(found.silent)}): " + html.escape(mt.names(found.silent)),
-        f"📍 Đã điểm danh: {found.checked_in}/{found.total}",
-    ]
+    lines = [f"{mt.details(meeting)}\n<i>Trạng thái: {state}</i>"]
+    if meeting.state == MeetingState.CLOSED:
+        # The record the committee gets, not the invitation's answers.
+        lines.append("")
+        for mark in Mark:
+            marked = found.marks.get(mark, [])
+            shown = [f"{n} ({_short(r)})" if r else n for n, r in marked]
+            lines.append(
+                mt.BOARD_MARKS[mark].format(count=len(marked)) + html.escape(mt.names(shown))
+            )
+        if found.corrections:
+            lines.append(mt.BOARD_CORRECTED.format(count=found.corrections))
+    else:
+        lines += [
+            f"\n✅ Sẽ dự ({len(found.attending)}): " + html.escape(mt.names(found.attending)),
+            f"🙏 Xin vắng ({len(found.excused)}): "
+            + html.escape(mt.names([f"{n} ({_short(r)})" for n, r in found.excused])),
+            f"❔ Chưa trả lời ({len(found.silent)}): " + html.escape(mt.names(found.silent)),
+            f"📍 Đã điểm danh: {found.checked_in}/{found.total}",
+        ]
+        if found.running and meeting.state == MeetingState.SCHEDULED:
+            lines.append(
+                mt.BOARD_WAITING.format(count=len(found.not_checked_in))
+                + html.escape(mt.names(found.not_checked_in))
+            )
     if meeting.minutes_source:
         lines.append("📎 Đã có biên bản.")
     return fit_html("\n".join(lines), TEXT_LIMIT)  # edited in place: one message, always
@@ -446,9 +466,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 async def _send_panel(context: Context, meeting_id: int, chat_id: int) -> None:
     found = await in_session(context, lambda s: meetings.board(s, meeting_id=meeting_id))
-    message = await send_html(
-        context.bot, chat_id, _board_text(found), _panel_markup(found.meeting)
-    )
+    message = await send_html(context.bot, chat_id, _board_text(found), _panel_markup(found))
     await in_session(
         context,
         lambda s: meetings.set_panel(
@@ -485,7 +503,7 @@ async def _edit_panel(application: Application, meeting_id: int) -> None:
             _board_text(found),
             chat_id=meeting.panel_chat_id,
             message_id=meeting.panel_message_id,
-            reply_markup=_panel_markup(meeting),
+            reply_markup=_panel_markup(found),
         )
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
@@ -531,7 +549,7 @@ async def _show_board(update: Update, context: Context, meeting: Meeting, user: 
     found = await in_session(
         context, lambda s: meetings.board_for(s, meeting_id=meeting.id or 0, actor=user)
     )
-    await reply(update, context, _board_text(found), _panel_markup(found.meeting))
+    await reply(update, context, _board_text(found), _panel_markup(found))
 
 
 def _await(context: Context, kind: str, meeting_id: int) -> None:
@@ -598,19 +616,24 @@ async def _close(update: Update, context: Context, meeting: Meeting, user: Actor
     await _edit_panel(context.application, meeting.id)
 
 
-async def _report(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
-    """The attendance report: text, XLSX, CSV, and the chart of the last meetings."""
+async def _report(
+    update: Update, context: Context, meeting: Meeting, user: Actor, *, original: bool = False
+) -> None:
+    """The attendance report: text, XLSX, CSV, and the chart of the last meetings; with
+    ``original``, the marks as they were at closing, before any correction."""
     assert meeting.id is not None
     settings = settings_of(context)
     found, points = await in_session(
         context,
-        lambda s: meetings.report_for(s, meeting_id=meeting.id or 0, actor=user, settings=settings),
+        lambda s: meetings.report_for(
+            s, meeting_id=meeting.id or 0, actor=user, settings=settings, original=original
+        ),
     )
     cell = found.cell_name
     chat_id = target_chat(update)
     await send_html(context.bot, chat_id, files.sheet_text(found))
     local = as_utc(found.starts_at).astimezone(VIETNAM)
-    stem = f"diem-danh-{local:%Y-%m-%d}"
+    stem = f"diem-danh-{local:%Y-%m-%d}" + ("-ban-dau" if original else "")
     xlsx, csv_bytes, png = await asyncio.to_thread(
         lambda: (
             files.sheet_xlsx(found),
@@ -747,6 +770,118 @@ async def _code_job(context: Context) -> None:
         log.info("code screen of meeting %s not updated: %s", screen.meeting_id, exc)
 
 
+async def _send_change(update: Update, context: Context, meeting: Meeting, user: Actor) -> None:
+    """«📤 Gửi» under a previewed change: make it and tell the members."""
+    assert meeting.id is not None and context.user_data is not None
+    pending = context.user_data.meeting_changes.pop(meeting.id, None)
+    if pending is None:
+        await reply(update, context, mt.BUTTON_STALE)
+        return
+    change, value = pending
+    settings = settings_of(context)
+    try:
+        await in_session(
+            context,
+            lambda s: meetings.edit_as(
+                s,
+                meeting_id=meeting.id or 0,
+                actor=user,
+                change=change,
+                value=value,
+                now=utcnow(),
+                settings=settings,
+            ),
+        )
+    except MeetingError as exc:
+        await reply(update, context, html.escape(str(exc)))
+        return
+    await reschedule_reminders(context.application, meeting.id)
+    wake_sender(context)
+    await _drop_buttons(update)
+    await reply(update, context, mt.EDITED)
+    await _edit_panel(context.application, meeting.id)
+
+
+async def _drop_change(update: Update, context: Context, meeting: Meeting, _a: Actor) -> None:
+    """«Hủy» under a previewed change: nothing changes and nobody is told."""
+    assert meeting.id is not None and context.user_data is not None
+    if context.user_data.meeting_changes.pop(meeting.id, None) is None:
+        await reply(update, context, mt.BUTTON_STALE)
+        return
+    await _drop_buttons(update)
+    await reply(update, context, mt.CHANGE_DROPPED)
+
+
+async def _drop_buttons(update: Update) -> None:
+    """Take the buttons off the preview once one was pressed (a second press does nothing)."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _correct_ask(update: Update, context: Context, meeting: Meeting, _a: Actor) -> None:
+    """«✏️ Sửa điểm danh»: the next message is the correction of this closed meeting."""
+    assert meeting.id is not None
+    if meeting.state != MeetingState.CLOSED:
+        await reply(update, context, mt.CORRECT_NOT_CLOSED)
+        return
+    _await(context, "correct", meeting.id)
+    await reply(update, context, mt.CORRECT_ASK.format(title=html.escape(meeting.title)))
+
+
+async def correct_command(update: Update, context: Context) -> None:
+    """/suadiemdanh [<họ tên> <điểm danh đúng>, <lý do>]: correct a mark of the cell's last
+    closed meeting; without words, say how and wait for the line."""
+    user = actor(update, context)
+    try:
+        meeting = await in_session(context, lambda s: meetings.last_closed_for(s, actor=user))
+    except MeetingError as exc:
+        await reply(update, context, html.escape(str(exc)))
+        return
+    assert meeting.id is not None
+    line = " ".join(context.args or [])
+    if not line.strip():
+        which = mt.CORRECT_WHICH.format(
+            title=html.escape(meeting.title), when=describe(as_utc(meeting.starts_at))
+        )
+        await reply(update, context, f"{mt.CORRECT_USAGE}\n\n{which}\n{mt.CORRECT_OTHER}")
+        if update.effective_chat is not None and update.effective_chat.type == "private":
+            _await(context, "correct", meeting.id)
+        return
+    await _correct(update, context, meeting.id, line)
+
+
+async def _correct(update: Update, context: Context, meeting_id: int, line: str) -> bool:
+    """Apply one correction and tell the secretary what changed; False if refused."""
+    user = actor(update, context)
+    now = utcnow()
+    try:
+        done = await in_session(
+            context,
+            lambda s: meetings.correct_as(s, meeting_id=meeting_id, actor=user, line=line, now=now),
+        )
+    except MeetingError as exc:
+        await reply(update, context, html.escape(str(exc)))
+        return False
+    rate = files.format_rate(done.present / done.denominator if done.denominator else 0.0)
+    text = mt.CORRECT_DONE.format(
+        title=html.escape(done.meeting.title),
+        name=html.escape(done.name),
+        old=files.MARK_LABELS[done.old_mark],
+        new=files.MARK_LABELS[done.new_mark],
+        why=html.escape(done.why),
+        by=html.escape(done.by_name),
+        at=describe(now),
+        present=done.present,
+        denominator=done.denominator,
+        rate=rate,
+    )
+    await reply(update, context, text)
+    await _edit_panel(context.application, meeting_id)
+    return True
+
+
 _PANEL_ACTIONS: dict[str, Callable[[Update, Context, Meeting, Actor], Coroutine[Any, Any, None]]]
 _PANEL_ACTIONS = {
     "open": _open_panel,
@@ -761,7 +896,11 @@ _PANEL_ACTIONS = {
     "close": _close_ask,
     "close_ok": _close,
     "report": _report,
+    "original": functools.partial(_report, original=True),
     "tally": _tally,
+    "correct": _correct_ask,
+    "change_ok": _send_change,
+    "change_no": _drop_change,
 }
 
 
@@ -793,6 +932,10 @@ async def private_text(update: Update, context: Context) -> None:
             await reply(update, context, mt.ASK_MINUTES)
             raise ApplicationHandlerStop
         context.user_data.awaiting = None
+        if kind == "correct":
+            if not await _correct(update, context, meeting_id, text):
+                _await(context, "correct", meeting_id)  # retype the line, or /huy
+            raise ApplicationHandlerStop
         await _answer_prompt(update, context, kind, meeting_id, text)
         raise ApplicationHandlerStop
     code = _CODE.match(text)
@@ -836,6 +979,7 @@ async def _answer_prompt(
                     pressed[0], pressed[1], reply_markup=rsvp_markup(meeting_id, "x")
                 )
         await refresh_panel(context, meeting.id or meeting_id)
+        await owe_excuses(context.application, meeting.id or meeting_id)
         return
     acting = actor(update, context)
     value: str | datetime = text
@@ -859,28 +1003,32 @@ async def _answer_prompt(
             shown = html.escape(reason) if reason else mt.NO_REASON
             await reply(update, context, mt.CONFIRM_CANCEL.format(reason=shown), buttons)
             return
-        else:
-            change = {"time": Change.TIME, "place": Change.PLACE, "agenda": Change.AGENDA}[kind]
-            await in_session(
-                context,
-                lambda s: meetings.edit_as(
-                    s,
-                    meeting_id=meeting_id,
-                    actor=acting,
-                    change=change,
-                    value=value,
-                    now=now,
-                    settings=settings,
-                ),
-            )
-            done = mt.EDITED
+        change = {"time": Change.TIME, "place": Change.PLACE, "agenda": Change.AGENDA}[kind]
+        preview = await in_session(
+            context,
+            lambda s: meetings.preview_edit_as(
+                s,
+                meeting_id=meeting_id,
+                actor=acting,
+                change=change,
+                value=value,
+                now=now,
+                settings=settings,
+            ),
+        )
     except MeetingError as exc:
-        await reply(update, context, str(exc))
+        await reply(update, context, html.escape(str(exc)))
         return
-    await reschedule_reminders(context.application, meeting_id)
-    wake_sender(context)
-    await reply(update, context, done)
-    await _edit_panel(context.application, meeting_id)
+    assert context.user_data is not None
+    context.user_data.meeting_changes[meeting_id] = (change, value)
+    buttons = keyboard(
+        [
+            (mt.CHANGE_SEND, pack(Action.PANEL, meeting_id, "change_ok")),
+            (mt.CHANGE_DROP, pack(Action.PANEL, meeting_id, "change_no")),
+        ]
+    )
+    text = mt.CHANGE_PREVIEW.format(count=preview.recipients, body=preview.body)
+    await reply(update, context, fit_html(text, TEXT_LIMIT), buttons)
 
 
 async def forget_prompt(update: Update, context: Context) -> None:
@@ -1340,10 +1488,57 @@ async def _reminder_job(context: Context) -> None:
 
 
 async def start_reminders(application: Application) -> None:
-    """Start-up (post_init): every pending reminder gets its job back."""
+    """Start-up (post_init): every pending reminder gets its job back, and «Xin vắng» answers
+    not yet sent to the secretary (the bot stopped before their message) are owed again."""
     pending = await reschedule_reminders(application)
     if pending:
         log.info("%s meeting reminders rescheduled from the database", len(pending))
+    for meeting_id in await in_session(application, meetings.meetings_with_untold_excuses):
+        await owe_excuses(application, meeting_id)
+
+
+# ----------------------------------------------------------------------------- «Xin vắng»
+
+
+async def owe_excuses(application: Application, meeting_id: int) -> None:
+    """Tell the secretary who asked to be excused: one message a short while after the first
+    «Xin vắng», so several at once arrive together."""
+    name = f"hop-xinvang-{meeting_id}"
+    queue = application.job_queue
+    if queue is None:
+        await tell_excuses(application, meeting_id)
+        return
+    if queue.get_jobs_by_name(name):
+        return  # the message already waiting will carry this answer too
+    delay = application.bot_data.meetings.excuse_digest_seconds
+    queue.run_once(_excuses_job, delay, data=meeting_id, name=name)
+
+
+async def _excuses_job(context: Context) -> None:
+    job = context.job
+    assert job is not None and isinstance(job.data, int)
+    await tell_excuses(context.application, job.data)
+
+
+async def tell_excuses(application: Application, meeting_id: int) -> None:
+    """Send the secretary who scheduled the meeting the «Xin vắng» not yet sent; they are
+    marked sent only once Telegram took the message (else the next one carries them)."""
+    found = await in_session(
+        application, lambda s: meetings.untold_excuses(s, meeting_id=meeting_id)
+    )
+    if not found.lines:
+        return
+    meeting = found.meeting
+    text = mt.excuses_message(meeting, found.lines)
+    board = keyboard([(mt.PANEL_BUTTONS["board"], pack(Action.PANEL, meeting_id, "board"))])
+    try:
+        await send_html(application.bot, meeting.created_by, text, board)
+    except TelegramError as exc:
+        log.info("«Xin vắng» of meeting %s not sent to its secretary: %s", meeting_id, exc)
+        return
+    await in_session(
+        application, lambda s: meetings.mark_told(s, rsvp_ids=found.rsvp_ids, now=utcnow())
+    )
 
 
 # ----------------------------------------------------------------------------- wiring
@@ -1414,6 +1609,7 @@ def register(application: Application) -> None:
     add(CommandHandler("cuochop", final(placed(Where.ANYWHERE, private_only)), ~private))
     add(CommandHandler("comat", final(placed(Where.PERSONAL, check_in_command))))
     add(CommandHandler("ghicomat", final(placed(Where.PERSONAL, record_by_hand))))
+    add(CommandHandler("suadiemdanh", final(placed(Where.PERSONAL, correct_command))))
     add(CommandHandler("diemdanh", final(placed(Where.PERSONAL, history))))
     add(CommandHandler("huy", reported(placed(Where.PRIVATE, cancel_prompt)), private))
     application.add_handler(

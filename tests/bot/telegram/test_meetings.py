@@ -725,7 +725,15 @@ async def test_the_place_is_changed_and_the_meeting_cancelled_from_the_panel(
     await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "edit_place"))
     asked_place = last_text(recorder)
     await say(app, SECRETARY, "Phòng họp B")
+    preview = recorder.sent()[-1]
+    session.expire_all()
+    unchanged = session.get(Meeting, meeting.id)
+    assert unchanged is not None and unchanged.place == "Hội trường tầng 2"  # not before «Gửi»
+    assert len(notice_texts(session)) == 1  # only the invitation: nobody told yet
+    await press(app, SECRETARY, dict(recorder.buttons(preview))[mt.CHANGE_SEND])
     edited = last_text(recorder)
+    await press(app, SECRETARY, dict(recorder.buttons(preview))[mt.CHANGE_SEND])  # again
+    stale = last_text(recorder)
     panel = recorder.sent("editMessageText")[-1]
     session.expire_all()
     moved = session.get(Meeting, meeting.id)
@@ -739,7 +747,12 @@ async def test_the_place_is_changed_and_the_meeting_cancelled_from_the_panel(
     await press(app, SECRETARY, dict(recorder.buttons(confirm))["✖️ Xác nhận hủy"])
 
     assert asked_place == "Địa điểm mới?"
+    assert preview["text"].startswith("<b>Xem trước</b> — thông báo sẽ gửi tới 2 đảng viên:")
+    assert "🔔 <b>Thay đổi địa điểm cuộc họp</b>" in preview["text"]
+    assert "📍 Phòng họp B" in preview["text"]
+    assert [label for label, _ in recorder.buttons(preview)] == [mt.CHANGE_SEND, mt.CHANGE_DROP]
     assert edited == "Đã cập nhật và báo cho đảng viên."
+    assert stale == mt.BUTTON_STALE  # the change is sent once
     assert moved is not None and moved.place == "Phòng họp B"
     assert int(panel["message_id"]) == panel_id and "📍 Phòng họp B" in panel["text"]
     assert asked_reason == mt.ASK_CANCEL_REASON
@@ -929,12 +942,18 @@ async def test_guessing_codes_is_stopped_after_five_wrong_ones(
 async def test_recording_by_hand_reads_di_muon_and_namesakes(
     app: Application, recorder: RecordingRequest, session: Session, cell: Cell
 ) -> None:
-    meeting = schedule(session, cell, starts_in=timedelta(minutes=5))
+    soon = schedule(session, cell, starts_in=timedelta(minutes=5))
+    await say(app, SECRETARY, "/ghicomat Phạm Chưa Dùng đi muộn")
+    too_early = last_text(recorder)
+    assert attendance(session, soon.id or 0) == {}  # nobody is late before the start
+    session.execute(update(Meeting).values(starts_at=utcnow() - timedelta(minutes=5)))
+    session.commit()
     make_member(session, cell, full_name="Lê Văn Hùng", telegram_user_id=None)
     await say(app, SECRETARY, "/ghicomat Phạm Chưa Dùng đi muộn")
     await say(app, SECRETARY, "/ghicomat Lê Văn Hùng")
 
-    assert attendance(session, meeting.id or 0) == {"Phạm Chưa Dùng": (Mark.LATE, Method.MANUAL)}
+    assert too_early.startswith("Cuộc họp ") and "chưa thể ghi đi muộn" in too_early
+    assert attendance(session, soon.id or 0) == {"Phạm Chưa Dùng": (Mark.LATE, Method.MANUAL)}
     assert last_text(recorder).startswith("Chi bộ có 2 đảng viên tên «Lê Văn Hùng»")
 
 
@@ -974,3 +993,134 @@ def test_confirmations_fit_telegram_pop_ups() -> None:
         "30 phút trước",
         "1 giờ 30 phút trước",
     ]
+
+
+# ----------------------------------------------------------------------------- corrections
+
+
+async def _run_jobs(application: Application, prefix: str) -> int:
+    """Run the application's jobs whose name starts with ``prefix`` now (no real waiting)."""
+    assert application.job_queue is not None
+    jobs = [j for j in application.job_queue.jobs() if (j.name or "").startswith(prefix)]
+    for job in jobs:
+        await job.run(application)
+        job.schedule_removal()
+    return len(jobs)
+
+
+async def test_a_closed_meetings_marks_are_corrected_with_the_original_kept(
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
+) -> None:
+    meeting = await _held_meeting(app, session, cell)
+    assert meeting.id is not None
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "close_ok"))
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "open"))
+    recorder.clear()
+    recorder.uploads.clear()
+
+    await say(app, SECRETARY, "/suadiemdanh")
+    usage = last_text(recorder)
+    await say(app, SECRETARY, "Phạm Chưa Dùng có mặt")  # the waiting prompt takes the line
+    no_why = last_text(recorder)
+    await say(app, SECRETARY, "pham chua dung co mat, ghi nham vi dong chi khong dung Telegram")
+    done = last_text(recorder)
+    panel = recorder.sent("editMessageText")[-1]
+    await say(app, LAN, "/suadiemdanh Lê Văn Hùng có mặt, tôi thấy đồng chí ấy")
+    refused = recorder.texts(800_002)[-1]
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "original"))
+    original = recorder.sent("sendMessage")[-1]["text"]
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "report"))
+    corrected = recorder.sent("sendMessage")[-1]["text"]
+
+    assert mt.CORRECT_USAGE in usage and "Sinh hoạt chi bộ thường kỳ tháng 6/2026" in usage
+    assert no_why == mt.CORRECT_NO_WHY
+    assert done.startswith("✅ Đã sửa điểm danh «Sinh hoạt chi bộ thường kỳ tháng 6/2026»:\n")
+    assert "Phạm Chưa Dùng: Vắng không lý do → <b>Có mặt</b>" in done
+    assert "Lý do: ghi nham vi dong chi khong dung Telegram" in done
+    assert "Người sửa: Trần Văn Bình" in done and "Tỷ lệ dự nay: 2/4, 50%" in done
+    assert attendance(session, meeting.id)["Phạm Chưa Dùng"] == (Mark.PRESENT, Method.MANUAL)
+    assert refused == mt.NOT_SECRETARY
+    # The panel shows the attendance as recorded, with the correction counted.
+    assert "✅ Có mặt (2): Nguyễn Thị Lan, Phạm Chưa Dùng" in panel["text"]
+    assert "❌ Vắng không lý do (2): Lê Văn Hùng, Trần Văn Bình" in panel["text"]
+    assert "Chưa trả lời" not in panel["text"]
+    assert "✏️ Đã sửa điểm danh 1 lần sau khi kết thúc." in panel["text"]
+    assert panel_buttons(meeting.id, "original")[0] in recorder.buttons(panel)
+    assert "dự sinh hoạt 1/4, tỷ lệ 25%" in original and "Bản ban đầu" in original
+    assert "dự sinh hoạt 2/4, tỷ lệ 50%" in corrected
+    assert "Phạm Chưa Dùng: Vắng không lý do → Có mặt — ghi nham" in corrected
+    day = as_utc(meeting.starts_at).astimezone(VIETNAM).strftime("%Y-%m-%d")
+    assert next(name for _, name, _ in recorder.uploads) == f"diem-danh-{day}-ban-dau.xlsx"
+
+
+async def test_the_panels_correct_button_waits_for_the_line_of_that_meeting(
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
+) -> None:
+    meeting = await _held_meeting(app, session, cell)
+    assert meeting.id is not None
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "close_ok"))
+    recorder.clear()
+
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "correct"))
+    asked = last_text(recorder)
+    await say(app, SECRETARY, "Người Không Có vắng, nhầm")
+    unknown = last_text(recorder)
+    await say(app, SECRETARY, "/huy")
+    await say(app, SECRETARY, "Lê Văn Hùng vắng có lý do, đã báo ốm từ sáng")
+
+    assert asked.startswith("Sửa điểm danh «Sinh hoạt chi bộ thường kỳ tháng 6/2026»")
+    assert unknown.startswith("Không có «Người Không Có» trong danh sách điểm danh")
+    # After /huy the line is not a correction (it goes on as a question).
+    assert attendance(session, meeting.id)["Lê Văn Hùng"] == (Mark.ABSENT, Method.CLOSING)
+
+
+async def test_a_change_of_time_is_previewed_and_can_be_dropped(
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None
+    recorder.clear()
+
+    await press(app, SECRETARY, pack(Action.PANEL, meeting.id, "edit_time"))
+    await say(app, SECRETARY, "15h thứ 6 tuần sau")
+    preview = recorder.sent()[-1]
+    await press(app, SECRETARY, dict(recorder.buttons(preview))[mt.CHANGE_DROP])
+
+    assert "🔔 <b>Thay đổi thời gian cuộc họp</b>" in preview["text"]
+    assert "15:00" in preview["text"]
+    assert last_text(recorder) == mt.CHANGE_DROPPED
+    session.expire_all()
+    kept = session.get(Meeting, meeting.id)
+    assert kept is not None and as_utc(kept.starts_at) == as_utc(meeting.starts_at)
+    assert len(notice_texts(session)) == 1  # the invitation only: nobody was told
+
+
+async def test_excuses_reach_the_secretary_grouped_in_one_message(
+    app: Application, recorder: RecordingRequest, session: Session, cell: Cell
+) -> None:
+    meeting = schedule(session, cell, starts_in=timedelta(days=2))
+    assert meeting.id is not None
+    await press(app, LAN, pack(Action.RSVP, meeting.id, "x"))
+    await say(app, LAN, "Đi viện")
+    await press(app, HUNG, pack(Action.RSVP, meeting.id, "x"))
+    await say(app, HUNG, "Đi công tác <Hà Nội>")
+    before = recorder.texts(800_001)
+
+    ran = await _run_jobs(app, "hop-xinvang-")
+    message = recorder.sent("sendMessage")[-1]
+    again = await _run_jobs(app, "hop-xinvang-")
+    await press(app, HUNG, pack(Action.RSVP, meeting.id, "x"))
+    await say(app, HUNG, "Ốm")  # a changed reason is owed again, alone
+    await _run_jobs(app, "hop-xinvang-")
+
+    assert before == [] and (ran, again) == (1, 0)
+    when = meetings.texts._when(meeting.starts_at)
+    assert message["chat_id"] == 800_001
+    assert message["text"] == (
+        f"🙏 <b>Xin vắng họp</b> — Sinh hoạt chi bộ thường kỳ tháng 6/2026, {when}\n"
+        "• Nguyễn Thị Lan: Đi viện\n"
+        "• Lê Văn Hùng: Đi công tác &lt;Hà Nội&gt;"
+    )
+    assert recorder.buttons(message) == panel_buttons(meeting.id, "board")
+    assert recorder.texts(800_001)[-1].endswith("\n• Lê Văn Hùng: Ốm")
+    assert len(recorder.texts(800_001)) == 2
