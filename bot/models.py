@@ -123,6 +123,9 @@ class Member(SQLModel, table=True):
     )
     telegram_username: str | None = None
     in_roster: bool = Field(default=False, description="Imported from the cell's roster sheet")
+    roster_no: int | None = Field(
+        default=None, description="STT in the cell's roster sheet: the order of its lists"
+    )
     birth_date: date | None = None
     joined_party_on: date | None = None
     official_on: date | None = None

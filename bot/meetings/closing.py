@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -126,13 +127,26 @@ def sheet(
     first: dict[int, AttendanceCorrection] = {}
     for correction in corrections:
         first.setdefault(correction.attendance_id, correction)
-    lines = [_as_closed(r, first[r.id]) if original and r.id in first else _line(r) for r in rows]
+    numbers = _roster_numbers(session, [r.member_id for r in rows if r.member_id is not None])
+    lines = [
+        replace(
+            _as_closed(r, first[r.id]) if original and r.id in first else _line(r),
+            roster_no=numbers.get(r.member_id or 0),
+        )
+        for r in rows
+    ]
     if meeting.state != MeetingState.CLOSED:
         people = roll(session, cell_id=meeting.cell_id)
         counted = {r.member_id for r in rows}
         excused = excuses(session, meeting_id=meeting_id)
         lines += [
-            AttendanceLine(person.full_name, members.describe_role(person), mark, reason=reason)
+            AttendanceLine(
+                person.full_name,
+                members.describe_role(person),
+                mark,
+                reason=reason,
+                roster_no=person.roster_no,
+            )
             for person, mark, reason in _not_checked_in(people, counted, excused)
         ]
     rule = meeting.excused_in_denominator
@@ -163,6 +177,18 @@ def sheet(
         ),
         original=original,
     )
+
+
+def _roster_numbers(session: Session, member_ids: list[int]) -> dict[int, int]:
+    """Member id → STT in the cell's roster sheet, for those imported from one."""
+    if not member_ids:
+        return {}
+    found = session.exec(
+        select(Member.id, Member.roster_no).where(
+            col(Member.id).in_(member_ids), col(Member.roster_no).is_not(None)
+        )
+    ).all()
+    return {member_id: number for member_id, number in found if member_id and number}
 
 
 def _line(row: MeetingAttendance) -> AttendanceLine:

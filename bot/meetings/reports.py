@@ -144,6 +144,7 @@ class AttendanceLine:
     method: str | None = None
     recorded_by: str | None = None
     reason: str | None = None
+    roster_no: int | None = None  # STT in the cell's roster sheet, when it came from one
 
 
 @dataclass(frozen=True)
@@ -429,9 +430,18 @@ def _workbook_bytes(book: Workbook) -> bytes:
 
 
 def _roster_order(lines: Sequence[AttendanceLine]) -> list[AttendanceLine]:
-    """Members as the cell's list has them: bí thư, phó bí thư, chi ủy viên, then by name."""
+    """Members as the cell's list has them: by the roster sheet's STT; anyone not in a sheet
+    after them, bí thư, phó bí thư, chi ủy viên first, then by name."""
     rank = {label: n for n, label in enumerate(ROLE_ORDER)}
-    return sorted(lines, key=lambda line: (rank.get(line.role, len(rank)), fold(line.name)))
+    return sorted(
+        lines,
+        key=lambda line: (
+            line.roster_no is None,
+            line.roster_no or 0,
+            rank.get(line.role, len(rank)),
+            fold(line.name),
+        ),
+    )
 
 
 def sheet_xlsx(sheet: MeetingSheet) -> bytes:

@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -62,6 +62,8 @@ class RosterRow:
     birth_written: str | None = None
     joined_written: str | None = None
     official_written: str | None = None
+    # The member's place in the cell's list: the sheet's STT, else the row's order in it.
+    number: int | None = None
 
     @property
     def birth_year(self) -> int | None:
@@ -123,7 +125,9 @@ def parse_table(table: Sequence[Sequence[Any]]) -> ParsedRoster:
         if twin is not None:
             parsed.errors.append((line, mbt.ROSTER_DUPLICATE.format(line=twin.line)))
             continue
-        parsed.rows.append(row)
+        stt = cells.get("stt")
+        number = int(float(str(stt).rstrip("."))) if _is_number(stt) else len(parsed.rows) + 1
+        parsed.rows.append(replace(row, number=number))
     if len(table) > header_at + 1 + MAX_ROWS:
         parsed.errors.append((header_at + 2 + MAX_ROWS, mbt.ROSTER_TOO_MANY.format(n=MAX_ROWS)))
     return parsed

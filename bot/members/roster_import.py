@@ -180,6 +180,7 @@ def apply_plan(session: Session, *, cell_id: int, plan: RosterPlan) -> RosterRep
             setattr(member, name, value)
         member.full_name, member.folded_name = row.full_name, fold(row.full_name)
         member.in_roster, member.updated_at = True, utcnow()
+        member.roster_no = row.number  # the order of the cell's lists, not a change to show
         session.add(member)
         report.updated.append(row.full_name)
     for row in plan.created:
@@ -189,6 +190,7 @@ def apply_plan(session: Session, *, cell_id: int, plan: RosterPlan) -> RosterRep
             full_name=row.full_name,
             folded_name=fold(row.full_name),
             in_roster=True,
+            roster_no=row.number,
         )
         for name, value in _values(row).items():
             setattr(member, name, value)

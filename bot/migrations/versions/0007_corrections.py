@@ -1,5 +1,6 @@
-"""Corrections of a closed meeting's marks with their trail (attendancecorrection), and when
-the secretary was sent each «Xin vắng» (meetingrsvp.told_at).
+"""Corrections of a closed meeting's marks with their trail (attendancecorrection), when the
+secretary was sent each «Xin vắng» (meetingrsvp.told_at), and each member's STT in the cell's
+roster sheet (member.roster_no).
 
 Revision ID: 0007
 Revises: 0006
@@ -22,6 +23,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     found = inspect(op.get_bind())  # create_all may have made what follows
+    if "roster_no" not in {c["name"] for c in found.get_columns("member")}:
+        op.add_column("member", sa.Column("roster_no", sa.Integer(), nullable=True))
     if "told_at" not in {c["name"] for c in found.get_columns("meetingrsvp")}:
         op.add_column(
             "meetingrsvp", sa.Column("told_at", sa.DateTime(timezone=True), nullable=True)
@@ -59,3 +62,4 @@ def downgrade() -> None:
     """Drop the trail (the marks as corrected stay in meetingattendance)."""
     op.drop_table("attendancecorrection")
     op.drop_column("meetingrsvp", "told_at")
+    op.drop_column("member", "roster_no")

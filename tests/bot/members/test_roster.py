@@ -205,3 +205,26 @@ def test_a_real_looking_sheet_with_merged_title_header_on_row_3_and_a_hidden_col
     assert (lan.birth_date, lan.joined_written, lan.party_status) == (
         date(1990, 8, 15), "1985", PartyStatus.PROBATIONARY,
     )  # fmt: skip
+
+
+def test_the_sheets_stt_is_kept_as_the_members_place_in_the_list(session: Session) -> None:
+    numbered = parse_table(
+        [
+            ["STT", "Họ và tên", "Chức vụ"],
+            [7, "Lê Văn Tám", None],
+            ["3.", "Trần Văn Bình", "Bí thư"],
+        ]
+    ).rows
+    unnumbered = parse_table([["Họ và tên"], ["Phạm Thị Dung"], ["Hoàng Văn Em"]]).rows
+    cell = make_cell(session)
+    members.import_roster(session, cell_id=cell.id or 0, rows=numbered)
+    session.commit()
+
+    assert [(r.full_name, r.number) for r in numbered] == [("Lê Văn Tám", 7), ("Trần Văn Bình", 3)]
+    # Without an STT column, the order of the rows is the order of the list.
+    assert [(r.full_name, r.number) for r in unnumbered] == [
+        ("Phạm Thị Dung", 1),
+        ("Hoàng Văn Em", 2),
+    ]
+    listed = members.list_members(session, cell_id=cell.id or 0)
+    assert {m.full_name: m.roster_no for m in listed} == {"Lê Văn Tám": 7, "Trần Văn Bình": 3}
