@@ -109,11 +109,20 @@ def member_by_telegram(session: Session, *, telegram_user_id: int) -> Member | N
 
 
 def list_members(session: Session, *, cell_id: int) -> list[Member]:
-    """Members of a cell that are not pending, by role then name."""
+    """Members of a cell that are not pending: active first, in the roster sheet's order (STT),
+    then those not in a sheet by role and name."""
     query = select(Member).where(Member.cell_id == cell_id, Member.status != MemberStatus.PENDING)
     order = {Role.SECRETARY: 0, Role.DEPUTY: 1, Role.COMMITTEE: 2, Role.MEMBER: 3}
     members = list(session.exec(query).all())
-    members.sort(key=lambda m: (m.status != MemberStatus.ACTIVE, order[m.role], m.folded_name))
+    members.sort(
+        key=lambda m: (
+            m.status != MemberStatus.ACTIVE,
+            m.roster_no is None,
+            m.roster_no or 0,
+            order[m.role],
+            m.folded_name,
+        )
+    )
     return members
 
 
