@@ -130,16 +130,21 @@ def _first_words(text: str, limit: int) -> str:
 
 def _number(header: list[str]) -> str | None:
     for line in filter(None, header):
-        if re.match(r"^(so|s[oố])\s*[:.]?\s*\d", fold(line)):
+        # «Số 05-CT/TW» begins a header line with a capital; «số 01-KL/TW.» in lower case is
+        # the end of a sentence that a scan's line break cut off.
+        if line[:1] == "S" and re.match(r"^(so|s[oố])\s*[:.]?\s*\d", fold(line)):
             refs = [r for r in find_numbers(line) if r.canonical]
             if refs:
                 return refs[0].canonical
-    # Party headers put "Số" on its own line; fall back to the first full number on a short
-    # header line (never one inside a sentence, which would be a citation).
+    # Party headers put "Số" on its own line; fall back to a header line that holds the number
+    # and nothing else. Never a number inside words: a sentence's citation, or a fragment of
+    # one where a scan's line ended («…thực hiện Kết luận số 01-KL/TW»), is not this
+    # document's number.
     for line in [ln for ln in header if ln][:12]:
-        if len(line) <= 40:
-            refs = [r for r in find_numbers(line) if r.canonical]
-            if refs:
+        refs = [r for r in find_numbers(line) if r.canonical]
+        if refs and len(line) <= 40:
+            start, end = refs[0].span
+            if not fold(line[:start] + line[end:]).strip(" :.*-–"):
                 return refs[0].canonical
     return None
 
@@ -348,8 +353,15 @@ def _name_case(name: str) -> str:
 
 def _proper_case(upper: str) -> str:
     text = upper.strip(" *").lower()
+    folded = fold(text)
     for name in sorted(_PROPER, key=len, reverse=True):
-        text = re.sub(re.escape(name), name, text, flags=re.I)
+        if len(folded) != len(text):  # not one letter per letter: match the marks exactly
+            text = re.sub(re.escape(name), name, text, flags=re.I)
+            continue
+        # Matched without marks, so a mark misread on a scan («TRƯNG ƯƠNG») still gives the
+        # body's name as it is spelled: these names are fixed, and nothing else folds to them.
+        for found in re.finditer(r"\b" + re.escape(fold(name)) + r"\b", folded):
+            text = text[: found.start()] + name + text[found.end() :]
     text = re.sub(
         r"\b(tỉnh|huyện|thành phố|quận|xã|phường)\s+(\w+(?:\s+\w+)?)",
         lambda m: m.group(1) + " " + m.group(2).title(),

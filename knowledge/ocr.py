@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,10 +30,13 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from knowledge.errors import IngestError
+from knowledge.numbers import ISSUER_CODES, TYPE_CODES
 
 # Vietnamese letters with marks: a page of Vietnamese has many, an English page none.
 _MARKED = re.compile(r"[à-ỹđĐÀ-Ỹ]")
 _LETTER = re.compile(r"[^\W\d_]")
+# A document number's codes as recognised: «Số 27-QĐĐ/ĐU», «01-KLI/TW», «05-CTr/ĐĐU».
+_NUMBER_CODE = re.compile(r"(?<=\d-)([A-ZĐ][A-Za-zĐ|]{1,5})/([A-ZĐ]{2,9})\b")
 # Tesseract writes Vietnamese Đ/đ now and then as the Icelandic eth (Ð/ð), never used here.
 _ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
 
@@ -215,8 +218,31 @@ def _from_tsv(tsv: str) -> PageText:
         out.append(line)
         previous = (block, paragraph)
     text = unicodedata.normalize("NFC", "\n".join(out)).translate(_ETH)
+    text = _NUMBER_CODE.sub(_undoubled, text)
     confidence = sum(confidences) / len(confidences) if confidences else 0.0
     return PageText(text, confidence)
+
+
+def _undoubled(found: re.Match[str]) -> str:
+    """A number's codes as they must be when the fast model misread one glyph: a letter seen
+    twice («QĐĐ», «ĐĐU») or the slash's edge seen as a letter («KLI/», «KL|/»). A code is only
+    changed when as read it is no code and one such change makes a known one; known codes
+    («TTr», «ĐUK») stay as written, and any other reading is left for the checks to drop."""
+    code, issuer = found.group(1), found.group(2)
+    return f"{_repaired(code, TYPE_CODES, tail=True)}/{_repaired(issuer, ISSUER_CODES)}"
+
+
+def _repaired(code: str, known: Mapping[str, str], *, tail: bool = False) -> str:
+    if code in known:
+        return code
+    fixes = {
+        code[:i] + code[i + 1 :]
+        for i in range(1, len(code))
+        if code[i] == code[i - 1] and code[:i] + code[i + 1 :] in known
+    }
+    if tail and code[-1] in "Il|1" and code[:-1] in known:
+        fixes.add(code[:-1])
+    return fixes.pop() if len(fixes) == 1 else code
 
 
 def read_pages_each(

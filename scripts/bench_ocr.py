@@ -1,11 +1,12 @@
 """OCR quality and speed on pages of the sample corpus, as scanners and phones make them.
 
     .venv/bin/python scripts/bench_ocr.py                 # 8 pages per condition
-    .venv/bin/python scripts/bench_ocr.py --pages 4
+    .venv/bin/python scripts/bench_ocr.py --pages 18      # every sample document's first page
 
 Each page is a slice of a sample document's text typeset at 200 or 300 dpi (tests/utils/pages.py),
 then spoiled the way scans and photos are: skew ±3°, blur, JPEG quality 60, uneven light, a red
-stamp over the lower half, and all of a phone photo's faults at once. Every page goes through the
+stamp over the lower half, all of a phone photo's faults at once, and a photo of a monitor showing
+the page (pixel grid, moiré, bezel). Every page goes through the
 same path as an upload (knowledge.readers.read_bytes: preparation, Tesseract, the checks). Printed
 per condition: the character error rate against the source text, seconds per page (with the
 floor measured in the same run: Tesseract alone on the clean 300 dpi page, no preparation), and
@@ -37,6 +38,7 @@ from tests.utils.pages import (  # noqa: E402
     jpeg,
     photo,
     render_page,
+    screen_photo,
     skewed,
     stamped,
     uneven_light,
@@ -55,13 +57,14 @@ CONDITIONS: dict[str, tuple[int, Callable[[Image.Image], Image.Image]]] = {
     "300 dpi red stamp": (300, stamped),
     "300 dpi phone photo (all)": (300, photo),
     "200 dpi phone photo (all)": (200, photo),
+    "photo of a screen (moiré, bezel)": (300, screen_photo),
 }
 
 
 def source_pages(count: int) -> list[tuple[str, str, bool]]:
-    """(document, text of one page, first page?) from the sample's .txt documents."""
+    """(document, text of one page, first page?) from the sample's documents, any format."""
     pages: list[tuple[str, str, bool]] = []
-    for path in sorted(SAMPLE.glob("*.txt")):
+    for path in sorted(p for p in SAMPLE.iterdir() if not p.name.startswith("_")):
         lines = [
             line
             for line in read_bytes(path.read_bytes(), path.name).text.splitlines()

@@ -333,3 +333,29 @@ def test_an_article_without_a_headline_is_not_titled_by_its_whole_lead() -> None
 
     assert len(title) <= HEADLINE_MAX_CHARS + 1 and title.endswith("…")
     assert LEAD.startswith(title.rstrip("…"))
+
+
+def test_a_citation_left_alone_on_a_line_by_a_scan_is_not_the_documents_number() -> None:
+    # A photographed news article: recognition breaks lines where the page did, so a short
+    # line can hold a citation. The article is still an article, not Kết luận 01-KL/TW.
+    scanned = (
+        "Đảng ủy Khối sơ kết 3 năm thực hiện Kết luận số 01-KL/TW\n\n"
+        "Sáng ngày 22/5/2024, Đảng ủy Khối tổ chức hội nghị sơ kết 3 năm thực hiện\n"
+        "Kết luận số 01-KL/TW ngày\n"
+        "18/5/2021 của Bộ Chính trị về tiếp tục thực hiện Chỉ thị số 05-CT/TW.\n\n"
+        "Đảng ủy Khối đề nghị các cấp ủy tiếp tục thực hiện nghiêm Kết luận\n\n"
+        "số 01-KL/TW.\n"
+    )
+    meta = extract_metadata(scanned, file_name="anh-bai-bao.jpg")
+    assert (meta.doc_type, meta.number) == ("Bài viết", None)
+    assert meta.cited[:2] == ["01-KL/TW", "05-CT/TW"]
+    # A header line with the number and nothing else still is the number.
+    header = "BAN CHẤP HÀNH TRUNG ƯƠNG\n*\n01-KL/TW\nĐẢNG CỘNG SẢN VIỆT NAM\n\nKẾT LUẬN"
+    assert extract_metadata(header, file_name="kl.txt").number == "01-KL/TW"
+
+
+def test_a_mark_misread_in_the_issuer_line_still_names_the_body() -> None:
+    # Tesseract at 200 dpi reads «TRUNG» as «TRƯNG»; the Party body keeps its name.
+    scanned = "BAN CHẤP HÀNH TRƯNG ƯƠNG\n*\nSố 18-NQ/TW\nĐẢNG CỘNG SẢN VIỆT NAM\n\nNGHỊ QUYẾT"
+    meta = extract_metadata(scanned, file_name="quet.png")
+    assert (meta.number, meta.issuer) == ("18-NQ/TW", "Ban Chấp hành Trung ương")

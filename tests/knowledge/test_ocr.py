@@ -12,7 +12,7 @@ from sqlmodel import Session
 from knowledge.encoding import unicode_to_tcvn3
 from knowledge.errors import IngestError
 from knowledge.models import Document, Trust
-from knowledge.ocr import Cancelled, OcrOptions, available
+from knowledge.ocr import Cancelled, OcrOptions, _from_tsv, available
 from knowledge.readers import doc_text, read_bytes
 from tests.utils.factories import make_ingester, store_counts
 from tests.utils.pages import (
@@ -21,6 +21,7 @@ from tests.utils.pages import (
     photo,
     render_page,
     scanned_pdf,
+    screen_photo,
     skewed,
     stamped,
 )
@@ -48,6 +49,30 @@ def test_a_photo_of_a_page_is_read_with_its_number_and_sentences() -> None:
     assert "07-TB/CB" in result.text
     assert BODY in " ".join(result.text.split())  # lines wrap where the page wrapped them
     assert character_error_rate(result.text, NOTICE) < 0.05
+
+
+def _tsv(*lines: str) -> str:
+    """Tesseract's TSV output for ``lines`` of words (one block, one paragraph)."""
+    rows = ["level\tpage\tblock\tpar\tline\tword\tleft\ttop\twidth\theight\tconf\ttext"]
+    for n, line in enumerate(lines, 1):
+        rows += [f"5\t1\t1\t1\t{n}\t{i}\t0\t0\t9\t9\t90\t{w}" for i, w in enumerate(line.split())]
+    return "\n".join(rows)
+
+
+def test_a_glyph_of_a_numbers_codes_misread_is_put_right() -> None:
+    # The fast model's commonest slips on a number: a letter seen twice («QĐĐ», «ĐĐU») or the
+    # slash's edge seen as a letter («KLI/»). Each made the number no number at all (metadata
+    # dropped it). Codes that are codes stay as written; unknown ones are not guessed at.
+    lines = ["Số 27-QĐĐ/ĐU", "Số 12-TTr/CB và 05-CCT/TW", "Số 05-CTr/ĐĐU", "Số 01-KLI/TW"]
+    text = _from_tsv(_tsv(*lines, "Số 03-NQ/ĐUK", "Mã 31-XYZ/AB")).text
+    assert text.splitlines() == [
+        "Số 27-QĐ/ĐU",
+        "Số 12-TTr/CB và 05-CT/TW",
+        "Số 05-CTr/ĐU",
+        "Số 01-KL/TW",
+        "Số 03-NQ/ĐUK",
+        "Mã 31-XYZ/AB",
+    ]
 
 
 def test_a_red_stamp_and_a_turned_page_do_not_spoil_the_text() -> None:
@@ -101,6 +126,24 @@ def test_pages_that_cannot_be_documents_are_refused_clearly_and_nothing_is_store
 ) -> None:
     outcome = make_ingester(engine).ingest_bytes(data, file_name=name, source=f"upload/{name}")
     assert outcome.status == "failed" and reason in outcome.message
+    with Session(engine) as session:
+        assert store_counts(session) == (0, 0, 0)
+
+
+def test_a_photo_of_a_screen_is_read_when_legible_and_refused_clearly_when_not(
+    engine: Engine,
+) -> None:
+    # Secretaries photograph the monitor the document is open on: the screen's pixel grid,
+    # moiré bands, a dark bezel. An ordinary shot reads like a page...
+    shot = image_bytes(screen_photo(render_page(NOTICE)), "JPEG")
+    result = read_bytes(shot, "man-hinh.jpg")
+    assert "07-TB/CB" in result.text
+    assert character_error_rate(result.text, NOTICE) < 0.05
+    # ...a shot lost in moiré and out of focus is refused with what to do, and nothing stored.
+    bad = image_bytes(screen_photo(render_page(NOTICE), moire=0.6, focus=4.0), "JPEG")
+    outcome = make_ingester(engine).ingest_bytes(bad, file_name="mo.jpg", source="upload/mo.jpg")
+    assert outcome.status == "failed"
+    assert "chụp màn hình" in outcome.message and "chụp thẳng trang giấy" in outcome.message
     with Session(engine) as session:
         assert store_counts(session) == (0, 0, 0)
 

@@ -76,6 +76,36 @@ def photo(page: Image.Image) -> Image.Image:
     return jpeg(blurred(uneven_light(skewed(page, 2.0)), 0.8), 60)
 
 
+def screen_photo(page: Image.Image, *, moire: float = 0.12, focus: float = 0.8) -> Image.Image:
+    """A phone photo of the page shown on a monitor: the page at screen resolution (an A4 width
+    of about 1,000 pixels), each screen pixel seen as red, green and blue stripes, the moiré
+    bands the two grids make, a bluish cast, the dark bezel around it, softness and JPEG loss.
+    ``moire`` is the bands' depth (0.12 an ordinary shot, 0.5 a bad one)."""
+    width = 1000
+    screen = page.convert("RGB").resize(
+        (width, round(page.height * width / page.width)), Image.Resampling.LANCZOS
+    )
+    scale = 3  # the camera sees each screen pixel as 3×3 sensor pixels
+    shot = np.asarray(
+        screen.resize((screen.width * scale, screen.height * scale), Image.Resampling.NEAREST),
+        dtype=np.float32,
+    )
+    h, w = shot.shape[:2]
+    stripes = np.full((h, w, 3), 0.55, dtype=np.float32)
+    for channel in range(3):  # each third of a pixel lit in one colour
+        stripes[:, channel::scale, channel] = 1.0
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = np.deg2rad(12)
+    bands = 1 + moire * np.sin(2 * np.pi * (x * np.cos(angle) + y * np.sin(angle)) / 23.0)
+    tint = np.array([0.9, 0.95, 1.05], dtype=np.float32)
+    shot = shot * stripes * bands[..., None] * tint
+    bezel = round(0.06 * w)
+    framed = np.full((h + 2 * bezel, w + 2 * bezel, 3), 18, dtype=np.float32)
+    framed[bezel : bezel + h, bezel : bezel + w] = shot
+    out = Image.fromarray(np.clip(framed, 0, 255).astype(np.uint8))
+    return jpeg(blurred(skewed(out, 1.5), focus), 70)
+
+
 def image_bytes(page: Image.Image, fmt: str = "PNG") -> bytes:
     """The page as a file's bytes."""
     buffer = io.BytesIO()
