@@ -1,15 +1,19 @@
 """Restore Vietnamese diacritics on questions typed without them.
 
 A syllable trigram model (interpolated Kneser-Ney, trigrams pruned) is learned from the indexed
-corpus plus a small built-in list of everyday question and Party phrases; ``restore`` picks the
-most likely accented form of every plain syllable by beam search over the candidates seen in
-training. Syllables the user typed with marks, numbers, document numbers like ``05-CT/TW``,
-acronyms and punctuation are kept as typed and serve as context.
+corpus, running everyday text (``general_sentences``) and a small built-in list of question and
+Party phrases; ``restore`` picks the most likely accented form of every plain syllable by beam
+search over the candidates seen in training. The everyday text is a data file of the
+``underthesea`` package, read without importing it: it teaches words the Party documents never
+use («rượu bia», «mấy lần»). Syllables the user typed with marks, numbers, document numbers like
+``05-CT/TW``, acronyms and punctuation are kept as typed and serve as context.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import logging
 import math
 import re
 import zlib
@@ -17,9 +21,12 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from knowledge.text import fold, has_diacritics, nfc
 
+_log = logging.getLogger(__name__)
 _FORMAT = "chibo-diacritics-1"
 _BOS, _EOS, _NUM, _UNK = "<s>", "</s>", "<num>", "<unk>"
 
@@ -95,6 +102,7 @@ class DiacriticRestorer:
     beam: int = 8
     max_candidates: int = 8
     keep_bonus: float = 2.0  # log-odds for the plain form when the user clearly types marks
+    everyday: bool = False  # learned with ``general_sentences`` too (older models were not)
     _ids: dict[str, int] = field(init=False, repr=False)
     _candidates: dict[str, list[int]] = field(init=False, repr=False)
     _continuation: list[float] = field(init=False, repr=False)
@@ -134,9 +142,15 @@ class DiacriticRestorer:
 
     @classmethod
     def fit(
-        cls, texts: Iterable[str], *, min_trigram_count: int = 1, common_weight: int = 3
+        cls,
+        texts: Iterable[str],
+        *,
+        min_trigram_count: int = 1,
+        common_weight: int = 3,
+        everyday: bool = True,
     ) -> DiacriticRestorer:
-        """Learn syllable n-gram counts from corpus texts (plus the built-in common phrases)."""
+        """Learn syllable n-gram counts from corpus texts, plus the built-in common phrases and
+        (``everyday``) the running text of ``general_sentences``."""
         ids: dict[str, int] = {_BOS: 0, _EOS: 1, _NUM: 2, _UNK: 3}
         uni: Counter[int] = Counter()
         bi: Counter[tuple[int, int]] = Counter()
@@ -160,6 +174,9 @@ class DiacriticRestorer:
             add(text, 1)
         if common_weight:
             add(_COMMON_PHRASES, common_weight)
+        general = general_sentences() if everyday else ()
+        for sentence in general:
+            add(sentence, 1)
         size = len(ids)
         unigrams = array("q", [0] * size)
         for i, count in uni.items():
@@ -176,6 +193,7 @@ class DiacriticRestorer:
             },
             discount2=_discount(bi.values()),
             discount3=_discount(tri.values()),
+            everyday=bool(general),
         )
 
     def restore(self, text: str) -> str:
@@ -190,10 +208,12 @@ class DiacriticRestorer:
         def flush() -> None:
             if any(editable for _, _, editable in segment):
                 chosen = self._decode([cands for _, cands, _ in segment])
-                for (match, _, editable), wid in zip(segment, chosen, strict=True):
+                words = [self.vocab[wid] for wid in chosen]
+                for (match, _, editable), word in zip(segment, words, strict=True):
                     if editable:
-                        word = _match_case(self.vocab[wid], match.group())
-                        replacements.append((match.start(), match.end(), word))
+                        replacements.append(
+                            (match.start(), match.end(), _match_case(word, match.group()))
+                        )
             segment.clear()
 
         last = 0
@@ -289,6 +309,7 @@ class DiacriticRestorer:
             "beam": self.beam,
             "max_candidates": self.max_candidates,
             "keep_bonus": self.keep_bonus,
+            "everyday": self.everyday,
             "n_bigrams": len(self.bigrams),
             "n_trigrams": len(self.trigrams),
         }
@@ -324,7 +345,41 @@ class DiacriticRestorer:
             beam=header["beam"],
             max_candidates=header["max_candidates"],
             keep_bonus=header["keep_bonus"],
+            everyday=bool(header.get("everyday", False)),
         )
+
+
+@cache
+def general_sentences() -> tuple[str, ...]:
+    """Running Vietnamese text for everyday word frequencies: the 2,119 sentences (96,000
+    syllables of news and law) of the VLSP 2013 test set that ``underthesea`` ships with its
+    part-of-speech model (one token per line, sentences separated by blank lines). Empty,
+    with a warning, when the package is missing."""
+    path = _underthesea_file("pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt")
+    if path is None:
+        return ()
+    sentences: list[str] = []
+    words: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            words.append(line.split("\t", 1)[0])
+        elif words:
+            sentences.append(" ".join(words))
+            words = []
+    if words:
+        sentences.append(" ".join(words))
+    return tuple(sentences)
+
+
+def _underthesea_file(relative: str) -> Path | None:
+    """A data file of the installed ``underthesea`` package, found without importing it."""
+    spec = importlib.util.find_spec("underthesea")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    path = Path(folders[0]) / relative if folders else None
+    if path is None or not path.is_file():
+        _log.warning("underthesea's %s not found: diacritics from the corpus only", relative)
+        return None
+    return path
 
 
 def _training_segments(text: str) -> Iterator[list[str]]:

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from index.citation import DocInfo, section_label
 from index.dense import DenseIndex, Selector
-from index.diacritics import DiacriticRestorer, missing_diacritics_ratio
+from index.diacritics import DiacriticRestorer, general_sentences, missing_diacritics_ratio
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize
 from index.settings import IndexSettings
@@ -467,6 +467,8 @@ class Retriever:
                 or cites != base.cites
             )
             restorer = base.restorer if base is not None and not changed else None
+            if restorer is not None and not restorer.everyday and general_sentences():
+                restorer, changed = None, True  # learned without everyday text: learn again
             if restorer is None and self.settings.restore_diacritics and passage_rows:
                 restorer = DiacriticRestorer.fit(row[3] for row in passage_rows)
             passage_doc = {row[0]: row[1] for row in passage_rows}

@@ -1,10 +1,16 @@
-"""Held-out-by-law evaluation of diacritic restoration on the ALQAC legal corpus.
+"""Diacritic restoration, measured two ways.
 
-Laws are dealt round-robin (largest first) into folds; each fold's articles are stripped of
-diacritics and restored by a model fitted on the other folds' laws. Only ``corpus.jsonl`` is
-read: questions are never used.
+Statutes (default): held out by law on the ALQAC legal corpus. Laws are dealt round-robin
+(largest first) into folds; each fold's articles are stripped of diacritics and restored by a
+model fitted on the other folds' laws. Only ``corpus.jsonl`` is read: questions are never used.
+
+Members' questions (``--questions``): the model the bot builds over the sample corpus restores
+the questions of ``tests/data/answer_eval.jsonl`` that were written with their marks, typed
+without them; per half (dev, test), with and without the everyday text (general_sentences).
 
     PYTHONPATH=. python scripts/eval_diacritics.py [--corpus PATH] [--folds 3] [--max-articles 400]
+    PYTHONPATH=. python scripts/eval_diacritics.py [--no-everyday]
+    PYTHONPATH=. python scripts/eval_diacritics.py --questions [--show-misses dev]
 """
 
 from __future__ import annotations
@@ -16,10 +22,15 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from index.diacritics import DiacriticRestorer, missing_diacritics_ratio
+from index.answer_eval import halves, load_answer_questions
+from index.diacritics import DiacriticRestorer, general_sentences, missing_diacritics_ratio
+from knowledge.readers import read_bytes
 from knowledge.text import has_diacritics, strip_diacritics, syllables
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/eval/vn_legal/corpus.jsonl"
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared/eval/vn_legal/corpus.jsonl"
+SAMPLE = REPO / "corpus" / "sample"
+ANSWER_SET = REPO / "tests" / "data" / "answer_eval.jsonl"
 
 
 def load_laws(path: Path) -> dict[str, list[str]]:
@@ -67,12 +78,46 @@ def time_questions(restorer: DiacriticRestorer, texts: list[str], n: int = 200) 
     return (time.perf_counter() - start) / n * 1000
 
 
+def questions(show_misses: str | None) -> None:
+    """Members' questions, typed without marks, restored by the sample corpus's model."""
+    texts = [
+        read_bytes(path.read_bytes(), path.name).text
+        for path in sorted(SAMPLE.iterdir())
+        if not path.name.startswith("_")
+    ]
+    models = {
+        "corpus only": DiacriticRestorer.fit(texts, everyday=False),
+        "corpus + everyday text": DiacriticRestorer.fit(texts),
+    }
+    marked = [q for q in load_answer_questions(ANSWER_SET) if has_diacritics(q.question)]
+    print(f"everyday text: {sum(len(s.split()) for s in general_sentences()):,} syllables")
+    print("| half | questions | syllables | corpus only | corpus + everyday text |")
+    print("|---|---|---|---|---|")
+    for half, qs in halves(marked).items():
+        cells = []
+        for name, model in models.items():
+            counts = score(model, [q.question for q in qs])
+            cells.append(f"{counts['all_ok'] / counts['all']:.4f}")
+            if show_misses == half:
+                for q in qs:
+                    got = model.restore(strip_diacritics(q.question))
+                    if syllables(got) != syllables(q.question):
+                        print(f"  [{name}] {q.id}: {got}  (written: {q.question})")
+        print(f"| {half} | {len(qs)} | {counts['all']} | {cells[0]} | {cells[1]} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--max-articles", type=int, default=400, help="test articles per fold")
+    parser.add_argument("--no-everyday", action="store_true", help="statutes: corpus only")
+    parser.add_argument("--questions", action="store_true", help="members' questions instead")
+    parser.add_argument("--show-misses", choices=("dev", "test"), help="with --questions")
     args = parser.parse_args()
+    if args.questions:
+        questions(args.show_misses)
+        return
 
     laws = load_laws(args.corpus)
     order = sorted(laws, key=lambda name: (-len(laws[name]), name))
@@ -85,7 +130,7 @@ def main() -> None:
         train = [t for name in order if name not in test_laws for t in laws[name]]
         test = [t for name in test_laws for t in laws[name]]
         start = time.perf_counter()
-        restorer = DiacriticRestorer.fit(train)
+        restorer = DiacriticRestorer.fit(train, everyday=not args.no_everyday)
         fit_s.append(time.perf_counter() - start)
         sizes.append(len(restorer.to_bytes()))
         restorer = DiacriticRestorer.from_bytes(restorer.to_bytes())

@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from index.diacritics import DiacriticRestorer, missing_diacritics_ratio
+from index.diacritics import DiacriticRestorer, general_sentences, missing_diacritics_ratio
 from knowledge.text import strip_diacritics
 
 TRAINING_TEXT = """
@@ -36,7 +36,8 @@ SENTENCES = [
 
 @pytest.fixture(scope="module")
 def restorer() -> DiacriticRestorer:
-    return DiacriticRestorer.fit([TRAINING_TEXT])
+    """Learned from the Party text alone: what it restores comes from that text."""
+    return DiacriticRestorer.fit([TRAINING_TEXT], everyday=False)
 
 
 @pytest.mark.parametrize("sentence", SENTENCES)
@@ -80,6 +81,21 @@ def test_unknown_syllables_pass_through(restorer: DiacriticRestorer) -> None:
     assert (
         restorer.restore("gui file pdf qua zalo cho chi bo") == "gui file pdf qua zalo cho chi bộ"
     )
+
+
+def test_everyday_words_no_party_text_holds_restore_from_running_text() -> None:
+    # A question about drinking: «rượu» is in no Party document of the cell, so a model of
+    # the documents alone cannot give it back; the everyday text (general_sentences) can.
+    question = "dang vien co duoc uong ruou bia khong"
+    party_only = DiacriticRestorer.fit([TRAINING_TEXT], everyday=False)
+    with_everyday = DiacriticRestorer.fit([TRAINING_TEXT])
+    assert general_sentences(), "underthesea's everyday text is installed with Chibo"
+    assert "ruou bia" in party_only.restore(question)
+    assert "rượu bia" in with_everyday.restore(question)
+    assert with_everyday.restore("gui file pdf qua zalo") == "gửi file pdf qua zalo"
+    # The model says what it learned from, so an index built before relearns it.
+    assert with_everyday.everyday and not party_only.everyday
+    assert DiacriticRestorer.from_bytes(with_everyday.to_bytes()).everyday
 
 
 def test_bytes_round_trip_gives_identical_output(restorer: DiacriticRestorer) -> None:

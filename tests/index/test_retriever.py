@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from index.diacritics import DiacriticRestorer
 from index.embedder import HashEmbedder
 from index.retriever import (
     Filters,
@@ -258,3 +259,22 @@ def test_rebuild_failure_keeps_the_serving_index(
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index-")]
     shutil.rmtree(tmp_path / "index")
     assert np.isfinite(hash_retriever.search("đảng viên", 1).hits[0].score)
+
+
+def test_an_index_whose_restorer_lacks_everyday_text_relearns_it_at_sync(
+    hash_retriever: Retriever,
+) -> None:
+    # An index written before the restorer learned everyday text: the next start relearns
+    # it and writes it down, without embedding anything again.
+    path = hash_retriever.index_dir / "restorer.bin"
+    old = DiacriticRestorer.fit(["Chi bộ sinh hoạt thường kỳ."], everyday=False)
+    path.write_bytes(old.to_bytes())
+    hash_retriever.load()
+    assert "ruou bia" in hash_retriever.search("dang vien uong ruou bia", 3).dense_query
+
+    report = hash_retriever.sync()
+
+    assert report["added"] == 0
+    relearned = DiacriticRestorer.from_bytes(path.read_bytes())
+    assert relearned.everyday
+    assert "rượu bia" in relearned.restore("dang vien uong ruou bia")
