@@ -53,6 +53,34 @@ def load_answer_questions(path: Path) -> list[AnswerQuestion]:
     return out
 
 
+@dataclass(frozen=True)
+class NewsQuestion:
+    """A question over the news-style corpus (tests/data/news_corpus: articles *about* Party
+    documents), naming a document number and/or a year, and the sentence that answers it."""
+
+    id: str
+    question: str
+    doc: str
+    gold: tuple[str, ...]
+    names: str  # number | year | both | none
+    form: str  # plain | no_diacritics | loose_number
+
+
+def load_news_questions(path: Path) -> list[NewsQuestion]:
+    """Read the questions over the news corpus."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append(
+                NewsQuestion(
+                    row["id"], row["question"], row["doc"], tuple(row["gold"]), row["names"],
+                    row["form"],
+                )
+            )  # fmt: skip
+    return out
+
+
 def split_of(doc: str) -> str:
     """«dev» or «test» for every question about ``doc``: documents ordered by a hash of their
     name and dealt alternately, so the halves are fixed and about equal."""

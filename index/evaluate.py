@@ -87,26 +87,9 @@ def build_retriever(
     create_tables(engine)
     with Session(engine) as session:
         if not store.list_documents(session, readable=EVERYTHING):
-            for row in rows:
-                article, title, text = str(row["id"]), str(row["title"]), str(row["text"])
-                chunks = chunk_text(
-                    text,
-                    doc_key=article,
-                    title=title,
-                    target_chars=passage_chars,
-                    max_chars=max_passage_chars,
-                )
-                store.save_document(
-                    session,
-                    source=f"eval:{article}",
-                    file_name=article,
-                    fmt="txt",
-                    encoding=None,
-                    content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                    text=text,
-                    metadata=Metadata(doc_type="Điều luật", title=title),
-                    chunks=chunks,
-                )
+            store_articles(
+                session, rows, passage_chars=passage_chars, max_passage_chars=max_passage_chars
+            )
             session.commit()
         documents = {d.id: d.file_name for d in store.list_documents(session, readable=EVERYTHING)}
     cached = _CachedEmbedder(embedder)
@@ -117,6 +100,36 @@ def build_retriever(
         pid: documents[doc_id] for pid, doc_id in retriever._current().passage_doc.items()
     }
     return retriever, article_of
+
+
+def store_articles(
+    session: Session,
+    rows: Iterable[dict[str, object]],
+    *,
+    passage_chars: int = 900,
+    max_passage_chars: int = 1600,
+) -> None:
+    """Save each benchmark article (``id``, ``title``, ``text``) as a document named by its id."""
+    for row in rows:
+        article, title, text = str(row["id"]), str(row["title"]), str(row["text"])
+        chunks = chunk_text(
+            text,
+            doc_key=article,
+            title=title,
+            target_chars=passage_chars,
+            max_chars=max_passage_chars,
+        )
+        store.save_document(
+            session,
+            source=f"eval:{article}",
+            file_name=article,
+            fmt="txt",
+            encoding=None,
+            content_hash=hashlib.sha256(text.encode()).hexdigest(),
+            text=text,
+            metadata=Metadata(doc_type="Điều luật", title=title),
+            chunks=chunks,
+        )
 
 
 def mode_settings(settings: IndexSettings, mode: str) -> IndexSettings:
