@@ -30,7 +30,7 @@ from bot.telegram.callbacks import Action, pattern
 from bot.telegram.context import CONTEXT_TYPES, App, Context
 from bot.telegram.handlers import asking, documents, joining, meetings, menus, notices
 from bot.telegram.handlers.common import forget_group_check, send_html
-from bot.telegram.inflow import FairUpdateProcessor
+from bot.telegram.inflow import FairUpdateProcessor, ScreenedUpdates
 from bot.telegram.policy import Where, checked_inside, placed
 from bot.telegram.ratelimit import TelegramRateLimiter
 from bot.telegram.webhook import serve_webhook
@@ -78,6 +78,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.get_updates_request(ScreenedUpdates(inflow))
     if not updater:
         builder = builder.updater(None)
     application = builder.build()

@@ -14,6 +14,11 @@ question waits behind all of them. :class:`FairUpdateProcessor` puts two gates i
 3. **after the others when in a hurry**: from a sender's fourth update in quick succession,
    each waits (briefly) until no other sender's update is in hand.
 
+With long polling, the budget is spent before the updates are even parsed
+(:class:`ScreenedUpdates`): a flooding sender's raw updates beyond their budget are dropped as
+plain JSON, so 300 forwarded messages cost a dictionary lookup each instead of
+``Update.de_json`` and a task each (most of a flood's cost on a small machine).
+
 Service messages (someone joined or left a group) and updates without a sender pass untouched.
 Membership is read from the database once per sender and kept briefly (a stranger's flood
 costs one query every few seconds, not one per message).
@@ -36,6 +41,7 @@ from sqlmodel import Session
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
+from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.members.membership import access
@@ -56,6 +62,19 @@ UNBOUNDED = 1_000_000
 # next update waits (at most HURRIED_WAIT seconds) until no other sender's update is in hand.
 HURRIED = 3
 HURRIED_WAIT = 2.0
+# Raw updates whose verdict was reached before parsing, waiting to be processed; a bound in
+# case some never are (an update that fails to parse).
+MAX_DECIDED = 10_000
+# The kinds of raw update that carry a sender in «from» (Telegram's field names).
+_SENT = (
+    "message",
+    "edited_message",
+    "callback_query",
+    "inline_query",
+    "chosen_inline_result",
+    "business_message",
+    "edited_business_message",
+)
 
 
 class Verdict(Enum):
@@ -142,6 +161,21 @@ def sender_of(update: object) -> int | None:
     return update.effective_user.id
 
 
+def raw_sender(update: dict[str, Any]) -> int | None:
+    """:func:`sender_of` for an update still in JSON (the same updates pass untouched)."""
+    for kind in _SENT:
+        body = update.get(kind)
+        if not isinstance(body, dict):
+            continue
+        if body.get("new_chat_members") or body.get("left_chat_member"):
+            return None
+        sender = body.get("from")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+        return None
+    return None
+
+
 class FairUpdateProcessor(BaseUpdateProcessor):
     """Budget, then a sender's own queue, then one of the shared workers."""
 
@@ -161,12 +195,20 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             stranger_burst=settings.stranger_burst,
             stranger_refill=settings.stranger_refill_seconds,
         )
+        # A member's budget for senders whose membership is not known yet (screen only).
+        self._provisional = Inflow(
+            member_burst=settings.member_burst,
+            member_refill=settings.member_refill_seconds,
+            stranger_burst=settings.stranger_burst,
+            stranger_refill=settings.stranger_refill_seconds,
+        )
         self.clock = clock
         self.app: App | None = None  # set by build_application
         self._queues: dict[int, tuple[asyncio.Semaphore, int]] = {}
         self._trust: dict[int, tuple[float, bool]] = {}
         self._lookups: dict[int, asyncio.Future[bool]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._decided: dict[int, tuple[Verdict, bool]] = {}  # update_id → (verdict, trusted)
         self._swept = 0.0
         self._in_hand = 0  # updates of senders not in a hurry, being handled
         self._quiet = asyncio.Event()
@@ -191,9 +233,15 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             async with self.workers:
                 await coroutine
             return
-        trusted = await self._trusted(sender)
-        now = self.clock()
-        verdict = self.inflow.admit(sender, trusted=trusted, now=now)
+        assert isinstance(update, Update)  # sender_of says so
+        decided = self._decided.pop(update.update_id, None)
+        if decided is not None:  # admitted while still JSON (screen)
+            verdict, trusted = decided
+            now = self.clock()
+        else:
+            trusted = await self._trusted(sender)
+            now = self.clock()
+            verdict = self.inflow.admit(sender, trusted=trusted, now=now)
         self._sweep(now)
         if verdict is not Verdict.RUN:
             _discard(coroutine)
@@ -233,6 +281,43 @@ class FairUpdateProcessor(BaseUpdateProcessor):
                 self._in_hand -= 1
                 if self._in_hand == 0:
                     self._quiet.set()
+
+    def screen(self, updates: list[Any]) -> list[Any]:
+        """Raw updates from one getUpdates, without those their sender's budget would drop.
+
+        A sender whose membership is known is admitted here, once, and the verdict kept for
+        :meth:`do_process_update`. One not known yet (a first message, or a stranger, whose
+        membership is read again each time) is held to a member's budget on the side: what
+        that would drop, the real gate would drop too. The last update is kept (as its id
+        alone if dropped) so the next poll confirms everything this one returned.
+        """
+        now = self.clock()
+        kept: list[Any] = []
+        for raw in updates:
+            sender = raw_sender(raw) if isinstance(raw, dict) else None
+            if sender is None or not isinstance(raw.get("update_id"), int):
+                kept.append(raw)
+                continue
+            known = self._trust.get(sender)
+            if known is None or now >= known[0]:
+                # Not read yet: what even a member's budget would drop is dropped here; the
+                # rest is admitted for real once parsed.
+                if self._provisional.admit(sender, trusted=True, now=now) is not Verdict.DROP:
+                    kept.append(raw)
+                continue
+            verdict = self.inflow.admit(sender, trusted=known[1], now=now)
+            if verdict is Verdict.DROP:
+                continue
+            if len(self._decided) >= MAX_DECIDED:
+                self._decided.clear()  # never processed (failed to parse): start again
+            self._decided[raw["update_id"]] = (verdict, known[1])
+            kept.append(raw)
+        dropped = len(updates) - len(kept)
+        if dropped:
+            log.debug("%d updates over their senders' budgets dropped unread", dropped)
+        if updates and (not kept or kept[-1] is not updates[-1]):
+            kept.append({"update_id": updates[-1]["update_id"]})
+        return kept
 
     # ------------------------------------------------------------------------------ trust
 
@@ -283,6 +368,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             return
         self._swept = now
         self.inflow.forget_idle(now)
+        self._provisional.forget_idle(now)
         for sender, (until, _) in list(self._trust.items()):
             if until <= now:
                 del self._trust[sender]
@@ -305,6 +391,23 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             elif update.inline_query is None:
                 # In a group too: the note goes to their private chat, not to everyone.
                 await bot.send_message(sender, texts.SLOW_DOWN.format(seconds=seconds))
+
+
+class ScreenedUpdates(HTTPXRequest):
+    """The long-polling request, whose updates pass :meth:`FairUpdateProcessor.screen` before
+    python-telegram-bot parses them (PTB's defaults for this request: one connection)."""
+
+    def __init__(self, processor: FairUpdateProcessor) -> None:
+        super().__init__(connection_pool_size=1)
+        self.processor = processor
+
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+        """Telegram's answer as usual (this request only ever polls); its updates screened."""
+        answer = HTTPXRequest.parse_json_payload(payload)
+        result = answer.get("result")
+        if answer.get("ok") and isinstance(result, list) and result:
+            answer["result"] = self.processor.screen(result)
+        return answer
 
 
 def _discard(coroutine: Awaitable[Any]) -> None:

@@ -7,7 +7,14 @@ import asyncio
 from telegram import Update
 
 from bot.settings import BotSettings
-from bot.telegram.inflow import HURRIED_WAIT, FairUpdateProcessor, Inflow, Verdict, sender_of
+from bot.telegram.inflow import (
+    HURRIED_WAIT,
+    FairUpdateProcessor,
+    Inflow,
+    Verdict,
+    raw_sender,
+    sender_of,
+)
 from tests.bot.support import message_update, user
 
 MEMBER, STRANGER, OTHER = 700_001, 700_002, 700_003
@@ -194,3 +201,59 @@ async def test_a_hurried_sender_waits_only_so_long() -> None:
     )
     assert len(done) == 4 and loop.time() - started < HURRIED_WAIT + 1
     blocked.cancel()
+
+
+# ------------------------------------------------------------------ screening raw updates
+
+
+def test_raw_sender_agrees_with_sender_of() -> None:
+    someone = user(MEMBER)
+    raws = [
+        message_update(someone, "hỏi"),
+        message_update(
+            someone, chat={"id": -5, "type": "group", "title": "Chi bộ"}, new_chat_members=[someone]
+        ),
+        {"update_id": 1},
+    ]
+    for raw in raws:
+        assert raw_sender(raw) == sender_of(Update.de_json(raw, None))
+
+
+async def test_a_flood_is_dropped_before_it_is_parsed_and_the_poll_still_confirms_it() -> None:
+    processor = _Processor({MEMBER}, member_burst=6, stranger_burst=2)
+    await processor._trusted(MEMBER)  # a member already known
+    someone = user(OTHER)
+    joined = message_update(
+        someone, chat={"id": -5, "type": "group", "title": "Chi bộ"}, new_chat_members=[someone]
+    )
+    batch = [message_update(user(STRANGER), f"chuyển tiếp {n}") for n in range(150)]
+    batch += [joined] + [message_update(user(MEMBER), f"chuyển tiếp {n}") for n in range(150)]
+    kept = processor.screen(batch)
+    senders = [raw_sender(raw) for raw in kept]
+    # Never read yet: no more than a member's burst and its warning; a known member: their
+    # burst and the one update that warns them; the service message untouched.
+    assert senders.count(STRANGER) == 7
+    assert senders.count(MEMBER) == 7
+    assert joined in kept
+    # The last update was dropped: its id alone is kept, so the next poll confirms all 301.
+    assert kept[-1] == {"update_id": batch[-1]["update_id"]}
+    assert len(kept) == 7 + 1 + 7 + 1
+    # The known member's verdicts were reached here, once: processing does not spend again.
+    work = _Work()
+    work.release.set()
+    member_updates = [Update.de_json(raw, None) for raw in kept if raw_sender(raw) == MEMBER]
+    for update in member_updates:
+        await processor.process_update(update, work.handle(MEMBER))
+    assert work.started == [MEMBER] * 6  # the seventh is the warning, not run
+    assert processor.inflow.admit(MEMBER, trusted=True, now=processor.clock()) is Verdict.DROP
+
+
+async def test_what_passes_the_screen_unread_is_still_held_to_the_real_budget() -> None:
+    processor = _Processor(set(), member_burst=6, stranger_burst=2)
+    batch = [message_update(user(STRANGER), f"chuyển tiếp {n}") for n in range(40)]
+    work = _Work()
+    work.release.set()
+    for raw in processor.screen(batch):
+        if raw_sender(raw) is not None:
+            await processor.process_update(Update.de_json(raw, None), work.handle(STRANGER))
+    assert work.started == [STRANGER] * 2  # a stranger's budget, not a member's
