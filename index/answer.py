@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from index import texts
 from index.citation import section_label
-from index.quotes import candidate_sentences, focus_coverage, select_quotes
+from index.quotes import answers_figure, candidate_sentences, focus_coverage, select_quotes
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
 from knowledge.models import DocumentCitation
@@ -154,7 +154,7 @@ class AnswerService:
         # by the number itself; any other must find its focus words in what is quoted.
         by_number = result.only_number or result.citing
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
-        if focus < self.min_focus:
+        if focus < self.min_focus or not (by_number or answers_figure(picked, result.query)):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
         members: dict[str, list[int]] = {}

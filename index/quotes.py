@@ -51,6 +51,44 @@ _GIVES = {
     "list": re.compile(r":\s*$"),
     "permission": re.compile(r"\b(khong duoc|nghiem cam|cam|duoc phep|bat buoc)\b"),
 }
+# «bao nhiêu tuổi», «mấy lần», «tỷ lệ … bao nhiêu»: the unit the figure is asked in (folded),
+# and how a sentence that gives that figure writes it — a number, then (a word or two and)
+# one of these. A figure in another unit does not answer («100% bí thư…» is no allowance).
+_UNIT_ASKED = re.compile(
+    r"\b(?:bao nhieu|may)\s+(phan tram|tuoi|tien|tiet|diem|lan|nam|thang|ngay|tuan|gio|phut"
+    r"|dang vien|dai bieu|nguoi|cuon|luot|dau xe|buoi|tinh|lai xe|dong chi|chi bo|tap the"
+    r"|ca nhan|to chuc|xe|chuyen)\b"
+)
+_RATE_ASKED = re.compile(r"\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b")
+# «phụ cấp bao nhiêu», «mức lương là bao nhiêu», «thưởng bao nhiêu»: an amount of money.
+_MONEY_ASKED = re.compile(
+    r"\b(luong|phu cap|thuong|tien|dang phi|kinh phi|ho tro)\b.*\bbao nhieu\b"
+    r"|\bbao nhieu\b.*\b(luong|phu cap|tien|dang phi|kinh phi)\b"
+)
+_UNIT_GIVEN = {
+    "phan tram": r"%|phan tram",
+    "tien": r"dong(?! chi)|trieu|nghin|ngan|ty",
+    "dang vien": r"dang vien|dong chi",
+    "dai bieu": r"dai bieu|dong chi",
+    "nguoi": r"nguoi|dong chi|dang vien|dai bieu|ca nhan",
+    "dong chi": r"dong chi|dang vien",
+    "nam": r"nam|thang",
+    "thang": r"thang|ngay|tuan|nam",
+    "ngay": r"ngay|tuan",
+    "tuan": r"tuan|ngay",
+    "gio": r"gio|phut",
+    "phut": r"phut|gio",
+}
+# Units of people and things counted (the rest are amounts, ages and times).
+_COUNTED = frozenset(
+    (
+        "dang vien", "dai bieu", "nguoi", "dong chi", "chi bo", "tap the", "ca nhan",
+        "to chuc", "xe", "cuon", "luot", "dau xe", "lai xe", "tinh", "buoi", "chuyen",
+    )
+)  # fmt: skip
+# A number as written: digits (12, 96,5, 23/23) or in words (hai phần ba, mười); not «năm»,
+# which is also a year.
+_NUMBER = r"(?:\d(?:[\d.,/]*\d)?|\b(?:mot|hai|ba|bon|sau|bay|tam|chin|muoi|tram|nua)\b)"
 # «có phải … không» asks for a duty: a sentence with «phải» gives it.
 _DUTY_ASKED = re.compile(r"\bco phai\b")
 _DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")
@@ -61,6 +99,9 @@ QUESTION_WORDS = frozenset(
     "nao gi ai dau sao vay roi nhieu bao lau may khong chua thi ma la nhe nha a oi hay "
     "cho biet hoi xin giup toi em co duoc phai can bi nua luon xong van da se cung het nhi "
     "ha day kia".split()
+    # and the frame around them: «ra sao», «ở đâu», «do ai», «lấy ở đâu», «những gì», «có bắt …
+    # không», «bị coi là», «tất cả»
+    + "ra o do lay nhung bat coi tat".split()
 )
 _DOCUMENT_CODES = frozenset("ct nq kl hd qd tb kh ctr bc tw btctw du duk hd12 qd37".split())
 # A question word matched only without its marks (đám ~ dâm) counts this share of its weight.
@@ -84,6 +125,37 @@ def asks(question: str) -> set[str]:
     """What the question asks for: figure, date, list, permission (none for «nói về gì»)."""
     folded = fold(question).lower()
     return {kind for kind, pattern in _ASKS.items() if pattern.search(folded)}
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a figure is asked in («phan tram», «tuoi», «lan», …; folded), if any."""
+    folded = fold(question).lower()
+    found = _UNIT_ASKED.search(folded)
+    if found is not None:
+        return found.group(1)
+    if _RATE_ASKED.search(folded):
+        return "phan tram"
+    return "tien" if _MONEY_ASKED.search(folded) else None
+
+
+def gives_unit(sentence: str, unit: str) -> bool:
+    """True when ``sentence`` holds a number written in ``unit`` («18 tuổi», «96,5%», «2 lần»,
+    «23/23 đồng chí»)."""
+    words = _UNIT_GIVEN.get(unit, re.escape(unit))
+    folded = fold(sentence).lower()
+    if unit == "phan tram" and re.search(r"\d\s*%", folded):
+        return True
+    # A count of people or things may have words between («hai phần ba số đảng viên»); an
+    # amount, an age or a time follows its number («1.500.000 đồng», «18 tuổi», «3 tháng»).
+    gap = "(?:[a-z]+\\s+){0,3}" if unit in _COUNTED else ""
+    return bool(re.search(rf"{_NUMBER}[\s%)]*{gap}(?:{words})\b", folded))
+
+
+def answers_figure(quotes: list[Quote], question: str) -> bool:
+    """False when the question asks for a figure in a unit (bao nhiêu tuổi, mấy lần) and no
+    quote gives one: what would be quoted is about the topic, not the figure asked."""
+    unit = asked_unit(question)
+    return unit is None or any(gives_unit(q.text, unit) for q in quotes)
 
 
 def candidate_sentences(text: str) -> list[str]:
@@ -137,6 +209,7 @@ def select_quotes(
     if result.only_number:
         return _document_lead(hits)
     wanted = asks(result.query)
+    unit = asked_unit(result.query)
     duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
     weights = focus_weights(weights)
     total = sum(weights.values()) or 1.0
@@ -155,7 +228,10 @@ def select_quotes(
             )
             score += 0.5 * sum(1 for b in query_bigrams if b in tokens)
             folded = fold(sentence).lower()
-            if any(_GIVES[kind].search(folded) for kind in wanted) or (
+            if unit is not None:  # a figure in the unit asked, not any figure
+                if gives_unit(sentence, unit):
+                    score += ASK_BONUS * total
+            elif any(_GIVES[kind].search(folded) for kind in wanted) or (
                 duty and _DUTY.search(folded)
             ):
                 score += ASK_BONUS * total

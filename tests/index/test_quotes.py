@@ -10,7 +10,15 @@ import pytest
 from index.answer import signing_line, signing_question
 from index.citation import DocInfo
 from index.lexical import tokenize
-from index.quotes import asks, candidate_sentences, focus_coverage, select_quotes
+from index.quotes import (
+    answers_figure,
+    asked_unit,
+    asks,
+    candidate_sentences,
+    focus_coverage,
+    gives_unit,
+    select_quotes,
+)
 from index.retriever import Hit, SearchResult
 
 RULES = DocInfo(
@@ -108,6 +116,52 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
     asked_quotes = select_quotes(asked, asked.weights)
     assert focus_coverage(near_quotes, near.hits, near.weights) < 0.5
     assert focus_coverage(asked_quotes, asked.hits, asked.weights) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("Phải đủ bao nhiêu tuổi mới được kết nạp Đảng?", "tuoi"),
+        ("dang phi dong bao nhieu phan tram luong", "phan tram"),
+        ("tỷ lệ đảng viên dự sinh hoạt phải đạt bao nhiêu", "phan tram"),
+        ("Bí thư chi bộ được phụ cấp bao nhiêu một tháng?", "tien"),
+        ("chi bo co bao nhieu dang vien nu", "dang vien"),
+        ("Đảng viên dự bị bao lâu thì được xét chính thức?", None),
+        ("Chỉ thị 05 nói về gì", None),
+    ],
+)
+def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit", "gives"),
+    [
+        ("Người vào Đảng phải đủ 18 tuổi.", "tuoi", True),
+        ("Tỷ lệ đảng viên dự sinh hoạt đạt 96,5%.", "phan tram", True),
+        ("Dự họp 23/23 đồng chí, tỷ lệ 100%.", "dang vien", True),
+        ("được ít nhất hai phần ba số đảng viên chính thức tán thành", "dang vien", True),
+        ("Mức phụ cấp 1.500.000 đồng/tháng.", "tien", True),
+        # a figure, but not in the unit asked: no allowance, no count of members
+        ("100% bí thư chi bộ được bồi dưỡng nghiệp vụ.", "tien", False),
+        ("Kiểm điểm 5 đồng chí chưa đóng đảng phí đúng hạn.", "tien", False),
+        ("Thực hiện trong năm 2024 ở 6 tuyến xe buýt.", "dang vien", False),
+    ],
+)
+def test_a_figure_answers_only_in_the_unit_asked(sentence: str, unit: str, gives: bool) -> None:
+    assert gives_unit(sentence, unit) is gives
+
+
+def test_a_figure_question_is_refused_when_no_quote_gives_the_figure_asked() -> None:
+    passage = (
+        "Lễ kết nạp đảng viên được tổ chức chậm nhất 30 ngày làm việc kể từ ngày có quyết định.\n"
+        "Người vào Đảng phải có lý lịch rõ ràng."
+    )
+    near = result("Phải đủ bao nhiêu tuổi mới được kết nạp Đảng?", (GUIDE, passage))
+    assert not answers_figure(select_quotes(near, near.weights), near.query)
+    asked = result("lễ kết nạp tổ chức chậm nhất sau bao nhiêu ngày", (GUIDE, passage))
+    quotes = select_quotes(asked, asked.weights)
+    assert quotes[0].text.startswith("Lễ kết nạp") and answers_figure(quotes, asked.query)
 
 
 @pytest.mark.parametrize(
