@@ -17,11 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from index import texts
-from index.citation import section_label
+from index.citation import DocInfo, section_label
 from index.quotes import answers_figure, candidate_sentences, focus_coverage, select_quotes
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
-from knowledge.models import DocumentCitation
+from knowledge.models import Document, DocumentCitation
+from knowledge.numbers import TYPE_NAMES
 from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold
 
@@ -141,7 +142,7 @@ class AnswerService:
         if not hits:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         hits = hits[: self.max_sources]
-        fact = self._document_fact(result, hits)
+        fact = self._document_fact(result, hits, readable)
         if fact is not None:
             return replace(fact, unknown_numbers=unknown)
         picked = select_quotes(
@@ -179,14 +180,35 @@ class AnswerService:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         return Answer(result.query, tuple(quotes), sources, unknown, focus=focus)
 
-    def _document_fact(self, result: SearchResult, hits: list[Hit]) -> Answer | None:
+    def _document_fact(
+        self, result: SearchResult, hits: list[Hit], readable: Readable
+    ) -> Answer | None:
         """«Quy định 37 ký ngày nào?», «Kết luận 21 do ai ký?»: a question about the signing of
-        a document it names is answered by that document's date line or signature block."""
+        a document is answered by that document's date line or signature block.
+
+        The document is the one the question is about: the number it names, unless it first
+        names another kind of document («Kế hoạch thực hiện Kết luận 21 … ban hành ngày
+        nào?» asks about the plan: the one plan that cites KL 21); a kind without a number
+        («Chương trình nâng cao chất lượng sinh hoạt chi bộ … ban hành ngày nào?») is the best
+        passage of that kind."""
         wanted = signing_question(result.query)
-        if wanted is None or not result.numbers or result.citing or not hits:
+        if wanted is None or result.citing or not hits:
             return None
-        document = hits[0].document
-        if document.number not in result.numbers:
+        kind = subject_kind(result.query)
+        named = [h.document for h in hits if h.document.number in result.numbers]
+        if named and (kind is None or fold(named[0].doc_type).lower() == kind):
+            document = named[0]
+        elif kind is not None:
+            of_kind = [h.document for h in hits if fold(h.document.doc_type).lower() == kind]
+            if named:  # another kind of document, about the one named
+                citing = self._citing_of_kind(result.numbers, kind, readable)
+                of_kind = [d for d in of_kind if d.id in citing] or (
+                    [DocInfo.of(next(iter(citing.values())))] if len(citing) == 1 else []
+                )
+            if not of_kind:
+                return None
+            document = of_kind[0]
+        else:
             return None
         with Session(self.engine) as session:
             passages = store.passages_of(session, document.id)
@@ -199,6 +221,24 @@ class AnswerService:
                     result.query, (quote,), (Source(1, citation, document.id, (passage.id,)),)
                 )
         return None
+
+    def _citing_of_kind(
+        self, numbers: list[str], kind: str, readable: Readable
+    ) -> dict[int, Document]:
+        """Readable documents of ``kind`` (folded) that cite one of ``numbers``, by id."""
+        with Session(self.engine) as session:
+            citing = set(
+                session.exec(
+                    select(DocumentCitation.document_id).where(
+                        DocumentCitation.number.in_(numbers)  # type: ignore[attr-defined]
+                    )
+                ).all()
+            )
+            return {
+                d.id: d
+                for d in store.list_documents(session, readable=readable)
+                if d.id in citing and d.id is not None and fold(d.doc_type).lower() == kind
+            }
 
     def more(self, question: str, offset: int, *, readable: Readable = SHARED) -> MorePage:
         """Further relevant passages after the first ``offset`` ones."""
@@ -303,8 +343,15 @@ def consistency_problems(rendered: str, answer: Answer) -> list[str]:
 
 
 _SIGNED_WHEN = re.compile(
-    r"\b(ky|ban hanh)\b.*\b(ngay nao|khi nao|bao gio|luc nao|ngay may|ngay bao nhieu)\b"
-    r"|\b(ngay nao|khi nao|bao gio)\b.*\b(ky|ban hanh)\b"
+    r"\b(ky|ban hanh|phat hanh)\b.*\b(ngay nao|khi nao|bao gio|luc nao|ngay may|ngay bao nhieu)\b"
+    r"|\b(ngay nao|khi nao|bao gio)\b.*\b(ky|ban hanh|phat hanh)\b"
+    r"|\bra (ngay nao|khi nao|luc nao|bao gio)\b"
+)
+# The kinds of document a question may be about, folded («ke hoach», «chuong trinh», …).
+_KINDS = re.compile(
+    r"\b("
+    + "|".join(sorted({fold(name).lower() for name in TYPE_NAMES}, key=len, reverse=True))
+    + r")\b"
 )
 _SIGNED_BY = re.compile(r"\b(ai ky|nguoi ky|ky boi|do ai ky|ai la nguoi ky|ai ban hanh)\b")
 _DATE_LINE = re.compile(r"^[^\n]{2,60}, ngày \d{1,2} tháng \d{1,2} năm \d{4}\s*$", re.M)
@@ -319,6 +366,16 @@ def signing_question(question: str) -> str | None:
     if _SIGNED_WHEN.search(folded):
         return "date"
     return None
+
+
+def subject_kind(question: str) -> str | None:
+    """The kind of document a question first names («ke hoach» for «Kế hoạch thực hiện Kết
+    luận 21 …»), folded; None when it names none by its kind."""
+    found = _KINDS.search(fold(question).lower())
+    if found is None:
+        return None
+    kind = found.group(1)
+    return "chuong trinh" if kind.startswith("chuong trinh") else kind  # «… hành động»
 
 
 def signing_line(text: str, wanted: str) -> str | None:

@@ -1,0 +1,45 @@
+"""«… ban hành ngày nào?», «… do ai ký?»: the date line or signature block of the document the
+question is about — which is not always the number it names."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from index.answer import AnswerService, subject_kind
+from index.retriever import Retriever
+
+
+@pytest.fixture
+def answers(hash_retriever: Retriever, sample_engine: Engine) -> AnswerService:
+    return AnswerService(hash_retriever, sample_engine, min_relevance=0.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "line", "number"),
+    [
+        # the number named is the document asked about
+        ("Kết luận 21 ban hành ngày nào?", "Hà Nội, ngày 25 tháng 10 năm 2021", "21-KL/TW"),
+        # «ra ngày nào» asks the same
+        ("thong bao 215 cua dang uy khoi ra ngay nao", "Thanh Hóa, ngày 12 tháng 01 năm 2024",
+         "215-TB/ĐUK"),
+        # a plan that implements KL 21: the plan's date, not the conclusion's
+        ("Kế hoạch thực hiện Kết luận 21 của Khối ban hành ngày nào?",
+         "Thanh Hóa, ngày 20 tháng 12 năm 2021", "48-KH/ĐUK"),
+        # named by its kind and subject, without a number
+        ("Chương trình nâng cao chất lượng sinh hoạt chi bộ của Đảng ủy Khối ban hành ngày nào?",
+         "Thanh Hóa, ngày 17 tháng 4 năm 2021", "13-CTr/ĐUK"),
+    ],
+)  # fmt: skip
+def test_the_date_line_of_the_document_asked_about(
+    answers: AnswerService, question: str, line: str, number: str
+) -> None:
+    answer = answers.answer(question)
+    assert [q.text for q in answer.quotes] == [line]
+    assert number in answer.sources[0].citation
+
+
+def test_the_kind_of_document_a_question_is_about() -> None:
+    assert subject_kind("Kế hoạch thực hiện Kết luận 21 ban hành ngày nào?") == "ke hoach"
+    assert subject_kind("chuong trinh hanh dong so 3 ky ngay nao") == "chuong trinh"
+    assert subject_kind("QĐ 37 do ai ký?") is None
