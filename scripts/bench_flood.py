@@ -27,7 +27,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.bench_bot import prepare, questions, start_chibo, summarize  # noqa: E402
+from scripts.bench_bot import (  # noqa: E402
+    floor_seconds,
+    prepare,
+    questions,
+    start_chibo,
+    summarize,
+)
 from tests.e2e.telegram_emulator import RateLimits, TelegramEmulator, User  # noqa: E402
 
 ASKERS = 20
@@ -35,24 +41,6 @@ FLOOD = 300  # messages from each flooding sender within one second
 GOAL = 1.5
 FIRST_ID = 20_000  # prepare() gives members consecutive Telegram ids from here
 STRANGER_ID = 30_000
-
-
-def floor_seconds(questions: list[str]) -> float:
-    """Raw embedding of ``questions`` in one pass with the bundled model (best of three)."""
-    from bot.settings import load_settings
-    from index.embedder import SentenceTransformerEmbedder
-
-    s = load_settings(REPO / "config.yaml").index
-    embedder = SentenceTransformerEmbedder(
-        s.model, cache_dir=REPO / s.model_cache_dir, query_precision=s.query_precision
-    )
-    embedder.embed_queries(questions)  # warm
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        embedder.embed_queries(questions)
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 async def ask(telegram: TelegramEmulator, user: User, question: str) -> float:
