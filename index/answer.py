@@ -18,7 +18,13 @@ from sqlmodel import Session, select
 
 from index import texts
 from index.citation import DocInfo, section_label
-from index.quotes import answers_figure, candidate_sentences, focus_coverage, select_quotes
+from index.quotes import (
+    answers_figure,
+    candidate_sentences,
+    figure_further,
+    focus_coverage,
+    select_quotes,
+)
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
 from knowledge.models import Document, DocumentCitation
@@ -137,11 +143,13 @@ class AnswerService:
     def answer(self, question: str, *, readable: Readable = SHARED) -> Answer:
         """Answer a question from the documents ``readable`` may read (QueryError for an empty
         one, IndexError_ without an index)."""
-        result, hits = self.relevant_hits(question, max(8, self.max_sources * 2), readable=readable)
+        result, found = self.relevant_hits(
+            question, max(8, self.max_sources * 2), readable=readable
+        )
         unknown = tuple(result.unknown_numbers)
-        if not hits:
+        if not found:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
-        hits = hits[: self.max_sources]
+        hits = found[: self.max_sources]
         fact = self._document_fact(result, hits, readable)
         if fact is not None:
             return replace(fact, unknown_numbers=unknown)
@@ -154,6 +162,12 @@ class AnswerService:
         # A question that only names a document, or asks which documents cite one, is answered
         # by the number itself; any other must find its focus words in what is quoted.
         by_number = result.only_number or result.citing
+        if not (by_number or answers_figure(picked, result.query)):
+            further = figure_further(
+                replace(result, hits=found), len(hits), max_quotes=self.max_sources
+            )
+            if further is not None:
+                hits, picked = further
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
         if focus < self.min_focus or not (by_number or answers_figure(picked, result.query)):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))

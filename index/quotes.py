@@ -10,7 +10,7 @@ items. Every quote is a substring of its passage.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.lexical import tokenize
 from index.retriever import Hit, SearchResult
@@ -57,12 +57,13 @@ _GIVES = {
 _UNIT_ASKED = re.compile(
     r"\b(?:bao nhieu|may)\s+(phan tram|tuoi|tien|tiet|diem|lan|nam|thang|ngay|tuan|gio|phut"
     r"|dang vien|dai bieu|nguoi|cuon|luot|dau xe|buoi|tinh|lai xe|dong chi|chi bo|tap the"
-    r"|ca nhan|to chuc|xe|chuyen)\b"
+    r"|ca nhan|to chuc|xe|chuyen|thoi gian)\b"
 )
 _RATE_ASKED = re.compile(r"\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b")
 # «phụ cấp bao nhiêu», «mức lương là bao nhiêu», «thưởng bao nhiêu»: an amount of money.
 _MONEY_ASKED = re.compile(
-    r"\b(luong|phu cap|thuong|tien|dang phi|kinh phi|ho tro)\b.*\bbao nhieu\b"
+    r"\b(luong|phu cap|thuong(?! (?:ky|xuyen|vu|truc|tru|binh))|tien|dang phi|kinh phi|ho tro)\b"
+    r".*\bbao nhieu\b"
     r"|\bbao nhieu\b.*\b(luong|phu cap|tien|dang phi|kinh phi)\b"
 )
 _UNIT_GIVEN = {
@@ -78,6 +79,7 @@ _UNIT_GIVEN = {
     "tuan": r"tuan|ngay",
     "gio": r"gio|phut",
     "phut": r"phut|gio",
+    "thoi gian": r"phut|gio|ngay|tuan|thang|nam|buoi",
 }
 # Units of people and things counted (the rest are amounts, ages and times).
 _COUNTED = frozenset(
@@ -156,6 +158,24 @@ def answers_figure(quotes: list[Quote], question: str) -> bool:
     quote gives one: what would be quoted is about the topic, not the figure asked."""
     unit = asked_unit(question)
     return unit is None or any(gives_unit(q.text, unit) for q in quotes)
+
+
+def figure_further(
+    result: SearchResult, shown: int, *, max_quotes: int = 3
+) -> tuple[list[Hit], list[Quote]] | None:
+    """When the first ``shown`` hits give no figure in the unit asked: the figure («được chấm
+    bao nhiêu điểm») may sit in a passage ranked just below them. Quotes from all the hits of
+    the documents those first hits belong to, the first giving the figure, with the hits they
+    index; None when none gives it. Another document's figure in the same unit (attendance
+    «tỷ lệ 100%» for a share of votes) is never taken for the answer."""
+    documents = {hit.document.id for hit in result.hits[:shown]}
+    hits = [hit for hit in result.hits if hit.document.id in documents]
+    quotes = select_quotes(
+        replace(result, hits=hits), result.weights, max_quotes=max_quotes, max_hits=len(hits)
+    )
+    if quotes and answers_figure(quotes[:1], result.query):
+        return hits, quotes
+    return None
 
 
 def candidate_sentences(text: str) -> list[str]:

@@ -43,3 +43,15 @@ def test_the_kind_of_document_a_question_is_about() -> None:
     assert subject_kind("Kế hoạch thực hiện Kết luận 21 ban hành ngày nào?") == "ke hoach"
     assert subject_kind("chuong trinh hanh dong so 3 ky ngay nao") == "chuong trinh"
     assert subject_kind("QĐ 37 do ai ký?") is None
+
+
+def test_a_figure_ranked_below_the_first_passages_is_found_before_refusing(
+    answers: AnswerService,
+) -> None:
+    # Quoting from the first hit only, the article's «đạt 92 điểm» is in a passage below it.
+    answers.max_sources = 1
+    answer = answers.answer(
+        "Buổi sinh hoạt tháng 5 của Chi bộ Xí nghiệp Xe buýt số 1 được chấm bao nhiêu điểm?"
+    )
+    assert not answer.not_found
+    assert "đạt 92 điểm" in answer.quotes[0].text

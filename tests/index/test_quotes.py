@@ -15,6 +15,7 @@ from index.quotes import (
     asked_unit,
     asks,
     candidate_sentences,
+    figure_further,
     focus_coverage,
     gives_unit,
     select_quotes,
@@ -126,6 +127,9 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         ("tỷ lệ đảng viên dự sinh hoạt phải đạt bao nhiêu", "phan tram"),
         ("Bí thư chi bộ được phụ cấp bao nhiêu một tháng?", "tien"),
         ("chi bo co bao nhieu dang vien nu", "dang vien"),
+        # «thường kỳ» is not «thưởng» once the marks are gone; «thời gian» asks a duration
+        ("ghep vao sinh hoat thuong ky thi danh bao nhieu thoi gian", "thoi gian"),
+        ("Tiền thưởng là bao nhiêu?", "tien"),
         ("Đảng viên dự bị bao lâu thì được xét chính thức?", None),
         ("Chỉ thị 05 nói về gì", None),
     ],
@@ -142,6 +146,7 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         ("Dự họp 23/23 đồng chí, tỷ lệ 100%.", "dang vien", True),
         ("được ít nhất hai phần ba số đảng viên chính thức tán thành", "dang vien", True),
         ("Mức phụ cấp 1.500.000 đồng/tháng.", "tien", True),
+        ("phải dành ít nhất 45 phút cho nội dung chuyên đề", "thoi gian", True),
         # a figure, but not in the unit asked: no allowance, no count of members
         ("100% bí thư chi bộ được bồi dưỡng nghiệp vụ.", "tien", False),
         ("Kiểm điểm 5 đồng chí chưa đóng đảng phí đúng hạn.", "tien", False),
@@ -192,3 +197,18 @@ def test_signing_questions_are_answered_from_the_date_line_and_signature_block()
     block = signing_line(text, "signer")
     assert block == "T/M BAN CHẤP HÀNH TRUNG ƯƠNG\nTỔNG BÍ THƯ\n\nNguyễn Văn A (mẫu)"
     assert block in text
+
+
+def test_a_figure_is_looked_for_further_only_in_the_documents_already_found() -> None:
+    decision = "Điều 1. Chuẩn y kết quả bầu cử tại Đại hội Chi bộ Xe buýt số 1: đồng chí A, Bí thư."
+    votes = "Đồng chí A trúng cử Bí thư với 95% số phiếu bầu."
+    attendance = "Chi bộ Xe buýt số 1 có 23 đảng viên, dự sinh hoạt 23/23 đồng chí, tỷ lệ 100%."
+    question = "Bí thư chi bộ Xe buýt số 1 trúng cử với bao nhiêu phần trăm số phiếu?"
+    article = DocInfo(3, "bai_viet", None, None, None, "Chi bộ Xe buýt số 1", "bai-viet.txt")
+    # the first hit gives no share of votes; a further passage of the same decision does
+    found = result(question, (RULES, decision), (GUIDE, attendance), (RULES, votes))
+    assert not answers_figure(select_quotes(found, found.weights, max_hits=1), question)
+    hits, quotes = figure_further(found, 1) or ([], [])
+    assert hits[quotes[0].hit_index].text == votes and quotes[0].text == votes
+    # another document's «tỷ lệ 100%» (attendance) is not a share of votes
+    assert figure_further(result(question, (RULES, decision), (article, attendance)), 1) is None
