@@ -27,7 +27,7 @@ from index.quotes import (
 )
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
-from knowledge.models import Document, DocumentCitation
+from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import TYPE_NAMES
 from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold
@@ -150,7 +150,7 @@ class AnswerService:
         if not found:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         hits = found[: self.max_sources]
-        fact = self._document_fact(result, hits, readable)
+        fact = self._document_fact(result, found, readable)
         if fact is not None:
             return replace(fact, unknown_numbers=unknown)
         picked = select_quotes(
@@ -197,37 +197,22 @@ class AnswerService:
     def _document_fact(
         self, result: SearchResult, hits: list[Hit], readable: Readable
     ) -> Answer | None:
-        """«Quy định 37 ký ngày nào?», «Kết luận 21 do ai ký?»: a question about the signing of
-        a document is answered by that document's date line or signature block.
-
-        The document is the one the question is about: the number it names, unless it first
-        names another kind of document («Kế hoạch thực hiện Kết luận 21 … ban hành ngày
-        nào?» asks about the plan: the one plan that cites KL 21); a kind without a number
-        («Chương trình nâng cao chất lượng sinh hoạt chi bộ … ban hành ngày nào?») is the best
-        passage of that kind."""
-        wanted = signing_question(result.query)
+        """A question about one fact of a named document is answered from that document's own
+        lines: «Quy định 37 ký ngày nào?» by its date line, «Kết luận 21 do ai ký?» by its
+        signature block, «… là của hội nghị Trung ương nào?» by its conference heading,
+        «Nghị quyết 18 nhằm mục tiêu gì?» by the first sentence of its «Mục tiêu» (or «Mục
+        đích») section. None when the question asks none of these, or the document does not
+        hold the line asked (the question is then answered as any other)."""
+        wanted = document_question(result.query)
         if wanted is None or result.citing or not hits:
             return None
-        kind = subject_kind(result.query)
-        named = [h.document for h in hits if h.document.number in result.numbers]
-        if named and (kind is None or fold(named[0].doc_type).lower() == kind):
-            document = named[0]
-        elif kind is not None:
-            of_kind = [h.document for h in hits if fold(h.document.doc_type).lower() == kind]
-            if named:  # another kind of document, about the one named
-                citing = self._citing_of_kind(result.numbers, kind, readable)
-                of_kind = [d for d in of_kind if d.id in citing] or (
-                    [DocInfo.of(next(iter(citing.values())))] if len(citing) == 1 else []
-                )
-            if not of_kind:
-                return None
-            document = of_kind[0]
-        else:
+        document = self._subject_document(result, hits, readable, by_kind=wanted != "purpose")
+        if document is None:
             return None
         with Session(self.engine) as session:
             passages = store.passages_of(session, document.id)
-        for passage in passages if wanted == "date" else reversed(passages):
-            line = signing_line(passage.text, wanted)
+        for passage in reversed(passages) if wanted == "signer" else passages:
+            line = document_line(passage, wanted)
             if line is not None:
                 citation = document.cite_prose(section_label(passage.heading_path))
                 quote = QuotedSentence(line, 1, passage.id)
@@ -235,6 +220,27 @@ class AnswerService:
                     result.query, (quote,), (Source(1, citation, document.id, (passage.id,)),)
                 )
         return None
+
+    def _subject_document(
+        self, result: SearchResult, hits: list[Hit], readable: Readable, *, by_kind: bool
+    ) -> DocInfo | None:
+        """The document a question is about: the number it names, unless it first names
+        another kind of document («Kế hoạch thực hiện Kết luận 21 …» asks about the plan: the
+        one plan that cites KL 21); with ``by_kind``, a kind without a number («Chương trình
+        nâng cao chất lượng sinh hoạt chi bộ …») is the best passage of that kind."""
+        kind = subject_kind(result.query)
+        named = [h.document for h in hits if h.document.number in result.numbers]
+        if named and (kind is None or fold(named[0].doc_type).lower() == kind):
+            return named[0]
+        if kind is None or not (named or by_kind):
+            return None
+        of_kind = [h.document for h in hits if fold(h.document.doc_type).lower() == kind]
+        if named:  # another kind of document, about the one named
+            citing = self._citing_of_kind(result.numbers, kind, readable)
+            of_kind = [d for d in of_kind if d.id in citing] or (
+                [DocInfo.of(next(iter(citing.values())))] if len(citing) == 1 else []
+            )
+        return of_kind[0] if of_kind else None
 
     def _citing_of_kind(
         self, numbers: list[str], kind: str, readable: Readable
@@ -372,6 +378,20 @@ _DATE_LINE = re.compile(r"^[^\n]{2,60}, ngày \d{1,2} tháng \d{1,2} năm \d{4}\
 _SIGNATURE = re.compile(r"^(T/M|TM\.|K/T|KT\.|T/L|TL\.|Q\. ?BÍ THƯ|BÍ THƯ|PHÓ BÍ THƯ)\b.*$", re.M)
 
 
+# «… là của hội nghị Trung ương nào», «hội nghị trung ương mấy», «thông qua tại hội nghị lần
+# thứ mấy» (folded)
+_CONFERENCE_ASKED = re.compile(
+    r"\bhoi nghi (?:trung uong |lan thu )?(?:nao|may|gi)\b|\btrung uong (?:may|nao)\b"
+    r"|\blan thu may\b"
+)
+# «… nhằm mục tiêu gì», «mục đích của … là gì», «… để làm gì», «… nhằm gì»
+_PURPOSE_ASKED = re.compile(
+    r"\b(muc tieu|muc dich)\b.*\b(gi|nao)\b|\bde lam gi\b|\bnham (muc tieu |muc dich )?gi\b"
+)
+_CONFERENCE_LINE = re.compile(r"^HỘI NGHỊ (LẦN THỨ|TRUNG ƯƠNG)\b[^\n]*$", re.M)
+_PURPOSE_SECTION = re.compile(r"^(?:[ivx\d]{1,4}[.)]\s*)?(muc tieu|muc dich)\b")
+
+
 def signing_question(question: str) -> str | None:
     """«date» for a question about when a document was signed, «signer» for who signed it."""
     folded = fold(question).lower()
@@ -380,6 +400,32 @@ def signing_question(question: str) -> str | None:
     if _SIGNED_WHEN.search(folded):
         return "date"
     return None
+
+
+def document_question(question: str) -> str | None:
+    """The fact of a document a question asks: «date», «signer», «conference» (the Central
+    Committee plenum that adopted it) or «purpose» (its stated goal); None for any other."""
+    signing = signing_question(question)
+    if signing is not None:
+        return signing
+    folded = fold(question).lower()
+    if _CONFERENCE_ASKED.search(folded):
+        return "conference"
+    return "purpose" if _PURPOSE_ASKED.search(folded) else None
+
+
+def document_line(passage: Passage, wanted: str) -> str | None:
+    """The line of ``passage`` that gives ``wanted`` (see ``document_question``), verbatim."""
+    if wanted in ("date", "signer"):
+        return signing_line(passage.text, wanted)
+    if wanted == "conference":
+        found = _CONFERENCE_LINE.search(passage.text)
+        return found.group(0).strip() if found else None
+    section = fold(passage.heading_path[-1]).lower() if passage.heading_path else ""
+    if not _PURPOSE_SECTION.match(section):
+        return None
+    sentences = candidate_sentences(passage.text)
+    return sentences[0] if sentences else None
 
 
 def subject_kind(question: str) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from index.answer import AnswerService, subject_kind
+from index.answer import AnswerService, document_question, subject_kind
 from index.retriever import Retriever
 
 
@@ -55,3 +55,37 @@ def test_a_figure_ranked_below_the_first_passages_is_found_before_refusing(
     )
     assert not answer.not_found
     assert "đạt 92 điểm" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "number"),
+    [
+        # the plenum that adopted it: the heading, which is never quoted as a sentence
+        ("Kết luận số 21-KL/TW là của hội nghị Trung ương nào",
+         "HỘI NGHỊ LẦN THỨ TƯ BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG KHÓA XIII", "21-KL/TW"),
+        ("nghi quyet 18 la cua hoi nghi trung uong may",
+         "HỘI NGHỊ LẦN THỨ SÁU BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG KHÓA XII", "18-NQ/TW"),
+        # its stated goal: the first sentence of its «Mục tiêu» / «Mục đích» section
+        ("KL 21 đặt ra mục tiêu gì", "Tiếp tục xây dựng Đảng ta thật sự trong sạch", "21-KL/TW"),
+        ("ke hoach 48 cua dang uy khoi de lam gi", "Quán triệt sâu sắc nội dung Kết luận số 21",
+         "48-KH/ĐUK"),
+    ],
+)  # fmt: skip
+def test_the_plenum_and_the_goal_of_the_document_asked_about(
+    answers: AnswerService, question: str, first: str, number: str
+) -> None:
+    answer = answers.answer(question)
+    assert answer.quotes[0].text.startswith(first)
+    assert number in answer.sources[0].citation
+
+
+def test_which_fact_of_a_document_is_asked() -> None:
+    assert document_question("QĐ 37 do ai ký?") == "signer"
+    assert document_question("Nghị quyết 18 được thông qua tại hội nghị lần thứ mấy") == (
+        "conference"
+    )
+    assert document_question("HD12 năm 2018 nhằm mục đích gì") == "purpose"
+    assert document_question("mục tiêu của kế hoạch 48 là gì") == "purpose"
+    # «hội nghị» without asking which one; a goal named, not asked
+    assert document_question("hội nghị chi bộ họp mấy lần") is None
+    assert document_question("Chi bộ đạt mục tiêu năm 2024 chưa?") is None
