@@ -362,9 +362,12 @@ def consistency_problems(rendered: str, answer: Answer) -> list[str]:
     return problems
 
 
+# «ký» once its marks are gone, not the «kỳ» of «nhiệm kỳ», «định kỳ», «thường kỳ», «học kỳ»
+_SIGNED = r"(?<!nhiem )(?<!dinh )(?<!thuong )(?<!hoc )(?<!chu )(?<!thoi )(?<!cuoi )ky"
 _SIGNED_WHEN = re.compile(
-    r"\b(ky|ban hanh|phat hanh)\b.*\b(ngay nao|khi nao|bao gio|luc nao|ngay may|ngay bao nhieu)\b"
-    r"|\b(ngay nao|khi nao|bao gio)\b.*\b(ky|ban hanh|phat hanh)\b"
+    rf"\b({_SIGNED}|ban hanh|phat hanh)\b.*\b(ngay nao|khi nao|bao gio|luc nao|ngay may"
+    r"|ngay bao nhieu)\b"
+    rf"|\b(ngay nao|khi nao|bao gio)\b.*\b({_SIGNED}|ban hanh|phat hanh)\b"
     r"|\bra (ngay nao|khi nao|luc nao|bao gio)\b"
 )
 # The kinds of document a question may be about, folded («ke hoach», «chuong trinh», …).

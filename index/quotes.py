@@ -104,8 +104,11 @@ QUESTION_WORDS = frozenset(
     # and the frame around them: «ra sao», «ở đâu», «do ai», «lấy ở đâu», «những gì», «có bắt …
     # không», «bị coi là», «tất cả»
     + "ra o do lay nhung bat coi tat".split()
+    # and «có cấm … không», which asks the permission, not about a ban
+    + ["cam"]
 )
-_DOCUMENT_CODES = frozenset("ct nq kl hd qd tb kh ctr bc tw btctw du duk hd12 qd37".split())
+# («ĐU» is left out: folded it is also «dự», «đủ» — «đảng viên dự bị», «đủ tư cách».)
+_DOCUMENT_CODES = frozenset("ct nq kl hd qd tb kh ctr bc tw btctw duk hd12 qd37".split())
 # A question word matched only without its marks (đám ~ dâm) counts this share of its weight.
 FOLDED_ONLY = 0.5
 ASK_BONUS = 0.35  # of the question's total weight, for a sentence that gives what is asked
@@ -137,6 +140,8 @@ def asked_unit(question: str) -> str | None:
         return found.group(1)
     if _RATE_ASKED.search(folded):
         return "phan tram"
+    if re.search(r"\bbao lau\b", folded):  # «dự bị bao lâu»: a duration
+        return "thoi gian"
     return "tien" if _MONEY_ASKED.search(folded) else None
 
 
@@ -163,18 +168,26 @@ def answers_figure(quotes: list[Quote], question: str) -> bool:
 def figure_further(
     result: SearchResult, shown: int, *, max_quotes: int = 3
 ) -> tuple[list[Hit], list[Quote]] | None:
-    """When the first ``shown`` hits give no figure in the unit asked: the figure («được chấm
-    bao nhiêu điểm») may sit in a passage ranked just below them. Quotes from all the hits of
-    the documents those first hits belong to, the first giving the figure, with the hits they
-    index; None when none gives it. Another document's figure in the same unit (attendance
+    """When the first quotes give no figure in the unit asked: the figure may sit in a sentence
+    that shares fewer of the question's words («Thời gian dự bị là 12 tháng» for «dự bị bao
+    lâu thì được xét chính thức»), or in a passage ranked just below the first ``shown`` hits
+    («được chấm bao nhiêu điểm»). Quotes from all the hits of the documents those first hits
+    belong to, led by the best sentence giving the figure, with the hits they index; None when
+    none gives it. Another document's figure in the same unit (attendance
     «tỷ lệ 100%» for a share of votes) is never taken for the answer."""
     documents = {hit.document.id for hit in result.hits[:shown]}
-    hits = [hit for hit in result.hits if hit.document.id in documents]
-    quotes = select_quotes(
-        replace(result, hits=hits), result.weights, max_quotes=max_quotes, max_hits=len(hits)
-    )
-    if quotes and answers_figure(quotes[:1], result.query):
-        return hits, quotes
+    further = [hit for hit in result.hits if hit.document.id in documents]
+    # The passages shown first, as the retriever ranked them; then the rest of their documents.
+    for hits in (result.hits[:shown], further):
+        quotes = select_quotes(
+            replace(result, hits=hits),
+            result.weights,
+            max_quotes=max_quotes,
+            max_hits=len(hits),
+            lead_with_unit=True,
+        )
+        if quotes and answers_figure(quotes[:1], result.query):
+            return hits, quotes
     return None
 
 
@@ -217,9 +230,11 @@ def select_quotes(
     *,
     max_quotes: int = 3,
     max_hits: int = 3,
+    lead_with_unit: bool = False,
 ) -> list[Quote]:
     """Up to ``max_quotes`` sentences, the best first, at most two from the first hit and one
-    from each other; further ones only when they score close to the best.
+    from each other; further ones only when they score close to the best. With
+    ``lead_with_unit``, the first is the best sentence giving a figure in the unit asked.
 
     ``weights`` maps folded syllables of the question to their importance (IDF).
     """
@@ -266,6 +281,8 @@ def select_quotes(
     for score, hit_index, _position, sentence in sorted(scored, key=lambda s: -s[0]):
         if len(quotes) >= max_quotes:
             break
+        if lead_with_unit and not quotes and not (unit and gives_unit(sentence, unit)):
+            continue
         if best is not None and (score <= 0 or score < PAD_RATIO * best):
             break
         limit = 2 if hit_index == 0 else 1

@@ -130,7 +130,8 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         # «thường kỳ» is not «thưởng» once the marks are gone; «thời gian» asks a duration
         ("ghep vao sinh hoat thuong ky thi danh bao nhieu thoi gian", "thoi gian"),
         ("Tiền thưởng là bao nhiêu?", "tien"),
-        ("Đảng viên dự bị bao lâu thì được xét chính thức?", None),
+        ("Đảng viên dự bị bao lâu thì được xét chính thức?", "thoi gian"),
+        ("Đảng viên dự bị được bao nhiêu quyền?", None),
         ("Chỉ thị 05 nói về gì", None),
     ],
 )
@@ -193,6 +194,8 @@ def test_signing_questions_are_answered_from_the_date_line_and_signature_block()
     assert signing_question("quy dinh 37 ky ngay nao") == "date"
     assert signing_question("QĐ 37 do ai ký?") == "signer"
     assert signing_question("đảng viên có được ký hợp đồng không") is None
+    # «kỳ» of «nhiệm kỳ» is not «ký» once the marks are gone
+    assert signing_question("chuong trinh 13 khi nao so ket giua nhiem ky") is None
     assert signing_line(text, "date") == "Hà Nội, ngày 25 tháng 10 năm 2021"
     block = signing_line(text, "signer")
     assert block == "T/M BAN CHẤP HÀNH TRUNG ƯƠNG\nTỔNG BÍ THƯ\n\nNguyễn Văn A (mẫu)"
@@ -212,3 +215,15 @@ def test_a_figure_is_looked_for_further_only_in_the_documents_already_found() ->
     assert hits[quotes[0].hit_index].text == votes and quotes[0].text == votes
     # another document's «tỷ lệ 100%» (attendance) is not a share of votes
     assert figure_further(result(question, (RULES, decision), (article, attendance)), 1) is None
+
+
+def test_a_figure_question_leads_with_the_sentence_giving_the_figure() -> None:
+    # «xét … chính thức» is shared by a sentence without the duration; the duration comes first
+    passage = (
+        "Thời gian dự bị là 12 tháng, tính từ ngày chi bộ tổ chức lễ kết nạp.\n"
+        "Khi hết thời gian dự bị, chi bộ xét và đề nghị công nhận đảng viên chính thức."
+    )
+    found = result("Đảng viên dự bị bao lâu thì được xét chính thức?", (GUIDE, passage))
+    assert not answers_figure(select_quotes(found, found.weights), found.query)
+    _hits, quotes = figure_further(found, 1) or ([], [])
+    assert quotes[0].text.startswith("Thời gian dự bị là 12 tháng")
