@@ -38,6 +38,8 @@ _ASKS = {
         r"|giai phap|yeu cau) (nao|gi))\b"
     ),
     "permission": re.compile(r"\b(co (duoc|phai|bi|can)\b.*\bkhong|duoc phep|bi cam|co cam)\b"),
+    # «còn những hạn chế gì», «chỉ ra những khuyết điểm gì»
+    "shortcoming": re.compile(r"\b(han che|khuyet diem|ton tai|yeu kem|bat cap|thieu sot)\b"),
 }
 _GIVES = {
     "figure": re.compile(
@@ -50,6 +52,10 @@ _GIVES = {
     ),
     "list": re.compile(r":\s*$"),
     "permission": re.compile(r"\b(khong duoc|nghiem cam|cam|duoc phep|bat buoc)\b"),
+    # how a report states one: «còn nặng về hình thức», «chưa đồng đều», «còn nể nang»
+    "shortcoming": re.compile(
+        r"\b(con|chua|han che|khuyet diem|ton tai|yeu kem|bat cap|thieu sot)\b"
+    ),
 }
 # «bao nhiêu tuổi», «mấy lần», «tỷ lệ … bao nhiêu»: the unit the figure is asked in (folded),
 # and how a sentence that gives that figure writes it — a number, then (a word or two and)

@@ -179,6 +179,7 @@ def test_a_figure_question_is_refused_when_no_quote_gives_the_figure_asked() -> 
         ("đảng viên có được kinh doanh không", {"permission"}),
         ("hạn chót nộp báo cáo là ngày nào", {"date"}),
         ("Chỉ thị 05 nói về gì", set()),
+        ("Sau 5 năm làm theo Chỉ thị 05 thì còn những hạn chế gì?", {"shortcoming"}),
     ],
 )
 def test_what_a_question_asks_for(question: str, wanted: set[str]) -> None:
@@ -227,3 +228,13 @@ def test_a_figure_question_leads_with_the_sentence_giving_the_figure() -> None:
     assert not answers_figure(select_quotes(found, found.weights), found.query)
     _hits, quotes = figure_further(found, 1) or ([], [])
     assert quotes[0].text.startswith("Thời gian dự bị là 12 tháng")
+
+
+def test_a_shortcoming_asked_lifts_the_sentence_that_states_one() -> None:
+    found = result(
+        "Sau 5 năm thực hiện Chỉ thị 05 thì còn những hạn chế gì?",
+        (GUIDE, "Sau 5 năm thực hiện Chỉ thị 05, nhận thức của cán bộ, đảng viên được nâng lên.\n"
+                "Bên cạnh đó, việc thực hiện Chỉ thị ở một số nơi chưa đồng đều, còn nặng về "
+                "hình thức."),
+    )  # fmt: skip
+    assert first_quote(found).startswith("Bên cạnh đó, việc thực hiện Chỉ thị")
