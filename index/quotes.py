@@ -87,6 +87,9 @@ _UNIT_GIVEN = {
     "phut": r"phut|gio",
     "thoi gian": r"phut|gio|ngay|tuan|thang|nam|buoi",
 }
+# «ngày nào», «ngày mấy», «hôm nào» ask a day; «ngày 06/5/2024», «ngày 6 tháng 5» give one.
+_DAY_ASKED = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|hom nao)\b")
+_DAY_GIVEN = re.compile(r"\bngay\s+\d{1,2}(\s*/\s*\d{1,2}|\s+thang\s+\d)")
 # Units of people and things counted (the rest are amounts, ages and times).
 _COUNTED = frozenset(
     (
@@ -148,14 +151,18 @@ def asked_unit(question: str) -> str | None:
         return "phan tram"
     if re.search(r"\bbao lau\b", folded):  # «dự bị bao lâu»: a duration
         return "thoi gian"
+    if _DAY_ASKED.search(folded):  # «vào ngày nào»: a day of the calendar
+        return "ngay thang"
     return "tien" if _MONEY_ASKED.search(folded) else None
 
 
 def gives_unit(sentence: str, unit: str) -> bool:
     """True when ``sentence`` holds a number written in ``unit`` («18 tuổi», «96,5%», «2 lần»,
     «23/23 đồng chí»)."""
-    words = _UNIT_GIVEN.get(unit, re.escape(unit))
     folded = fold(sentence).lower()
+    if unit == "ngay thang":
+        return bool(_DAY_GIVEN.search(folded))
+    words = _UNIT_GIVEN.get(unit, re.escape(unit))
     if unit == "phan tram" and re.search(r"\d\s*%", folded):
         return True
     # A count of people or things may have words between («hai phần ba số đảng viên»); an

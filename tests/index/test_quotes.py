@@ -130,6 +130,7 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         # «thường kỳ» is not «thưởng» once the marks are gone; «thời gian» asks a duration
         ("ghep vao sinh hoat thuong ky thi danh bao nhieu thoi gian", "thoi gian"),
         ("Tiền thưởng là bao nhiêu?", "tien"),
+        ("chi bo xe buyt so 1 sinh hoat thang 5 vao ngay nao", "ngay thang"),
         ("Đảng viên dự bị bao lâu thì được xét chính thức?", "thoi gian"),
         ("Đảng viên dự bị được bao nhiêu quyền?", None),
         ("Chỉ thị 05 nói về gì", None),
@@ -148,6 +149,14 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         ("được ít nhất hai phần ba số đảng viên chính thức tán thành", "dang vien", True),
         ("Mức phụ cấp 1.500.000 đồng/tháng.", "tien", True),
         ("phải dành ít nhất 45 phút cho nội dung chuyên đề", "thoi gian", True),
+        (
+            "Chiều ngày 06/5/2024, Chi bộ tổ chức sinh hoạt định kỳ tháng 5/2024.",
+            "ngay thang",
+            True,
+        ),
+        ("Hà Nội, ngày 25 tháng 10 năm 2021", "ngay thang", True),
+        # a month is not the day asked
+        ("Chi bộ sinh hoạt định kỳ tháng 5/2024 gắn với chuyên đề", "ngay thang", False),
         # a figure, but not in the unit asked: no allowance, no count of members
         ("100% bí thư chi bộ được bồi dưỡng nghiệp vụ.", "tien", False),
         ("Kiểm điểm 5 đồng chí chưa đóng đảng phí đúng hạn.", "tien", False),
