@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from index import texts
 from index.citation import DocInfo, section_label
 from index.quotes import (
+    Quote,
     answers_figure,
     candidate_sentences,
     figure_further,
@@ -28,7 +29,7 @@ from index.quotes import (
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
 from knowledge.models import Document, DocumentCitation, Passage
-from knowledge.numbers import TYPE_NAMES
+from knowledge.numbers import TYPE_NAMES, years_mentioned
 from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold
 
@@ -169,7 +170,11 @@ class AnswerService:
             if further is not None:
                 hits, picked = further
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
-        if focus < self.min_focus or not (by_number or answers_figure(picked, result.query)):
+        if (
+            focus < self.min_focus
+            or not (by_number or answers_figure(picked, result.query))
+            or not (by_number or _of_the_year_asked(picked, hits, result.query))
+        ):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
         members: dict[str, list[int]] = {}
@@ -393,6 +398,20 @@ _PURPOSE_ASKED = re.compile(
 )
 _CONFERENCE_LINE = re.compile(r"^HỘI NGHỊ (LẦN THỨ|TRUNG ƯƠNG)\b[^\n]*$", re.M)
 _PURPOSE_SECTION = re.compile(r"^(?:[ivx\d]{1,4}[.)]\s*)?(muc tieu|muc dich)\b")
+
+
+def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> bool:
+    """False when the question names a year («quý IV năm 2025») that the first quote's
+    passage and document never do: a plan for 2024 does not answer for 2025."""
+    years = years_mentioned(question)
+    if not years or not picked:
+        return True
+    hit = hits[picked[0].hit_index]
+    issued = hit.document.issued_on
+    if issued is not None and issued.year in years:
+        return True
+    seen = f"{hit.text} {hit.document.title or ''}"
+    return any(str(year) in seen for year in years)
 
 
 def signing_question(question: str) -> str | None:

@@ -89,3 +89,9 @@ def test_which_fact_of_a_document_is_asked() -> None:
     # «hội nghị» without asking which one; a goal named, not asked
     assert document_question("hội nghị chi bộ họp mấy lần") is None
     assert document_question("Chi bộ đạt mục tiêu năm 2024 chưa?") is None
+
+
+def test_a_year_no_quoted_document_speaks_of_is_a_near_miss(answers: AnswerService) -> None:
+    # the topics of 2024 are in the library, those of 2025 are not
+    assert not answers.answer("Sinh hoạt chuyên đề quý IV năm 2024 học chủ đề gì?").not_found
+    assert answers.answer("Sinh hoạt chuyên đề quý IV năm 2025 học chủ đề gì?").not_found
