@@ -90,6 +90,13 @@ _UNIT_GIVEN = {
 # «ngày nào», «ngày mấy», «hôm nào» ask a day; «ngày 06/5/2024», «ngày 6 tháng 5» give one.
 _DAY_ASKED = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|hom nao)\b")
 _DAY_GIVEN = re.compile(r"\bngay\s+\d{1,2}(\s*/\s*\d{1,2}|\s+thang\s+\d)")
+# «bao nhiêu biểu hiện», «mấy nhiệm vụ»: any other thing counted, named by its first syllable
+# (a count in the text names it too: «19 biểu hiện», «5 nhiệm vụ trọng tâm»).
+# Only after «bao nhiêu»: bare «may» is also «máy» (bộ máy, máy tính).
+_COUNT_ASKED = re.compile(r"\bbao nhieu ([a-z]+)")
+_NOT_A_UNIT = frozenset(
+    "la thi de con nua moi vay the mot hai ba bon sau bay tam chin muoi".split()
+)
 # Units of people and things counted (the rest are amounts, ages and times).
 _COUNTED = frozenset(
     (
@@ -153,7 +160,12 @@ def asked_unit(question: str) -> str | None:
         return "thoi gian"
     if _DAY_ASKED.search(folded):  # «vào ngày nào»: a day of the calendar
         return "ngay thang"
-    return "tien" if _MONEY_ASKED.search(folded) else None
+    if _MONEY_ASKED.search(folded):
+        return "tien"
+    found = _COUNT_ASKED.search(folded)
+    if found is not None and found.group(1) not in QUESTION_WORDS | _NOT_A_UNIT:
+        return found.group(1)
+    return None
 
 
 def gives_unit(sentence: str, unit: str) -> bool:
@@ -167,7 +179,7 @@ def gives_unit(sentence: str, unit: str) -> bool:
         return True
     # A count of people or things may have words between («hai phần ba số đảng viên»); an
     # amount, an age or a time follows its number («1.500.000 đồng», «18 tuổi», «3 tháng»).
-    gap = "(?:[a-z]+\\s+){0,3}" if unit in _COUNTED else ""
+    gap = "(?:[a-z]+\\s+){0,3}" if unit in _COUNTED or unit not in _UNIT_GIVEN else ""
     return bool(re.search(rf"{_NUMBER}[\s%)]*{gap}(?:{words})\b", folded))
 
 

@@ -131,8 +131,14 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         ("ghep vao sinh hoat thuong ky thi danh bao nhieu thoi gian", "thoi gian"),
         ("Tiền thưởng là bao nhiêu?", "tien"),
         ("chi bo xe buyt so 1 sinh hoat thang 5 vao ngay nao", "ngay thang"),
+        # any other thing counted, by its first syllable
+        ("KL 21 liệt kê bao nhiêu biểu hiện suy thoái?", "bieu"),
+        ("co bao nhieu nhiem vu trong tam", "nhiem"),
+        # «bộ máy» typed with or without marks is no count
+        ("Tổ chức bộ máy của hệ thống chính trị còn những hạn chế gì?", None),
+        ("bao nhiêu là đủ", None),
         ("Đảng viên dự bị bao lâu thì được xét chính thức?", "thoi gian"),
-        ("Đảng viên dự bị được bao nhiêu quyền?", None),
+        ("Đảng viên dự bị được bao nhiêu quyền?", "quyen"),
         ("Chỉ thị 05 nói về gì", None),
     ],
 )
@@ -155,6 +161,8 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
             True,
         ),
         ("Hà Nội, ngày 25 tháng 10 năm 2021", "ngay thang", True),
+        ("Kết luận chỉ ra 19 biểu hiện suy thoái", "bieu", True),
+        ("Kết luận chỉ ra các biểu hiện suy thoái trong 5 năm", "bieu", False),
         # a month is not the day asked
         ("Chi bộ sinh hoạt định kỳ tháng 5/2024 gắn với chuyên đề", "ngay thang", False),
         # a figure, but not in the unit asked: no allowance, no count of members
