@@ -302,13 +302,20 @@ def select_quotes(
             scored.append((score, hit_index, position, sentence))
     quotes: list[Quote] = []
     per_hit: dict[int, int] = {}
-    best: float | None = None
-    for score, hit_index, _position, sentence in sorted(scored, key=lambda s: -s[0]):
+    ranked = sorted(scored, key=lambda s: -s[0])
+    if lead_with_unit:
+        # The best sentence giving the figure asked comes first; the others keep their order.
+        lead = next((s for s in ranked if unit and gives_unit(s[3], unit)), None)
+        if lead is None:
+            return []
+        ranked = [lead] + [s for s in ranked if s is not lead]
+    # The bar for further quotes is the best sentence's score (not the lead's, when it was
+    # chosen for its figure).
+    best = max((s[0] for s in ranked), default=0.0)
+    for score, hit_index, _position, sentence in ranked:
         if len(quotes) >= max_quotes:
             break
-        if lead_with_unit and not quotes and not (unit and gives_unit(sentence, unit)):
-            continue
-        if best is not None and (score <= 0 or score < PAD_RATIO * best):
+        if quotes and (score <= 0 or score < PAD_RATIO * best):
             break
         limit = 2 if hit_index == 0 else 1
         if per_hit.get(hit_index, 0) >= limit:
@@ -318,7 +325,6 @@ def select_quotes(
             continue
         per_hit[hit_index] = per_hit.get(hit_index, 0) + 1
         quotes.append(Quote(hit_index, text))
-        best = score if best is None else best
     if not quotes:
         quotes = [Quote(0, s) for s in candidate_sentences(hits[0].text)[:1]]
     return quotes
