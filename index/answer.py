@@ -163,17 +163,18 @@ class AnswerService:
         # A question that only names a document, or asks which documents cite one, is answered
         # by the number itself; any other must find its focus words in what is quoted.
         by_number = result.only_number or result.citing
-        if not (by_number or answers_figure(picked, result.query)):
+        answered = by_number or answers_figure(picked, result.query)
+        if not answered:
             further = figure_further(
                 replace(result, hits=found), len(hits), max_quotes=self.max_sources
             )
             if further is not None:
-                hits, picked = further
+                (hits, picked), answered = further, True
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
-        if (
+        if not by_number and (
             focus < self.min_focus
-            or not (by_number or answers_figure(picked, result.query))
-            or not (by_number or _of_the_year_asked(picked, hits, result.query))
+            or not answered
+            or not _of_the_year_asked(picked, hits, result.query)
         ):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
