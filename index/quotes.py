@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from index.lexical import tokenize
 from index.retriever import Hit, SearchResult
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
-from knowledge.text import fold, syllables
+from knowledge.text import fold, strip_diacritics, syllables
 
 _HEADER_NOISE = re.compile(
     r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)", re.I
@@ -110,6 +110,19 @@ _NUMBER = r"(?:\d(?:[\d.,/]*\d)?|\b(?:mot|hai|ba|bon|sau|bay|tam|chin|muoi|tram|
 # «có phải … không» asks for a duty: a sentence with «phải» gives it.
 _DUTY_ASKED = re.compile(r"\bco phai\b")
 _DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")
+# «quý IV», «bước 3», «giai đoạn 2»: a part of a plan or a procedure the question names; an
+# item that opens with that part («d) Quý IV: …») is the answer, and an item opening with
+# another of the same kind («a) Quý I: …») is not. (Not «tháng 5»: a month named in a question
+# mostly dates what is asked — «tháng 5 chi bộ đề ra việc gì» — and is matched as a date.)
+# A Roman numeral counts in capitals («Điều VI»), or in any case after «quý» («quy iv»): not
+# «vi» of «điều vi phạm».
+_PART = (
+    r"(?i:(quy|buoc|giai doan|dot|phan|muc|dieu|khoan))\s+"
+    r"(\d{1,2}|[IVX]{1,4}|(?<=(?i:quy) )(?i:[ivx]{1,4}))\b"
+)
+_PART_ASKED = re.compile(rf"\b{_PART}")
+_PART_OPENS = re.compile(rf"^\s*(?:[-–+•*]|(?i:[a-z])\)|\d{{1,2}}[.)])?\s*{_PART}\s*[:.)–-]")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
 # Words that shape a question but never name what it is about: interrogatives and particles
 # (folded). They are rare in documents, so their IDF is high; a sentence holding «nào» or «gì»
 # answers nothing by it.
@@ -166,6 +179,26 @@ def asked_unit(question: str) -> str | None:
     if found is not None and found.group(1) not in QUESTION_WORDS | _NOT_A_UNIT:
         return found.group(1)
     return None
+
+
+def _part_number(text: str) -> int:
+    """«4» or «IV» (folded) as a number."""
+    if text.isdigit():
+        return int(text)
+    values = [_ROMAN[c] for c in text.lower()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def named_part(text: str) -> tuple[str, int] | None:
+    """The part of a plan a question names («quý 4», «quý IV» → ("quy", 4)), if any."""
+    found = _PART_ASKED.search(strip_diacritics(text))
+    return None if found is None else (found.group(1).lower(), _part_number(found.group(2)))
+
+
+def opening_part(sentence: str) -> tuple[str, int] | None:
+    """The part an item opens with («a) Quý I: …» → ("quy", 1)), if it opens with one."""
+    found = _PART_OPENS.match(strip_diacritics(sentence))
+    return None if found is None else (found.group(1).lower(), _part_number(found.group(2)))
 
 
 def gives_unit(sentence: str, unit: str) -> bool:
@@ -271,6 +304,9 @@ def select_quotes(
     wanted = asks(result.query)
     unit = asked_unit(result.query)
     duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
+    part = named_part(result.query)
+    if part is not None:  # «quý IV gồm những nội dung gì» asks for that item, not the list
+        wanted.discard("list")
     weights = focus_weights(weights)
     total = sum(weights.values()) or 1.0
     query_bigrams = {t for t in tokenize(result.query) if "_" in t}
@@ -295,6 +331,10 @@ def select_quotes(
                 duty and _DUTY.search(folded)
             ):
                 score += ASK_BONUS * total
+            if part is not None:
+                opens = opening_part(sentence)
+                if opens is not None and opens[0] == part[0] and opens != part:
+                    score *= 0.5
             if _is_fragment(sentence):
                 score *= 0.5
             # Earlier hits and earlier sentences win ties.
@@ -303,6 +343,9 @@ def select_quotes(
     quotes: list[Quote] = []
     per_hit: dict[int, int] = {}
     ranked = sorted(scored, key=lambda s: -s[0])
+    named = next((s for s in ranked if part and opening_part(s[3]) == part), None)
+    if named is not None:  # the item the question names («d) Quý IV: …») answers it
+        ranked = [named] + [s for s in ranked if s is not named]
     if lead_with_unit:
         # The best sentence giving the figure asked comes first; the others keep their order.
         lead = next((s for s in ranked if unit and gives_unit(s[3], unit)), None)

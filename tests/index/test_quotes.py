@@ -255,3 +255,42 @@ def test_a_shortcoming_asked_lifts_the_sentence_that_states_one() -> None:
                 "hình thức."),
     )  # fmt: skip
     assert first_quote(found).startswith("Bên cạnh đó, việc thực hiện Chỉ thị")
+
+
+PLAN = DocInfo(
+    3, "thong_bao", "215-TB/ĐUK", date(2024, 1, 10), "Đảng ủy Khối",
+    "về sinh hoạt chuyên đề năm 2024", "thong-bao-215.txt",
+)  # fmt: skip
+QUARTERS = (
+    "Các chi bộ tổ chức sinh hoạt chuyên đề mỗi quý ít nhất một lần, theo nội dung sau:\n"
+    "a) Quý I: Nâng cao ý thức tổ chức kỷ luật của đảng viên.\n"
+    "b) Quý II: Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.\n"
+    "c) Quý III: Nâng cao chất lượng đảng viên trong doanh nghiệp.\n"
+    "d) Quý IV: Đẩy mạnh xây dựng, chỉnh đốn Đảng."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("chuyên đề quý IV năm 2024 về nội dung gì", "d) Quý IV:"),
+        ("chuyen de quy 4 nam 2024 ve noi dung gi", "d) Quý IV:"),
+        ("sinh hoạt chuyên đề quý 2 học gì", "b) Quý II:"),
+        ("chuyen de quy iii la gi", "c) Quý III:"),
+    ],
+)
+def test_the_item_of_the_part_named_comes_first_not_the_list_or_another_part(
+    question: str, item: str
+) -> None:
+    # «quý 4» and «quý IV» name the same item; the list's lead-in and «Quý I» share as many words.
+    assert first_quote(result(question, (PLAN, QUARTERS))).startswith(item)
+
+
+def test_a_month_or_a_word_like_vi_pham_names_no_part() -> None:
+    from index.quotes import named_part, opening_part
+
+    assert named_part("Tháng 5 chi bộ đề ra việc gì") is None
+    assert named_part("những điều vi phạm thì xử lý thế nào") is None
+    assert named_part("Điều VI nói gì") == ("dieu", 6)
+    assert opening_part("- Tháng 2: Tổ chức kỷ niệm") is None
+    assert opening_part("Quý IV năm nay, chi bộ …") is None  # not an item's label
