@@ -38,6 +38,11 @@ _ASKS = {
         r"|giai phap|yeu cau) (nao|gi))\b"
     ),
     "permission": re.compile(r"\b(co (duoc|phai|bi|can)\b.*\bkhong|duoc phep|bi cam|co cam)\b"),
+    # «ai hướng dẫn», «lãnh đạo nào về dự», «cơ quan nào chủ trì»: a person or a body
+    "agent": re.compile(
+        r"\b(ai|nguoi nao|dong chi nao|lanh dao (?:cap tren )?nao|co quan nao|ban nao"
+        r"|don vi nao)\b"
+    ),
     # «còn những hạn chế gì», «chỉ ra những khuyết điểm gì»
     "shortcoming": re.compile(r"\b(han che|khuyet diem|ton tai|yeu kem|bat cap|thieu sot)\b"),
 }
@@ -110,6 +115,12 @@ _NUMBER = r"(?:\d(?:[\d.,/]*\d)?|\b(?:mot|hai|ba|bon|sau|bay|tam|chin|muoi|tram|
 # «có phải … không» asks for a duty: a sentence with «phải» gives it.
 _DUTY_ASKED = re.compile(r"\bco phai\b")
 _DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")
+# A person or a body that acts in a sentence (marks stripped, case kept): «đồng chí Đỗ Thanh
+# Bình», «Ban Tuyên giáo Trung ương hướng dẫn», «cấp ủy» — not a body a document is «của».
+_AGENT = re.compile(
+    r"\b[Dd]ong chi [A-Z]|(?<!cua )(?<!theo )(?<!so )\b(?:Ban [A-Z]|Bo Chinh tri|Dang uy"
+    r"|Dang doan|Thuong truc|Van phong [A-Z]|Uy ban|Hoi dong|[Cc]ap uy|[Cc]hi uy|[Bb]i thu)"
+)
 # «quý IV», «bước 3», «giai đoạn 2»: a part of a plan or a procedure the question names; an
 # item that opens with that part («d) Quý IV: …») is the answer, and an item opening with
 # another of the same kind («a) Quý I: …») is not. (Not «tháng 5»: a month named in a question
@@ -305,6 +316,7 @@ def select_quotes(
     unit = asked_unit(result.query)
     duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
     part = named_part(result.query)
+    doer = _asked_doing(result.query)
     if part is not None:  # «quý IV gồm những nội dung gì» asks for that item, not the list
         wanted.discard("list")
     weights = focus_weights(weights)
@@ -327,8 +339,10 @@ def select_quotes(
             if unit is not None:  # a figure in the unit asked, not any figure
                 if gives_unit(sentence, unit):
                     score += ASK_BONUS * total
-            elif any(_GIVES[kind].search(folded) for kind in wanted) or (
-                duty and _DUTY.search(folded)
+            elif (
+                any(_GIVES[kind].search(folded) for kind in wanted if kind != "agent")
+                or (duty and _DUTY.search(folded))
+                or ("agent" in wanted and _names_agent(sentence, doer))
             ):
                 score += ASK_BONUS * total
             if part is not None:
@@ -371,6 +385,28 @@ def select_quotes(
     if not quotes:
         quotes = [Quote(0, s) for s in candidate_sentences(hits[0].text)[:1]]
     return quotes
+
+
+def _asked_doing(question: str) -> str | None:
+    """What «ai» is asked to have done («ai hướng dẫn nội dung» → «huong dan»), folded."""
+    found = re.search(r"\bai\s+([a-z]+(?:\s+[a-z]+)?)", fold(question).lower())
+    if found is None:
+        return None
+    words = [w for w in found.group(1).split() if w not in QUESTION_WORDS]
+    return " ".join(words[:2]) or None
+
+
+def _names_agent(sentence: str, doing: str | None) -> bool:
+    """True when a person or a body acts in ``sentence``; when the question asks who did
+    something («ai hướng dẫn»), the body must be the one doing it («Ban Tuyên giáo Trung ương
+    hướng dẫn …»)."""
+    plain = strip_diacritics(sentence)
+    for found in _AGENT.finditer(plain):
+        if doing is None or re.search(
+            rf"^.{{0,60}}?\b{re.escape(doing)}\b", plain[found.end() :].lower()
+        ):
+            return True
+    return False
 
 
 def _marked_forms(question: str) -> dict[str, set[str]]:

@@ -294,3 +294,22 @@ def test_a_month_or_a_word_like_vi_pham_names_no_part() -> None:
     assert named_part("Điều VI nói gì") == ("dieu", 6)
     assert opening_part("- Tháng 2: Tổ chức kỷ niệm") is None
     assert opening_part("Quý IV năm nay, chi bộ …") is None  # not an item's label
+
+
+def test_a_who_question_leads_with_the_body_doing_what_is_asked() -> None:
+    found = result(
+        "Ai hướng dẫn nội dung học tập chuyên đề hằng năm?",
+        (GUIDE, "Nội dung học tập chuyên đề hằng năm được đưa vào sinh hoạt thường kỳ, các "
+                "chi bộ thảo luận, liên hệ và hướng dẫn đảng viên đăng ký.\n"
+                "Hằng năm, Ban Tuyên giáo Trung ương hướng dẫn nội dung học tập chuyên đề."),
+    )  # fmt: skip
+    assert first_quote(found).startswith("Hằng năm, Ban Tuyên giáo Trung ương hướng dẫn")
+
+
+def test_a_body_a_document_is_of_does_not_answer_who() -> None:
+    found = result(
+        "lãnh đạo cấp trên nào về dự buổi sinh hoạt",
+        (GUIDE, "Về dự buổi sinh hoạt theo Hướng dẫn của Ban Tổ chức Trung ương.\n"
+                "Về dự buổi sinh hoạt có đồng chí Đỗ Thanh Bình."),
+    )  # fmt: skip
+    assert first_quote(found) == "Về dự buổi sinh hoạt có đồng chí Đỗ Thanh Bình."
