@@ -117,10 +117,13 @@ _DUTY_ASKED = re.compile(r"\bco phai\b")
 _DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")
 # A person or a body that acts in a sentence (marks stripped, case kept): «đồng chí Đỗ Thanh
 # Bình», «Ban Tuyên giáo Trung ương hướng dẫn», «cấp ủy» — not a body a document is «của».
+_PERSON = r"\b[Dd]ong chi [A-Z]"
 _AGENT = re.compile(
-    r"\b[Dd]ong chi [A-Z]|(?<!cua )(?<!theo )(?<!so )\b(?:Ban [A-Z]|Bo Chinh tri|Dang uy"
+    rf"{_PERSON}|(?<!cua )(?<!theo )(?<!so )\b(?:Ban [A-Z]|Bo Chinh tri|Dang uy"
     r"|Dang doan|Thuong truc|Van phong [A-Z]|Uy ban|Hoi dong|[Cc]ap uy|[Cc]hi uy|[Bb]i thu)"
 )
+# «ai là bí thư», «phó bí thư là ai» ask who holds a post: a person, not a body.
+_HOLDER_ASKED = re.compile(r"\b(ai la|la ai)\b")
 # «quý IV», «bước 3», «giai đoạn 2»: a part of a plan or a procedure the question names; an
 # item that opens with that part («d) Quý IV: …») is the answer, and an item opening with
 # another of the same kind («a) Quý I: …») is not. (Not «tháng 5»: a month named in a question
@@ -342,7 +345,7 @@ def select_quotes(
             elif (
                 any(_GIVES[kind].search(folded) for kind in wanted if kind != "agent")
                 or (duty and _DUTY.search(folded))
-                or ("agent" in wanted and _names_agent(sentence, doer))
+                or ("agent" in wanted and _names_agent(sentence, result.query, doer))
             ):
                 score += ASK_BONUS * total
             if part is not None:
@@ -396,11 +399,13 @@ def _asked_doing(question: str) -> str | None:
     return " ".join(words[:2]) or None
 
 
-def _names_agent(sentence: str, doing: str | None) -> bool:
+def _names_agent(sentence: str, question: str, doing: str | None) -> bool:
     """True when a person or a body acts in ``sentence``; when the question asks who did
     something («ai hướng dẫn»), the body must be the one doing it («Ban Tuyên giáo Trung ương
-    hướng dẫn …»)."""
+    hướng dẫn …»); when it asks who holds a post («ai là bí thư»), a person must be named."""
     plain = strip_diacritics(sentence)
+    if _HOLDER_ASKED.search(fold(question).lower()):
+        return re.search(_PERSON, plain) is not None
     for found in _AGENT.finditer(plain):
         if doing is None or re.search(
             rf"^.{{0,60}}?\b{re.escape(doing)}\b", plain[found.end() :].lower()

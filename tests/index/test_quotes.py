@@ -313,3 +313,12 @@ def test_a_body_a_document_is_of_does_not_answer_who() -> None:
                 "Về dự buổi sinh hoạt có đồng chí Đỗ Thanh Bình."),
     )  # fmt: skip
     assert first_quote(found) == "Về dự buổi sinh hoạt có đồng chí Đỗ Thanh Bình."
+
+
+def test_who_holds_a_post_is_answered_by_a_person_not_by_a_body() -> None:
+    found = result(
+        "Ai là bí thư chi bộ Xí nghiệp Xe buýt số 1?",
+        (GUIDE, "Chi ủy Chi bộ Xí nghiệp Xe buýt phân công nhiệm vụ cho từng chi ủy viên.\n"
+                "Đồng chí Lê Thị Hồng Nhung giữ chức Bí thư Chi bộ Xí nghiệp."),
+    )  # fmt: skip
+    assert first_quote(found).startswith("Đồng chí Lê Thị Hồng Nhung")
