@@ -72,6 +72,7 @@ class Answer:
     sources: tuple[Source, ...] = ()
     unknown_numbers: tuple[str, ...] = ()
     example: str | None = None  # a document label to suggest when nothing was found
+    missing_article: str | None = None  # «Quy định 37-QĐ/TW trong kho chỉ có 9 điều, không có …»
     focus: float = 1.0  # share of the question's weighted words the first quote holds
 
     @property
@@ -148,6 +149,12 @@ class AnswerService:
             question, max(8, self.max_sources * 2), readable=readable
         )
         unknown = tuple(result.unknown_numbers)
+        if result.missing_article is not None:
+            m = result.missing_article
+            said = texts.MISSING_ARTICLE.format(
+                document=m.document, articles=m.articles, article=m.article
+            )
+            return Answer(result.query, unknown_numbers=unknown, missing_article=said)
         if not found:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         hits = found[: self.max_sources]
@@ -160,9 +167,10 @@ class AnswerService:
             max_quotes=self.max_sources,
             max_hits=self.max_sources,
         )
-        # A question that only names a document, or asks which documents cite one, is answered
-        # by the number itself; any other must find its focus words in what is quoted.
-        by_number = result.only_number or result.citing
+        # A question that only names a document, or one of its articles, or asks which documents
+        # cite one, is answered by the number itself; any other must find its focus words in
+        # what is quoted.
+        by_number = result.only_number or result.citing or result.article
         answered = by_number or answers_figure(picked, result.query)
         if not answered:
             further = figure_further(
@@ -328,7 +336,11 @@ def _render(answer: Answer, esc: Callable[[str], str], bold: Callable[[str], str
     if answer.unknown_numbers:
         said = texts.UNKNOWN_NUMBERS if answer.not_found else texts.UNKNOWN_NUMBERS_MENTIONED
         lines.append(esc(said.format(numbers=", ".join(answer.unknown_numbers))))
+    if answer.missing_article:
+        lines.append(esc(answer.missing_article))
     if answer.not_found:
+        if answer.missing_article:
+            return "\n\n".join(lines)
         if answer.example:
             lines.append(esc(texts.NOT_FOUND.format(example=answer.example)))
         elif not answer.unknown_numbers:

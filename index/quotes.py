@@ -315,6 +315,8 @@ def select_quotes(
         return []
     if result.only_number:
         return _document_lead(hits)
+    if result.article:
+        return _article_quotes(hits, result.query, max_quotes)
     wanted = asks(result.query)
     unit = asked_unit(result.query)
     duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
@@ -469,6 +471,30 @@ def focus_coverage(quotes: list[Quote], hits: list[Hit], weights: dict[str, floa
     labels = " ".join([hit.document.cite_prose(hit.section), hit.document.title or ""])
     present = set(tokenize(first.text + " " + labels, bigrams=False))
     return sum(w for t, w in weights.items() if t in present) / total
+
+
+_CLAUSE_ASKED = re.compile(r"\bkhoan\s+0*(\d{1,2})\b")
+
+
+def _article_quotes(hits: list[Hit], question: str, max_quotes: int) -> list[Quote]:
+    """For «Điều 6 Quy định 37 nói gì» (the first hits are that article, in reading order):
+    its clauses in order; for «khoản 3 Điều 6 …», clause 3 (its whole line, «3. Không được …»)."""
+    path = hits[0].heading_path
+    depth = next((n + 1 for n, h in enumerate(path) if re.match(r"dieu\s+\d", fold(h))), 0)
+    article = [i for i, hit in enumerate(hits) if hit.heading_path[:depth] == path[:depth]]
+    clause = _CLAUSE_ASKED.search(fold(question))
+    if clause is not None:
+        opens = re.compile(rf"^\s*0*{clause.group(1)}\s*[.)]\s")
+        for i in article:
+            for line in hits[i].text.split("\n"):
+                if opens.match(line):
+                    return [Quote(i, line.strip())]
+    quotes: list[Quote] = []
+    for i in article:
+        for line in hits[i].text.split("\n"):
+            if len(quotes) < max_quotes and line.strip() and not _is_heading(line.strip()):
+                quotes.append(Quote(i, line.strip()))
+    return quotes
 
 
 def _document_lead(hits: list[Hit]) -> list[Quote]:

@@ -123,6 +123,15 @@ class Hit:
         return self.document.cite(self.section)
 
 
+@dataclass(frozen=True)
+class MissingArticle:
+    """An article a question names that its document does not have."""
+
+    document: str  # «Quy định 37-QĐ/TW»
+    articles: int  # how many the document has
+    article: int
+
+
 @dataclass
 class SearchResult:
     """Hits plus what the question named."""
@@ -134,6 +143,12 @@ class SearchResult:
     unknown_numbers: list[str] = field(default_factory=list)
     only_number: bool = False
     citing: bool = False
+    # The first hits are the article the question names of the document it names («Điều 6
+    # Quy định 37»): the question is answered by them, as a named number is.
+    article: bool = False
+    # «Điều 15 Quy định 37» when Quy định 37 has no article 15: the question is not answered,
+    # and the member is told so.
+    missing_article: MissingArticle | None = None
     # Importance (IDF) of the question's folded syllables: relevance and quote choice use it.
     weights: dict[str, float] = field(default_factory=dict)
 
@@ -556,7 +571,15 @@ class Retriever:
             }
             if not number_docs:
                 return SearchResult([], text, text, numbers, unknown, citing=True)
-        only_number = bool(number_docs) and not citing and _only_number(text, refs)
+        # «Điều 6 Quy định 37 nói gì»: the named document's article, found by its heading.
+        article = named_article(text) if number_docs and not citing else None
+        article_ids, articles = self._article_passages(number_docs, article)
+        if article is not None and not article_ids and articles:
+            missing = MissingArticle(state.docs[min(number_docs)].short, articles, article)
+            return SearchResult([], text, text, numbers, unknown, missing_article=missing)
+        only_number = (
+            bool(number_docs) and not citing and not article_ids and _only_number(text, refs)
+        )
         # Documents that mention a number the question names without being it (articles,
         # plans, explanations about it): a number points to them, it does not wall them off.
         mentions = set() if citing or not refs else _mentioning(state, refs, visible) - number_docs
@@ -631,10 +654,40 @@ class Retriever:
                 # The document that is the number comes first; what mentions it follows by merit.
                 best_own = max(own, key=fused.__getitem__)
                 fused[best_own] = max(fused.values()) + 1e-6
+            if article_ids:
+                # The article named comes before anything else, its passages in reading order.
+                top = max(fused.values(), default=0.0)
+                for rank, pid in enumerate(article_ids):
+                    fused[pid] = top + 1.0 - 0.001 * rank
+                    signals.setdefault(pid, {})["number"] = 1.0
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
         weights = _query_idf(state.lexical, text)
         hits = self._hits(state, ranked, signals, weights)
-        return SearchResult(hits, text, dense_query, numbers, unknown, only_number, citing, weights)
+        return SearchResult(
+            hits, text, dense_query, numbers, unknown, only_number, citing,
+            article=bool(article_ids), weights=weights,
+        )  # fmt: skip
+
+    def _article_passages(self, docs: set[int], article: int | None) -> tuple[list[int], int]:
+        """The passages of ``docs`` under the heading of article ``article`` («Điều 6. …»), in
+        reading order, and how many articles the documents have (0: not divided in articles)."""
+        if article is None:
+            return [], 0
+        query = (
+            select(col(Passage.id), col(Passage.heading_path))
+            .where(col(Passage.document_id).in_(sorted(docs)))
+            .order_by(col(Passage.document_id), col(Passage.ordinal))
+        )
+        with self.engine.connect() as connection:
+            rows = list(connection.execute(query))
+        found: list[int] = []
+        articles: set[int] = set()
+        for pid, path in rows:
+            headed = {int(m.group(1)) for h in path or [] if (m := _ARTICLE_HEADING.match(fold(h)))}
+            articles |= headed
+            if article in headed:
+                found.append(pid)
+        return found, len(articles)
 
     def _fuse(
         self, dense_hits: list[tuple[int, float]], lexical_hits: list[tuple[int, float]]
@@ -817,6 +870,16 @@ def _query_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:
             continue
         out[term] = math.log1p((n_docs - df + 0.5) / (df + 0.5))
     return out
+
+
+_ARTICLE = re.compile(r"\bdieu\s+0*(\d{1,3})\b")
+_ARTICLE_HEADING = re.compile(r"dieu\s+0*(\d{1,3})\b")
+
+
+def named_article(question: str) -> int | None:
+    """The article a question names («điều 6», «Điều 06»), if it names one."""
+    found = _ARTICLE.search(fold(question))
+    return int(found.group(1)) if found else None
 
 
 def _relevance(idf: dict[str, float], passage_text: str, signals: dict[str, float]) -> float:

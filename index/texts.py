@@ -10,6 +10,7 @@ UNKNOWN_NUMBERS = "Trong kho chưa có văn bản số {numbers}."
 UNKNOWN_NUMBERS_MENTIONED = (
     "Trong kho chưa có văn bản số {numbers}; dưới đây là những đoạn văn bản khác nhắc tới nó."
 )
+MISSING_ARTICLE = "{document} trong kho chỉ có {articles} điều, không có Điều {article}."
 NOT_FOUND = (
     "Chưa tìm thấy đoạn văn bản nào trả lời câu hỏi này trong kho. Đồng chí thử hỏi lại bằng "
     "từ ngữ khác, hoặc nêu số hiệu văn bản (ví dụ «{example}»). Gõ /tailieu để xem các văn bản "

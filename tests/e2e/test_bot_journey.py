@@ -103,6 +103,12 @@ async def test_a_forged_invite_and_a_stranger_get_one_polite_sentence(
             "37-QĐ/TW",
             "sai sự thật",
         ),
+        # an article and a clause named: that clause, cited to its article
+        (
+            "khoan 3 dieu 6 qd 37 noi gi",
+            "Ban Chấp hành Trung ương — Chương II, Điều 6",
+            "3. Không được kinh doanh",
+        ),
     ],
 )
 async def test_members_get_cited_answers_with_or_without_diacritics(
@@ -127,12 +133,16 @@ async def test_off_topic_questions_are_answered_honestly(deployment: Deployment)
 
     gold = await deployment.say(lan, "giá vàng hôm nay bao nhiêu")
     unknown = await deployment.say(lan, "chỉ thị 99-CT/TW nói về gì")
+    no_article = await deployment.say(lan, "điều 15 quy định 37 nói gì")
 
     assert gold["text"].startswith("Chưa tìm thấy đoạn văn bản nào trả lời câu hỏi này")
     assert "Nguồn" not in gold["text"] and "“" not in gold["text"]
     assert re.search(r"ví dụ «[^»]+ \d{2,3}-[A-ZĐ]+/[A-ZĐ]+»", gold["text"])
     assert unknown["text"].startswith("Trong kho chưa có văn bản số 99-CT/TW.")
     assert "Nguồn" not in unknown["text"]
+    # not another article quoted in its place
+    assert no_article["text"] == "Quy định 37-QĐ/TW trong kho chỉ có 10 điều, không có Điều 15."
+    print(deployment.transcript(lan))
 
 
 async def test_buttons_open_the_passage_page_the_document_and_store_feedback(

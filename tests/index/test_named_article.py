@@ -1,0 +1,59 @@
+"""«Điều 6 Quy định 37 nói gì», «khoản 3 điều 6 QĐ 37»: the article (and clause) the member
+names, of the document named — and a plain statement when that document has no such article."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from index.answer import AnswerService, render_plain
+from index.retriever import Retriever, named_article
+
+
+@pytest.fixture
+def answers(hash_retriever: Retriever, sample_engine: Engine) -> AnswerService:
+    return AnswerService(hash_retriever, sample_engine, min_relevance=0.55, min_focus=0.25)
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "clauses"),
+    [
+        ("Điều 6 Quy định 37 nói gì?", "1. Không được cung cấp, làm lộ", 3),
+        ("dieu 7 qd 37 noi ve gi", "1. Không được tham gia đánh bạc", 3),
+        ("Điều 2 Quy định số 37-QĐ/TW quy định gì", "1. Đảng viên phải tự giác thực hiện", 2),
+    ],
+)
+def test_the_article_named_is_quoted_clause_by_clause(
+    answers: AnswerService, question: str, first: str, clauses: int
+) -> None:
+    answer = answers.answer(question)
+    assert answer.quotes[0].text.startswith(first)
+    assert len(answer.quotes) == clauses
+    assert [s.citation.split(" — ")[-1].split(" (")[0] for s in answer.sources] == [
+        f"Chương {'I' if 'Điều 2' in question else 'II'}, Điều {named_article(question)}"
+    ]
+
+
+@pytest.mark.parametrize(
+    "question", ["khoản 3 điều 6 quy định 37 nói gì", "Điều 6 khoản 3 QĐ 37-QĐ/TW"]
+)
+def test_the_clause_named_is_quoted_alone(answers: AnswerService, question: str) -> None:
+    answer = answers.answer(question)
+    assert [q.text for q in answer.quotes] == [
+        "3. Không được kinh doanh những ngành, nghề mà pháp luật cấm hoặc kinh doanh khi pháp "
+        "luật không cho phép."
+    ]
+
+
+def test_an_article_the_document_does_not_have_is_said_not_replaced(
+    answers: AnswerService,
+) -> None:
+    answer = answers.answer("điều 15 quy định 37 nói gì")
+    assert answer.not_found
+    assert render_plain(answer) == "Quy định 37-QĐ/TW trong kho chỉ có 10 điều, không có Điều 15."
+
+
+def test_an_article_without_a_document_filters_nothing(hash_retriever: Retriever) -> None:
+    # «điều 6» alone could be any document's: the search goes on as for any question.
+    result = hash_retriever.search("điều 6 nói về tài sản và tài chính", 5)
+    assert not result.article and result.missing_article is None and result.hits
