@@ -3,11 +3,19 @@ names, of the document named — and a plain statement when that document has no
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.engine import Engine
 
 from index.answer import AnswerService, render_plain
+from index.embedder import HashEmbedder
 from index.retriever import Retriever, named_article
+from index.settings import IndexSettings
+from knowledge.ingest import Ingester
+from knowledge.settings import KnowledgeSettings
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample"
 
 
 @pytest.fixture
@@ -57,3 +65,25 @@ def test_an_article_without_a_document_filters_nothing(hash_retriever: Retriever
     # «điều 6» alone could be any document's: the search goes on as for any question.
     result = hash_retriever.search("điều 6 nói về tài sản và tài chính", 5)
     assert not result.article and result.missing_article is None and result.hits
+
+
+def test_the_article_is_found_on_either_database(engine: Engine, tmp_path: Path) -> None:
+    # The article is looked up by its heading in the store: SQLite and PostgreSQL alike.
+    report = Ingester(engine, KnowledgeSettings()).ingest_paths(
+        [SAMPLE / "quy-dinh-37-qd-tw-2021.txt"]
+    )
+    assert not report.failed
+    retriever = Retriever(engine, HashEmbedder(), IndexSettings(), tmp_path / "index")
+    retriever.sync()
+    service = AnswerService(retriever, engine, min_relevance=0.55, min_focus=0.25)
+
+    clause = service.answer("khoản 2 Điều 6 Quy định 37-QĐ/TW")
+    missing = service.answer("Điều 11 Quy định 37-QĐ/TW")
+
+    assert [q.text for q in clause.quotes] == [
+        "2. Không được kê khai tài sản, thu nhập không trung thực; không được sử dụng tài sản "
+        "công vào mục đích cá nhân."
+    ]
+    assert missing.missing_article == (
+        "Quy định 37-QĐ/TW trong kho chỉ có 10 điều, không có Điều 11."
+    )
