@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from index.lexical import tokenize
 from index.retriever import Hit, SearchResult
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
-from knowledge.text import fold, strip_diacritics, syllables
+from knowledge.text import fold, nfc, strip_diacritics, syllables
 
 _HEADER_NOISE = re.compile(
     r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)", re.I
@@ -117,11 +117,20 @@ _DUTY_ASKED = re.compile(r"\bco phai\b")
 _DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")
 # A person or a body that acts in a sentence (marks stripped, case kept): «đồng chí Đỗ Thanh
 # Bình», «Ban Tuyên giáo Trung ương hướng dẫn», «cấp ủy» — not a body a document is «của».
-_PERSON = r"\b[Dd]ong chi [A-Z]"
-_AGENT = re.compile(
-    rf"{_PERSON}|(?<!cua )(?<!theo )(?<!so )\b(?:Ban [A-Z]|Bo Chinh tri|Dang uy"
-    r"|Dang doan|Thuong truc|Van phong [A-Z]|Uy ban|Hoi dong|[Cc]ap uy|[Cc]hi uy|[Bb]i thu)"
+# A person is named: «đồng chí» and a name of two words or more — not a title («đồng chí Bí thư
+# chi bộ», «các đồng chí Chi ủy viên»).
+_PERSON = (
+    r"\b[Dd]ong chi (?!(?:Bi thu|Pho|Chi uy|Uy vien|Truong|Giam doc|Chu tich|Thu ky)\b)"
+    r"[A-Z]\w* [A-Z]\w*"
 )
+_AGENT = re.compile(
+    rf"{_PERSON}|\b(?:Ban [A-Z]|Bo Chinh tri|Dang uy|Dang doan|Thuong truc|Van phong [A-Z]"
+    r"|Uy ban|Hoi dong|[Cc]ap uy|[Cc]hi uy|[Bb]i thu)"
+)
+# «Hướng dẫn của Ban Thường vụ Đảng ủy Khối», «theo Quy định số …»: a body named after these
+# words is the one a document is of, not one acting; so are the words of its name that follow.
+_OF_BODY = re.compile(r"\b(?:cua|theo|so)\s+$")
+_BODY_NAME_CHARS = 40
 # «ai là bí thư», «phó bí thư là ai» ask who holds a post: a person, not a body.
 _HOLDER_ASKED = re.compile(r"\b(ai la|la ai)\b")
 # «quý IV», «bước 3», «giai đoạn 2»: a part of a plan or a procedure the question names; an
@@ -135,8 +144,17 @@ _PART = (
     r"(\d{1,2}|[IVX]{1,4}|(?<=(?i:quy) )(?i:[ivx]{1,4}))\b"
 )
 _PART_ASKED = re.compile(rf"\b{_PART}")
-_PART_OPENS = re.compile(rf"^\s*(?:[-–+•*]|(?i:[a-z])\)|\d{{1,2}}[.)])?\s*{_PART}\s*[:.)–-]")
+# «d) Quý IV: …», «- Quý IV/2024: …», «Quý IV năm 2024: …»
+_PART_OPENS = re.compile(
+    rf"^\s*(?:[-–+•*]|(?i:[a-z])\)|\d{{1,2}}[.)])?\s*{_PART}"
+    r"(?:\s*/\s*\d{4}|\s+(?i:nam)\s+\d{4})?\s*[:.)–-]"
+)
 _ROMAN = {"i": 1, "v": 5, "x": 10}
+# The labels as written with their marks: «quỹ 2», «mức 3 triệu» fold the same but are no part.
+_PART_MARKED = {
+    "quy": "quý", "buoc": "bước", "giai doan": "giai đoạn", "dot": "đợt", "phan": "phần",
+    "muc": "mục", "dieu": "điều", "khoan": "khoản",
+}  # fmt: skip
 # Words that shape a question but never name what it is about: interrogatives and particles
 # (folded). They are rare in documents, so their IDF is high; a sentence holding «nào» or «gì»
 # answers nothing by it.
@@ -205,8 +223,13 @@ def _part_number(text: str) -> int:
 
 def named_part(text: str) -> tuple[str, int] | None:
     """The part of a plan a question names («quý 4», «quý IV» → ("quy", 4)), if any."""
-    found = _PART_ASKED.search(strip_diacritics(text))
-    return None if found is None else (found.group(1).lower(), _part_number(found.group(2)))
+    text = nfc(text)
+    for found in _PART_ASKED.finditer(strip_diacritics(text)):
+        label = found.group(1).lower()
+        written = text[found.start(1) : found.end(1)].lower()
+        if written == label or written == _PART_MARKED[label]:  # typed bare, or this word
+            return label, _part_number(found.group(2))
+    return None
 
 
 def opening_part(sentence: str) -> tuple[str, int] | None:
@@ -315,8 +338,14 @@ def select_quotes(
         return []
     if result.only_number:
         return _document_lead(hits)
+    within: list[int] | None = None  # the hits quotes may come from (None: any)
     if result.article:
-        return _article_quotes(hits, result.query, max_quotes)
+        within = _article_hits(hits)
+        clause = _CLAUSE_ASKED.search(fold(result.query))
+        if clause is not None:  # «khoản 3 điều 6 …»: that clause, or nothing
+            return _clause(hits, within, int(clause.group(1)))
+        if result.article_only:  # «Điều 6 Quy định 37 nói gì»: its clauses in order
+            return _clauses(hits, within, max_quotes)
     wanted = asks(result.query)
     unit = asked_unit(result.query)
     duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
@@ -331,6 +360,8 @@ def select_quotes(
     marked = _marked_forms(result.dense_query)
     scored: list[tuple[float, int, int, str]] = []
     for hit_index, hit in enumerate(hits):
+        if within is not None and hit_index not in within:
+            continue
         for position, sentence in enumerate(candidate_sentences(hit.text)):
             tokens = set(tokenize(sentence))
             exact = set(syllables(sentence))
@@ -408,7 +439,11 @@ def _names_agent(sentence: str, question: str, doing: str | None) -> bool:
     plain = strip_diacritics(sentence)
     if _HOLDER_ASKED.search(fold(question).lower()):
         return re.search(_PERSON, plain) is not None
+    named_after = -1  # where the name of a body a document is «của» ends, at the latest
     for found in _AGENT.finditer(plain):
+        if _OF_BODY.search(plain[: found.start()]) or found.start() <= named_after:
+            named_after = found.end() + _BODY_NAME_CHARS
+            continue
         if doing is None or re.search(
             rf"^.{{0,60}}?\b{re.escape(doing)}\b", plain[found.end() :].lower()
         ):
@@ -476,25 +511,33 @@ def focus_coverage(quotes: list[Quote], hits: list[Hit], weights: dict[str, floa
 _CLAUSE_ASKED = re.compile(r"\bkhoan\s+0*(\d{1,2})\b")
 
 
-def _article_quotes(hits: list[Hit], question: str, max_quotes: int) -> list[Quote]:
-    """For «Điều 6 Quy định 37 nói gì» (the first hits are that article, in reading order):
-    its clauses in order; for «khoản 3 Điều 6 …», clause 3 (its whole line, «3. Không được …»)."""
+def _article_hits(hits: list[Hit]) -> list[int]:
+    """The hits of the article the first hit is under («Điều 6. …»), in reading order."""
     path = hits[0].heading_path
     depth = next((n + 1 for n, h in enumerate(path) if re.match(r"dieu\s+\d", fold(h))), 0)
-    article = [i for i, hit in enumerate(hits) if hit.heading_path[:depth] == path[:depth]]
-    clause = _CLAUSE_ASKED.search(fold(question))
-    if clause is not None:
-        opens = re.compile(rf"^\s*0*{clause.group(1)}\s*[.)]\s")
-        for i in article:
-            for line in hits[i].text.split("\n"):
-                if opens.match(line):
-                    return [Quote(i, line.strip())]
-    quotes: list[Quote] = []
-    for i in article:
+    return [i for i, hit in enumerate(hits) if hit.heading_path[:depth] == path[:depth]]
+
+
+def _clause(hits: list[Hit], within: list[int], number: int) -> list[Quote]:
+    """Clause ``number`` of the article (its whole line, «3. Không được …»); none when the
+    article has no such clause."""
+    opens = re.compile(rf"^\s*0*{number}\s*[.)]\s")
+    for i in within:
         for line in hits[i].text.split("\n"):
-            if len(quotes) < max_quotes and line.strip() and not _is_heading(line.strip()):
-                quotes.append(Quote(i, line.strip()))
-    return quotes
+            if opens.match(line):
+                return [Quote(i, line.strip())]
+    return []
+
+
+def _clauses(hits: list[Hit], within: list[int], max_quotes: int) -> list[Quote]:
+    """The article's first ``max_quotes`` lines, in order (its clauses)."""
+    lines = [
+        Quote(i, line.strip())
+        for i in within
+        for line in hits[i].text.split("\n")
+        if line.strip() and not _is_heading(line.strip())
+    ]
+    return lines[:max_quotes]
 
 
 def _document_lead(hits: list[Hit]) -> list[Quote]:

@@ -144,8 +144,10 @@ class SearchResult:
     only_number: bool = False
     citing: bool = False
     # The first hits are the article the question names of the document it names («Điều 6
-    # Quy định 37»): the question is answered by them, as a named number is.
+    # Quy định 37»): the question is answered by them, as a named number is; ``article_only``
+    # when it asks nothing more than that article (its clauses are quoted in order).
     article: bool = False
+    article_only: bool = False
     # «Điều 15 Quy định 37» when Quy định 37 has no article 15: the question is not answered,
     # and the member is told so.
     missing_article: MissingArticle | None = None
@@ -573,12 +575,19 @@ class Retriever:
                 return SearchResult([], text, text, numbers, unknown, citing=True)
         # «Điều 6 Quy định 37 nói gì»: the named document's article, found by its heading.
         article = named_article(text) if number_docs and not citing else None
-        article_ids, articles = self._article_passages(number_docs, article)
-        if article is not None and not article_ids and articles:
-            missing = MissingArticle(state.docs[min(number_docs)].short, articles, article)
+        article_docs = {d for d in number_docs if filters.allows(state.docs[d])}
+        article_ids, articles = self._article_passages(state, article_docs, article)
+        if article is not None and not article_ids and articles and len(article_docs) == 1:
+            (named_doc,) = article_docs
+            missing = MissingArticle(state.docs[named_doc].short, articles, article)
             return SearchResult([], text, text, numbers, unknown, missing_article=missing)
         only_number = (
             bool(number_docs) and not citing and not article_ids and _only_number(text, refs)
+        )
+        # «Điều 6 Quy định 37 nói gì» asks the whole article; «Điều 7 QĐ 37 có cấm đánh bạc
+        # không» asks something in it.
+        article_only = bool(article_ids) and _only_number(
+            _ARTICLE_PHRASE.sub(lambda m: " " * len(m.group(0)), text), refs
         )
         # Documents that mention a number the question names without being it (articles,
         # plans, explanations about it): a number points to them, it does not wall them off.
@@ -665,13 +674,17 @@ class Retriever:
         hits = self._hits(state, ranked, signals, weights)
         return SearchResult(
             hits, text, dense_query, numbers, unknown, only_number, citing,
-            article=bool(article_ids), weights=weights,
+            article=bool(article_ids), article_only=article_only, weights=weights,
         )  # fmt: skip
 
-    def _article_passages(self, docs: set[int], article: int | None) -> tuple[list[int], int]:
-        """The passages of ``docs`` under the heading of article ``article`` («Điều 6. …»), in
-        reading order, and how many articles the documents have (0: not divided in articles)."""
-        if article is None:
+    def _article_passages(
+        self, state: _State, docs: set[int], article: int | None
+    ) -> tuple[list[int], int]:
+        """The indexed passages of ``docs`` under the heading of article ``article`` («Điều 6.
+        …»), in reading order, and how many articles the documents have (0: not divided in
+        articles). The store is read for the headings; a document re-ingested since the index
+        was last synced is left to the ordinary search until it is."""
+        if article is None or not docs:
             return [], 0
         query = (
             select(col(Passage.id), col(Passage.heading_path))
@@ -682,6 +695,8 @@ class Retriever:
             rows = list(connection.execute(query))
         found: list[int] = []
         articles: set[int] = set()
+        if any(pid not in state.passage_doc for pid, _ in rows):
+            return [], 0  # re-ingested since the last sync: searched as any question until then
         for pid, path in rows:
             headed = {int(m.group(1)) for h in path or [] if (m := _ARTICLE_HEADING.match(fold(h)))}
             articles |= headed
@@ -872,14 +887,25 @@ def _query_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:
     return out
 
 
-_ARTICLE = re.compile(r"\bdieu\s+0*(\d{1,3})\b")
+# «điều 6» (folded) — not «10 điều 2 chương» (a count), not «Điều 30 Điều lệ Đảng» (an article of
+# another text than the one named).
+_ARTICLE = re.compile(r"\bdieu\s+0*(\d{1,3})\b(?!\s+(?:dieu le|luat|bo luat|hien phap|quy che))")
+_COUNTED_BEFORE = re.compile(r"(?<!khoan )\b\d+\s+$")
 _ARTICLE_HEADING = re.compile(r"dieu\s+0*(\d{1,3})\b")
+# «khoản 3 điều 6», «điểm a khoản 2 Điều 4» as written: taken out to see what else is asked.
+_ARTICLE_PHRASE = re.compile(
+    r"\b(?:(?:điểm|diem)\s+\w\s+)?(?:(?:khoản|khoan)\s+\d{1,2}\s+)?(?:điều|dieu)\s+\d{1,3}\b",
+    re.I,
+)
 
 
 def named_article(question: str) -> int | None:
     """The article a question names («điều 6», «Điều 06»), if it names one."""
-    found = _ARTICLE.search(fold(question))
-    return int(found.group(1)) if found else None
+    folded = fold(question)
+    for found in _ARTICLE.finditer(folded):
+        if not _COUNTED_BEFORE.search(folded[: found.start()]):
+            return int(found.group(1))
+    return None
 
 
 def _relevance(idf: dict[str, float], passage_text: str, signals: dict[str, float]) -> float:

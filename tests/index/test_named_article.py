@@ -87,3 +87,62 @@ def test_the_article_is_found_on_either_database(engine: Engine, tmp_path: Path)
     assert missing.missing_article == (
         "Quy định 37-QĐ/TW trong kho chỉ có 10 điều, không có Điều 11."
     )
+
+
+def test_a_question_about_something_in_the_article_is_answered_from_it(
+    answers: AnswerService,
+) -> None:
+    answer = answers.answer("Điều 7 Quy định 37 có cấm tổ chức cưới hỏi linh đình không")
+    assert "Không được tổ chức cưới hỏi" in answer.quotes[0].text
+    assert all("Điều 7" in s.citation for s in answer.sources)
+
+
+def test_a_clause_the_article_does_not_have_is_not_replaced_by_others(
+    answers: AnswerService,
+) -> None:
+    assert answers.answer("khoản 9 điều 6 quy định 37 nói gì").not_found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # an article of another text (the Party Statute), not of the decision named
+        "Quyết định 27 căn cứ Điều 30 Điều lệ Đảng thế nào",
+        # a count of articles, not an article
+        "Quy định 37 có 10 điều 2 chương đúng không",
+    ],
+)
+def test_an_article_of_another_text_or_a_count_is_not_the_article_named(
+    answers: AnswerService, question: str
+) -> None:
+    answer = answers.answer(question)
+    assert answer.missing_article is None
+    assert not any(q.text.startswith("1. Đảng viên phải tự giác") for q in answer.quotes)
+
+
+def test_an_article_of_a_document_re_ingested_since_the_last_sync_fails_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The store already holds the new passages, the index still the old ones: the article is
+    # looked for among what the index can show, and nothing fails.
+    rules = tmp_path / "quy-dinh-37-qd-tw-2021.txt"
+    rules.write_text((SAMPLE / rules.name).read_text(encoding="utf-8"), encoding="utf-8")
+    ingester = Ingester(engine, KnowledgeSettings())
+    assert not ingester.ingest_paths([rules]).failed
+    retriever = Retriever(engine, HashEmbedder(), IndexSettings(), tmp_path / "index")
+    retriever.sync()
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace("đánh bạc", "cờ bạc"), encoding="utf-8"
+    )
+    assert not ingester.ingest_paths([rules]).failed
+    service = AnswerService(retriever, engine, min_relevance=0.55, min_focus=0.25)
+
+    answer = service.answer("Điều 7 Quy định 37 nói gì")  # the article changed
+
+    assert answer.missing_article is None
+    retriever.sync()
+    assert (
+        service.answer("Điều 7 Quy định 37 nói gì")
+        .quotes[0]
+        .text.startswith("1. Không được tham gia cờ bạc")
+    )

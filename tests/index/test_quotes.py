@@ -306,10 +306,14 @@ def test_a_who_question_leads_with_the_body_doing_what_is_asked() -> None:
     assert first_quote(found).startswith("Hằng năm, Ban Tuyên giáo Trung ương hướng dẫn")
 
 
-def test_a_body_a_document_is_of_does_not_answer_who() -> None:
+@pytest.mark.parametrize(
+    "body", ["Ban Tổ chức Trung ương", "Ban Thường vụ Đảng ủy Khối", "Ban Bí thư"]
+)
+def test_a_body_a_document_is_of_does_not_answer_who(body: str) -> None:
+    # however many words of the body's name look like a body themselves («Đảng ủy», «Bí thư»)
     found = result(
         "lãnh đạo cấp trên nào về dự buổi sinh hoạt",
-        (GUIDE, "Về dự buổi sinh hoạt theo Hướng dẫn của Ban Tổ chức Trung ương.\n"
+        (GUIDE, f"Về dự buổi sinh hoạt theo Hướng dẫn của {body}.\n"
                 "Về dự buổi sinh hoạt có đồng chí Đỗ Thanh Bình."),
     )  # fmt: skip
     assert first_quote(found) == "Về dự buổi sinh hoạt có đồng chí Đỗ Thanh Bình."
@@ -322,3 +326,26 @@ def test_who_holds_a_post_is_answered_by_a_person_not_by_a_body() -> None:
                 "Đồng chí Lê Thị Hồng Nhung giữ chức Bí thư Chi bộ Xí nghiệp."),
     )  # fmt: skip
     assert first_quote(found).startswith("Đồng chí Lê Thị Hồng Nhung")
+
+
+@pytest.mark.parametrize(
+    "title_only",
+    ["Đồng chí Phó Bí thư Chi bộ Xí nghiệp chủ trì buổi sinh hoạt.",
+     "Các đồng chí Chi ủy viên và Bí thư Chi bộ Xí nghiệp dự họp."],
+)  # fmt: skip
+def test_a_title_after_dong_chi_names_no_one(title_only: str) -> None:
+    found = result(
+        "Ai là bí thư chi bộ Xí nghiệp?",
+        (GUIDE, f"{title_only}\nĐồng chí Lê Thị Hồng Nhung giữ chức Bí thư Chi bộ Xí nghiệp."),
+    )
+    assert first_quote(found).startswith("Đồng chí Lê Thị Hồng Nhung")
+
+
+def test_words_that_fold_like_a_part_are_not_one() -> None:
+    from index.quotes import named_part, opening_part
+
+    assert named_part("phụ cấp mức 3 triệu có đúng không") is None
+    assert named_part("Quỹ 2 của chi bộ dùng vào việc gì") is None
+    assert named_part("muc 3 noi gi") == ("muc", 3)  # typed bare: it may be «mục»
+    assert opening_part("- Quý IV/2024: Đẩy mạnh …") == ("quy", 4)
+    assert opening_part("Quý IV năm 2024: Đẩy mạnh …") == ("quy", 4)
