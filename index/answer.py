@@ -178,12 +178,12 @@ class AnswerService:
             )
             if further is not None:
                 (hits, picked), answered = further, True
+        led = picked if by_number else _of_the_year_asked(picked, hits, result.query)
+        if led is None:
+            return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
+        picked = led
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
-        if not by_number and (
-            focus < self.min_focus
-            or not answered
-            or not _of_the_year_asked(picked, hits, result.query)
-        ):
+        if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
         members: dict[str, list[int]] = {}
@@ -413,18 +413,24 @@ _CONFERENCE_LINE = re.compile(r"^HỘI NGHỊ (LẦN THỨ|TRUNG ƯƠNG)\b[^\n]*
 _PURPOSE_SECTION = re.compile(r"^(?:[ivx\d]{1,4}[.)]\s*)?(muc tieu|muc dich)\b")
 
 
-def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> bool:
-    """False when the question names a year («quý IV năm 2025») that the first quote's
-    passage and document never do: a plan for 2024 does not answer for 2025."""
+def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> list[Quote] | None:
+    """The quotes, led by one whose passage or document speaks of the year the question names
+    («năm 2021 kỷ luật bao nhiêu đảng viên» → «Theo thống kê, năm 2021 …»); None when none
+    does: a plan for 2024 does not answer «quý IV năm 2025»."""
     years = years_mentioned(question)
     if not years or not picked:
-        return True
-    hit = hits[picked[0].hit_index]
-    issued = hit.document.issued_on
-    if issued is not None and issued.year in years:
-        return True
-    seen = f"{hit.text} {hit.document.title or ''}"
-    return any(str(year) in seen for year in years)
+        return picked
+
+    def speaks(quote: Quote) -> bool:
+        hit = hits[quote.hit_index]
+        issued = hit.document.issued_on
+        seen = f"{hit.text} {hit.document.title or ''}"
+        return (issued is not None and issued.year in years) or any(
+            str(year) in seen for year in years
+        )
+
+    lead = next((q for q in picked if speaks(q)), None)
+    return None if lead is None else [lead] + [q for q in picked if q is not lead]
 
 
 def signing_question(question: str) -> str | None:

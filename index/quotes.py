@@ -72,11 +72,19 @@ _UNIT_ASKED = re.compile(
 )
 _RATE_ASKED = re.compile(r"\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b")
 # «phụ cấp bao nhiêu», «mức lương là bao nhiêu», «thưởng bao nhiêu»: an amount of money.
+# Typed bare, «lực lượng», «chất lượng», «số lượng» fold like «lương» and «thường kỳ» like
+# «thưởng»: those neighbours tell them apart (with marks, _written_as_money does).
+_SALARY = r"(?<!luc )(?<!chat )(?<!so )(?<!khoi )(?<!dung )(?<!san )luong"
 _MONEY_ASKED = re.compile(
-    r"\b(luong|phu cap|thuong(?! (?:ky|xuyen|vu|truc|tru|binh))|tien|dang phi|kinh phi|ho tro)\b"
-    r".*\bbao nhieu\b"
-    r"|\bbao nhieu\b.*\b(luong|phu cap|tien|dang phi|kinh phi)\b"
+    rf"\b({_SALARY}|phu cap|thuong(?! (?:ky|xuyen|vu|truc|tru|binh))|tien|dang phi|kinh phi"
+    r"|ho tro)\b.*\bbao nhieu\b"
+    rf"|\bbao nhieu\b.*\b({_SALARY}|phu cap|tien|dang phi|kinh phi)\b"
 )
+_MONEY_MARKED = {
+    "luong": "lương", "phu cap": "phụ cấp", "thuong": "thưởng", "tien": "tiền",
+    "dang phi": "đảng phí", "kinh phi": "kinh phí", "ho tro": "hỗ trợ",
+}  # fmt: skip
+_MONEY_WORD = re.compile(r"\b(?:" + "|".join(_MONEY_MARKED) + r")\b")
 _UNIT_GIVEN = {
     "phan tram": r"%|phan tram",
     "tien": r"dong(?! chi)|trieu|nghin|ngan|ty",
@@ -109,6 +117,10 @@ _COUNTED = frozenset(
         "to chuc", "xe", "cuon", "luot", "dau xe", "lai xe", "tinh", "buoi", "chuyen",
     )
 )  # fmt: skip
+# Units that measure (an amount, an age, a time) rather than count people or things.
+_AMOUNTS = frozenset(
+    "phan tram,tuoi,tien,tiet,diem,lan,nam,thang,ngay,tuan,gio,phut,thoi gian,ngay thang".split(",")
+)
 # A number as written: digits (12, 96,5, 23/23) or in words (hai phần ba, mười); not «năm»,
 # which is also a year.
 _NUMBER = r"(?:\d(?:[\d.,/]*\d)?|\b(?:mot|hai|ba|bon|sau|bay|tam|chin|muoi|tram|nua)\b)"
@@ -205,7 +217,7 @@ def asked_unit(question: str) -> str | None:
         return "thoi gian"
     if _DAY_ASKED.search(folded):  # «vào ngày nào»: a day of the calendar
         return "ngay thang"
-    if _MONEY_ASKED.search(folded):
+    if _MONEY_ASKED.search(folded) and _written_as_money(question):
         return "tien"
     found = _COUNT_ASKED.search(folded)
     if found is not None and found.group(1) not in QUESTION_WORDS | _NOT_A_UNIT:
@@ -238,6 +250,18 @@ def opening_part(sentence: str) -> tuple[str, int] | None:
     return None if found is None else (found.group(1).lower(), _part_number(found.group(2)))
 
 
+def _written_as_money(question: str) -> bool:
+    """False when every word that folds like money is written with other marks: «lực lượng»
+    is no «lương», «thường kỳ» no «thưởng» (a question typed bare cannot tell, and counts)."""
+    text = nfc(question).lower()
+    folded = fold(text)  # the same length: one folded letter for each written one
+    for found in _MONEY_WORD.finditer(folded):
+        written = text[found.start() : found.end()]
+        if written in (found.group(0), _MONEY_MARKED[found.group(0)]):
+            return True
+    return False
+
+
 def gives_unit(sentence: str, unit: str) -> bool:
     """True when ``sentence`` holds a number written in ``unit`` («18 tuổi», «96,5%», «2 lần»,
     «23/23 đồng chí»)."""
@@ -249,8 +273,15 @@ def gives_unit(sentence: str, unit: str) -> bool:
         return True
     # A count of people or things may have words between («hai phần ba số đảng viên»); an
     # amount, an age or a time follows its number («1.500.000 đồng», «18 tuổi», «3 tháng»).
-    gap = "(?:[a-z]+\\s+){0,3}" if unit in _COUNTED or unit not in _UNIT_GIVEN else ""
-    return bool(re.search(rf"{_NUMBER}[\s%)]*{gap}(?:{words})\b", folded))
+    counted = unit in _COUNTED or unit not in _UNIT_GIVEN
+    gap = "(?:[a-z]+\\s+){0,3}" if counted else ""
+    if re.search(rf"{_NUMBER}[\s%)]*{gap}(?:{words})\b", folded):
+        return True
+    # A count may also follow what it counts, in digits: «đội ngũ cộng tác viên gồm 27 đồng
+    # chí», «nâng tổng số tổ chức đảng trong các doanh nghiệp … lên 21» (not «là một …»).
+    return unit not in _AMOUNTS and bool(
+        re.search(rf"\b(?:{words})\b(?:\s+\S+){{0,10}}?\s+(?:len|la|gom|dat|co)\s+\d", folded)
+    )
 
 
 def answers_figure(quotes: list[Quote], question: str) -> bool:

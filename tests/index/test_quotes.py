@@ -140,6 +140,10 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         ("Đảng viên dự bị bao lâu thì được xét chính thức?", "thoi gian"),
         ("Đảng viên dự bị được bao nhiêu quyền?", "quyen"),
         ("Chỉ thị 05 nói về gì", None),
+        # «lực lượng», «chất lượng» are no salary, with marks or without
+        ("Năm 2023 lực lượng nòng cốt đăng bao nhiêu tin bài?", "tin"),
+        ("luc luong nong cot dang bao nhieu tin bai", "tin"),
+        ("theo ket luan 21 muc luong moi cua can bo la bao nhieu", "tien"),
     ],
 )
 def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
@@ -349,3 +353,38 @@ def test_words_that_fold_like_a_part_are_not_one() -> None:
     assert named_part("muc 3 noi gi") == ("muc", 3)  # typed bare: it may be «mục»
     assert opening_part("- Quý IV/2024: Đẩy mạnh …") == ("quy", 4)
     assert opening_part("Quý IV năm 2024: Đẩy mạnh …") == ("quy", 4)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "unit", "gives"),
+    [
+        # a count may follow what it counts, in digits
+        ("Đội ngũ cộng tác viên gồm 27 đồng chí, là đảng viên ở 11 chi bộ.", "cong", True),
+        ("Nâng tổng số tổ chức đảng trong các doanh nghiệp của khu công nghiệp lên 21.",
+         "to chuc", True),
+        # «là một …» counts nothing
+        ("Mỗi lái xe là một tấm gương phục vụ hành khách.", "lai xe", False),
+        # an age or an amount still follows its number
+        ("Tuổi đời của người vào Đảng là 18.", "tuoi", False),
+    ],
+)  # fmt: skip
+def test_a_count_before_or_after_what_it_counts(sentence: str, unit: str, gives: bool) -> None:
+    assert gives_unit(sentence, unit) is gives
+
+
+def test_the_quote_speaking_of_the_year_asked_leads() -> None:
+    from index.answer import _of_the_year_asked
+    from index.quotes import Quote
+
+    found = result(
+        "năm 2021 thị ủy kỷ luật bao nhiêu đảng viên",
+        (GUIDE, "Ngày 05/8/2018, Ủy ban Kiểm tra tổ chức hội nghị giới thiệu quy định."),
+        (GUIDE, "Theo thống kê, năm 2021 Ủy ban Kiểm tra đã thi hành kỷ luật 9 đảng viên."),
+    )
+    picked = [Quote(0, found.hits[0].text), Quote(1, found.hits[1].text)]
+
+    led = _of_the_year_asked(picked, found.hits, found.query)
+    elsewhere = _of_the_year_asked(picked[:1], found.hits, found.query)
+
+    assert led is not None and led[0].hit_index == 1
+    assert elsewhere is None  # no quote speaks of 2021: a near miss
