@@ -127,14 +127,14 @@ _NUMBER = r"(?:\d(?:[\d.,/]*\d)?|\b(?:mot|hai|ba|bon|sau|bay|tam|chin|muoi|tram|
 # «có phải … không» asks for a duty: a sentence with «phải» gives it.
 _DUTY_ASKED = re.compile(r"\bco phai\b")
 _DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")
-# A person or a body that acts in a sentence (marks stripped, case kept): «đồng chí Đỗ Thanh
-# Bình», «Ban Tuyên giáo Trung ương hướng dẫn», «cấp ủy» — not a body a document is «của».
-# A person is named: «đồng chí» and a name of two words or more — not a title («đồng chí Bí thư
-# chi bộ», «các đồng chí Chi ủy viên»).
+# A person is named (marks stripped, case kept): «đồng chí» and a name of two words or more —
+# not a title («đồng chí Phó Bí thư», «các đồng chí Chi ủy viên»).
 _PERSON = (
     r"\b[Dd]ong chi (?!(?:Bi thu|Pho|Chi uy|Uy vien|Truong|Giam doc|Chu tich|Thu ky)\b)"
     r"[A-Z]\w* [A-Z]\w*"
 )
+# A person or a body that may act in a sentence: «đồng chí Đỗ Thanh Bình», «Ban Tuyên giáo
+# Trung ương hướng dẫn», «cấp ủy».
 _AGENT = re.compile(
     rf"{_PERSON}|\b(?:Ban [A-Z]|Bo Chinh tri|Dang uy|Dang doan|Thuong truc|Van phong [A-Z]"
     r"|Uy ban|Hoi dong|[Cc]ap uy|[Cc]hi uy|[Bb]i thu)"
