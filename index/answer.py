@@ -24,6 +24,7 @@ from index.quotes import (
     candidate_sentences,
     figure_further,
     focus_coverage,
+    folded_as_written,
     select_quotes,
 )
 from index.retriever import Hit, Retriever, SearchResult
@@ -381,12 +382,15 @@ def consistency_problems(rendered: str, answer: Answer) -> list[str]:
 
 
 # «ký» once its marks are gone, not the «kỳ» of «nhiệm kỳ», «định kỳ», «thường kỳ», «học kỳ»
-_SIGNED = r"(?<!nhiem )(?<!dinh )(?<!thuong )(?<!hoc )(?<!chu )(?<!thoi )(?<!cuoi )ky"
+# «ký» typed bare: not «nhiệm kỳ», «định kỳ», «thường kỳ», «học kỳ», «chu kỳ», «thời kỳ», «cuối
+# kỳ», «kỳ họp» (with marks, folded_as_written tells «kỳ» from «ký»).
+_SIGNED = r"(?<!nhiem )(?<!dinh )(?<!thuong )(?<!hoc )(?<!chu )(?<!thoi )(?<!cuoi )ky(?! hop)"
+_SIGN_MARKED = {"ky": "ký"}
 _SIGNED_WHEN = re.compile(
     rf"\b({_SIGNED}|ban hanh|phat hanh)\b.*\b(ngay nao|khi nao|bao gio|luc nao|ngay may"
     r"|ngay bao nhieu)\b"
     rf"|\b(ngay nao|khi nao|bao gio)\b.*\b({_SIGNED}|ban hanh|phat hanh)\b"
-    r"|\bra (ngay nao|khi nao|luc nao|bao gio)\b"
+    r"|(?<!dien )\bra (ngay nao|khi nao|luc nao|bao gio)\b"
 )
 # The kinds of document a question may be about, folded («ke hoach», «chuong trinh», …).
 _KINDS = re.compile(
@@ -435,7 +439,7 @@ def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> l
 
 def signing_question(question: str) -> str | None:
     """«date» for a question about when a document was signed, «signer» for who signed it."""
-    folded = fold(question).lower()
+    folded = folded_as_written(question, _SIGN_MARKED)
     if _SIGNED_BY.search(folded):
         return "signer"
     if _SIGNED_WHEN.search(folded):

@@ -10,6 +10,7 @@ items. Every quote is a substring of its passage.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from index.lexical import tokenize
@@ -73,7 +74,7 @@ _UNIT_ASKED = re.compile(
 _RATE_ASKED = re.compile(r"\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b")
 # «phụ cấp bao nhiêu», «mức lương là bao nhiêu», «thưởng bao nhiêu»: an amount of money.
 # Typed bare, «lực lượng», «chất lượng», «số lượng» fold like «lương» and «thường kỳ» like
-# «thưởng»: those neighbours tell them apart (with marks, _written_as_money does).
+# «thưởng»: those neighbours tell them apart (with marks, folded_as_written does).
 _SALARY = r"(?<!luc )(?<!chat )(?<!so )(?<!khoi )(?<!dung )(?<!san )luong"
 _MONEY_ASKED = re.compile(
     rf"\b({_SALARY}|phu cap|thuong(?! (?:ky|xuyen|vu|truc|tru|binh))|tien|dang phi|kinh phi"
@@ -84,7 +85,6 @@ _MONEY_MARKED = {
     "luong": "lương", "phu cap": "phụ cấp", "thuong": "thưởng", "tien": "tiền",
     "dang phi": "đảng phí", "kinh phi": "kinh phí", "ho tro": "hỗ trợ",
 }  # fmt: skip
-_MONEY_WORD = re.compile(r"\b(?:" + "|".join(_MONEY_MARKED) + r")\b")
 _UNIT_GIVEN = {
     "phan tram": r"%|phan tram",
     "tien": r"dong(?! chi)|trieu|nghin|ngan|ty",
@@ -217,7 +217,7 @@ def asked_unit(question: str) -> str | None:
         return "thoi gian"
     if _DAY_ASKED.search(folded):  # «vào ngày nào»: a day of the calendar
         return "ngay thang"
-    if _MONEY_ASKED.search(folded) and _written_as_money(question):
+    if _MONEY_ASKED.search(folded_as_written(question, _MONEY_MARKED)):
         return "tien"
     found = _COUNT_ASKED.search(folded)
     if found is not None and found.group(1) not in QUESTION_WORDS | _NOT_A_UNIT:
@@ -250,16 +250,20 @@ def opening_part(sentence: str) -> tuple[str, int] | None:
     return None if found is None else (found.group(1).lower(), _part_number(found.group(2)))
 
 
-def _written_as_money(question: str) -> bool:
-    """False when every word that folds like money is written with other marks: «lực lượng»
-    is no «lương», «thường kỳ» no «thưởng» (a question typed bare cannot tell, and counts)."""
+def folded_as_written(question: str, expected: Mapping[str, str]) -> str:
+    """The question folded, with each word of ``expected`` (folded → as written with its marks)
+    masked where the question writes it with other marks: «lực lượng» folds to «luc luong» but
+    is no «lương», «nhiệm kỳ» no «ký». Typed bare, a word is kept: nothing tells them apart."""
     text = nfc(question).lower()
     folded = fold(text)  # the same length: one folded letter for each written one
-    for found in _MONEY_WORD.finditer(folded):
+    words = re.compile(r"\b(?:" + "|".join(map(re.escape, expected)) + r")\b")
+
+    def as_written(found: re.Match[str]) -> str:
+        word = found.group(0)
         written = text[found.start() : found.end()]
-        if written in (found.group(0), _MONEY_MARKED[found.group(0)]):
-            return True
-    return False
+        return word if written in (word, expected[word]) else "#" * len(word)
+
+    return words.sub(as_written, folded)
 
 
 def gives_unit(sentence: str, unit: str) -> bool:

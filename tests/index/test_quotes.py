@@ -218,6 +218,12 @@ def test_signing_questions_are_answered_from_the_date_line_and_signature_block()
     assert signing_question("đảng viên có được ký hợp đồng không") is None
     # «kỳ» of «nhiệm kỳ» is not «ký» once the marks are gone
     assert signing_question("chuong trinh 13 khi nao so ket giua nhiem ky") is None
+    # written with its marks, «kỳ» is never «ký»; typed bare, «kỳ họp» and «diễn ra» tell
+    assert signing_question("Kỳ sơ kết tiếp theo vào ngày nào") is None
+    assert signing_question("Kế hoạch ký vào ngày nào") == "date"
+    assert signing_question("Hội nghị kỳ này diễn ra khi nào") is None
+    assert signing_question("ky hop thu 5 dien ra khi nao") is None
+    assert signing_question("Ai ký Kết luận 21?") == "signer"
     assert signing_line(text, "date") == "Hà Nội, ngày 25 tháng 10 năm 2021"
     block = signing_line(text, "signer")
     assert block == "T/M BAN CHẤP HÀNH TRUNG ƯƠNG\nTỔNG BÍ THƯ\n\nNguyễn Văn A (mẫu)"
