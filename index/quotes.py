@@ -69,7 +69,7 @@ _GIVES = {
 _UNIT_ASKED = re.compile(
     r"\b(?:bao nhieu|may)\s+(phan tram|tuoi|tien|tiet|diem|lan|nam|thang|ngay|tuan|gio|phut"
     r"|dang vien|dai bieu|nguoi|cuon|luot|dau xe|buoi|tinh|lai xe|dong chi|chi bo|tap the"
-    r"|ca nhan|to chuc|xe|chuyen|thoi gian)\b"
+    r"|ca nhan|to chuc|xe|chuyen|thoi gian|dieu|chuong|khoan)\b"
 )
 _RATE_ASKED = re.compile(r"\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b")
 # «phụ cấp bao nhiêu», «mức lương là bao nhiêu», «thưởng bao nhiêu»: an amount of money.

@@ -144,6 +144,9 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         ("Năm 2023 lực lượng nòng cốt đăng bao nhiêu tin bài?", "tin"),
         ("luc luong nong cot dang bao nhieu tin bai", "tin"),
         ("theo ket luan 21 muc luong moi cua can bo la bao nhieu", "tien"),
+        # a document's articles and chapters are counted too: quoting articles is no count
+        ("Quy định 37 có mấy điều?", "dieu"),
+        ("qd 37 co bao nhieu chuong", "chuong"),
     ],
 )
 def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
