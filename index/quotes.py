@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from index.lexical import tokenize
-from index.retriever import Hit, SearchResult
+from index.retriever import Hit, SearchResult, heading_article
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
 from knowledge.text import fold, nfc, strip_diacritics, syllables
 
@@ -236,11 +236,10 @@ def _part_number(text: str) -> int:
 def named_part(text: str) -> tuple[str, int] | None:
     """The part of a plan a question names («quý 4», «quý IV» → ("quy", 4)), if any."""
     text = nfc(text)
+    as_written = folded_as_written(text, _PART_MARKED)  # «quỹ», «mức» masked
     for found in _PART_ASKED.finditer(strip_diacritics(text)):
-        label = found.group(1).lower()
-        written = text[found.start(1) : found.end(1)].lower()
-        if written == label or written == _PART_MARKED[label]:  # typed bare, or this word
-            return label, _part_number(found.group(2))
+        if not as_written.startswith("#", found.start(1)):
+            return found.group(1).lower(), _part_number(found.group(2))
     return None
 
 
@@ -386,6 +385,7 @@ def select_quotes(
     duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
     part = named_part(result.query)
     doer = _asked_doing(result.query)
+    holder = bool(_HOLDER_ASKED.search(fold(result.query)))
     if part is not None:  # «quý IV gồm những nội dung gì» asks for that item, not the list
         wanted.discard("list")
     weights = focus_weights(weights)
@@ -413,7 +413,7 @@ def select_quotes(
             elif (
                 any(_GIVES[kind].search(folded) for kind in wanted if kind != "agent")
                 or (duty and _DUTY.search(folded))
-                or ("agent" in wanted and _names_agent(sentence, result.query, doer))
+                or ("agent" in wanted and _names_agent(sentence, holder, doer))
             ):
                 score += ASK_BONUS * total
             if part is not None:
@@ -467,12 +467,13 @@ def _asked_doing(question: str) -> str | None:
     return " ".join(words[:2]) or None
 
 
-def _names_agent(sentence: str, question: str, doing: str | None) -> bool:
+def _names_agent(sentence: str, holder: bool, doing: str | None) -> bool:
     """True when a person or a body acts in ``sentence``; when the question asks who did
     something («ai hướng dẫn»), the body must be the one doing it («Ban Tuyên giáo Trung ương
-    hướng dẫn …»); when it asks who holds a post («ai là bí thư»), a person must be named."""
+    hướng dẫn …»); when it asks who holds a post (``holder``: «ai là bí thư»), a person must be
+    named."""
     plain = strip_diacritics(sentence)
-    if _HOLDER_ASKED.search(fold(question).lower()):
+    if holder:
         return re.search(_PERSON, plain) is not None
     named_after = -1  # where the name of a body a document is «của» ends, at the latest
     for found in _AGENT.finditer(plain):
@@ -549,7 +550,7 @@ _CLAUSE_ASKED = re.compile(r"\bkhoan\s+0*(\d{1,2})\b")
 def _article_hits(hits: list[Hit]) -> list[int]:
     """The hits of the article the first hit is under («Điều 6. …»), in reading order."""
     path = hits[0].heading_path
-    depth = next((n + 1 for n, h in enumerate(path) if re.match(r"dieu\s+\d", fold(h))), 0)
+    depth = next((n + 1 for n, h in enumerate(path) if heading_article(h) is not None), 0)
     return [i for i, hit in enumerate(hits) if hit.heading_path[:depth] == path[:depth]]
 
 

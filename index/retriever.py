@@ -693,12 +693,12 @@ class Retriever:
         )
         with self.engine.connect() as connection:
             rows = list(connection.execute(query))
-        found: list[int] = []
-        articles: set[int] = set()
         if any(pid not in state.passage_doc for pid, _ in rows):
             return [], 0  # re-ingested since the last sync: searched as any question until then
+        found: list[int] = []
+        articles: set[int] = set()
         for pid, path in rows:
-            headed = {int(m.group(1)) for h in path or [] if (m := _ARTICLE_HEADING.match(fold(h)))}
+            headed = {n for h in path or [] if (n := heading_article(h)) is not None}
             articles |= headed
             if article in headed:
                 found.append(pid)
@@ -897,6 +897,12 @@ _ARTICLE_PHRASE = re.compile(
     r"\b(?:(?:điểm|diem)\s+\w\s+)?(?:(?:khoản|khoan)\s+\d{1,2}\s+)?(?:điều|dieu)\s+\d{1,3}\b",
     re.I,
 )
+
+
+def heading_article(heading: str) -> int | None:
+    """The article a heading opens («Điều 6. Về bí mật …» → 6), if it is an article's."""
+    found = _ARTICLE_HEADING.match(fold(heading))
+    return int(found.group(1)) if found else None
 
 
 def named_article(question: str) -> int | None:
