@@ -251,3 +251,46 @@ def test_the_hnsw_index_keeps_the_same_scopes(world: World, tmp_path: Path) -> N
         assert world.minutes_id not in {h.document.id for h in hung.hits}
     lan = retriever.search(SECRET, 3, readable=world.readable(LAN))
     assert lan.hits[0].document.id == world.minutes_id
+
+
+CELL_RULES = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
+*
+Số 03-QĐ/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 26 tháng 11 năm 2026
+
+QUYẾT ĐỊNH
+ban hành quy chế làm việc của chi ủy
+
+Điều 1. Phạm vi
+Quy chế này quy định việc phân công trong chi ủy nhiệm kỳ 2025 - 2027.
+
+Điều 2. Phân công
+1. Đồng chí Trần Văn Hải phụ trách công tác kiểm tra đảng viên dự bị.
+2. Đồng chí Lê Thị Hoa phụ trách công tác thăm hỏi đảng viên.
+"""
+
+
+def test_an_article_of_another_cells_document_is_neither_quoted_nor_counted(
+    world: World,
+) -> None:
+    rules = world.minutes_file.with_name("quyet-dinh-03.txt")
+    rules.write_text(CELL_RULES, encoding="utf-8")
+    added = Ingester(world.engine, KnowledgeSettings()).ingest_file(
+        rules, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=world.cell_a.id)
+    )
+    assert added.status == "added"
+    world.retriever.sync()
+
+    lan = world.answers.answer("Điều 2 Quyết định 03-QĐ/CB nói gì", readable=world.readable(LAN))
+    lan_missing = world.answers.answer("Điều 9 Quyết định 03-QĐ/CB", readable=world.readable(LAN))
+    for question in ("Điều 2 Quyết định 03-QĐ/CB nói gì", "Điều 9 Quyết định 03-QĐ/CB"):
+        hung = world.answers.answer(question, readable=world.readable(HUNG))
+        # Hùng's cell learns nothing: not the clauses, not how many articles the decision has
+        assert hung.not_found and hung.missing_article is None, question
+        assert hung.unknown_numbers == ("03-QĐ/CB",)
+
+    assert lan.quotes[0].text.startswith("1. Đồng chí Trần Văn Hải phụ trách")
+    assert lan_missing.missing_article == (
+        "Quyết định 03-QĐ/CB trong kho chỉ có 2 điều, không có Điều 9."
+    )
