@@ -19,14 +19,17 @@ _HEADINGS: list[tuple[int, re.Pattern[str]]] = [
     (6, re.compile(r"^(\d{1,2}\.\d{1,2})\.?\s+", re.U)),
     (7, re.compile(r"^([a-zđ])\)\s+", re.U)),
 ]
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*[A-ZĐÀ-Ỹ0-9])", re.U)
+# A sentence ends at a mark followed by a space and a capital or a digit (the next character is
+# captured and tested with str.isupper: a range such as À-Ỹ also holds «ở», «đ» in lower case, and
+# «…bí thư chi bộ; ở nơi có điều kiện…» is one sentence).
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*(\w))", re.U)
 # Passages are cut only at full stops; ";" and "," separate the clauses of one sentence and are
 # cut at only when that sentence alone exceeds the passage limit.
-_FULL_STOP = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*[A-ZĐÀ-Ỹ0-9])", re.U)
+_FULL_STOP = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*(\w))", re.U)
 _CLAUSE_END = re.compile(r"(?<=[,:;])\s+")
 HEADING_MAX_CHARS = 160
 # Bump when chunking output changes, so caches of chunked text (e.g. evaluation stores) rebuild.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 # Headings of this rank or higher (Phần, Chương, Mục, Điều, I.) always open a new passage, so a
 # passage never straddles two articles and its heading path names the article it quotes.
 SECTION_RANK = 4
@@ -109,12 +112,23 @@ _HEADINGS_BY_RANK = dict(_HEADINGS)
 
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences at . ! ? … ; followed by a capital or digit."""
-    parts = [p.strip() for p in _SENTENCE_END.split(text)]
-    return [p for p in parts if p]
+    return _split_at(_SENTENCE_END, text)
 
 
 def _full_sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _FULL_STOP.split(text)]
+    return _split_at(_FULL_STOP, text)
+
+
+def _split_at(pattern: re.Pattern[str], text: str) -> list[str]:
+    """``text`` cut at the matches of ``pattern`` whose next word starts upper case or a digit."""
+    parts: list[str] = []
+    start = 0
+    for found in pattern.finditer(text):
+        following = found.group(1)
+        if following.isupper() or following.isdigit():
+            parts.append(text[start : found.start()].strip())
+            start = found.end()
+    parts.append(text[start:].strip())
     return [p for p in parts if p]
 
 

@@ -192,3 +192,21 @@ def test_editing_one_paragraph_changes_only_that_passages_id(
     assert "quà biếu" not in before.text
     assert "thu nhập, quà biếu không trung thực" in after.text
     assert before.heading_path == after.heading_path
+
+
+def test_a_clause_starting_in_lower_case_after_a_semicolon_stays_in_its_sentence() -> None:
+    # «ở» and «đ» lie inside the range À-Ỹ a capital was once looked for with: the bot quoted
+    # «ở nơi có điều kiện, …» alone, a fragment without its subject.
+    text = (
+        "Lựa chọn, bố trí đồng chí có uy tín làm bí thư chi bộ; ở nơi có điều kiện, bí thư "
+        "chi bộ đồng thời là người đứng đầu đơn vị. Hằng năm tổ chức tập huấn; đối với chi bộ "
+        "làm theo ca, được bố trí linh hoạt; Đảng viên dự đầy đủ; 12 tháng một lần."
+    )
+
+    assert split_sentences(text) == [
+        "Lựa chọn, bố trí đồng chí có uy tín làm bí thư chi bộ; ở nơi có điều kiện, bí thư "
+        "chi bộ đồng thời là người đứng đầu đơn vị.",
+        "Hằng năm tổ chức tập huấn; đối với chi bộ làm theo ca, được bố trí linh hoạt;",
+        "Đảng viên dự đầy đủ;",
+        "12 tháng một lần.",
+    ]
