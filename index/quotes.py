@@ -162,6 +162,12 @@ _PART_OPENS = re.compile(
     r"(?:\s*/\s*\d{4}|\s+(?i:nam)\s+\d{4})?\s*[:.)–-]"
 )
 _ROMAN = {"i": 1, "v": 5, "x": 10}
+# A month the question names, and an item of a programme that opens with a month («- Tháng 1:
+# …»): an item of another month than the one asked answers for that other month.
+_MONTH_ASKED = re.compile(r"\bthang\s+0?(\d{1,2})\b", re.I)
+_MONTH_OPENS = re.compile(
+    r"^\s*(?:[-–+•*]|[a-z]\)|\d{1,2}[.)])?\s*thang\s+0?(\d{1,2})(?:\s*/\s*\d{4})?\s*[:.)–-]", re.I
+)
 # The labels as written with their marks: «quỹ 2», «mức 3 triệu» fold the same but are no part.
 _PART_MARKED = {
     "quy": "quý", "buoc": "bước", "giai doan": "giai đoạn", "dot": "đợt", "phan": "phần",
@@ -186,6 +192,11 @@ _DOCUMENT_CODES = frozenset("ct nq kl hd qd tb kh ctr bc tw btctw duk hd12 qd37"
 FOLDED_ONLY = 0.5
 ASK_BONUS = 0.35  # of the question's total weight, for a sentence that gives what is asked
 PAD_RATIO = 0.6  # a further quote must score at least this share of the best one
+# The word score of a sentence longer than LONG_SENTENCE syllables is damped by (n / LONG_SENTENCE)
+# ** -LENGTH_DAMPING (chosen on dev: 0.30–0.40 alike; a long sentence otherwise wins by sharing
+# more words while a short one states the answer). The lift for giving what is asked is not damped.
+LONG_SENTENCE = 30
+LENGTH_DAMPING = 0.35
 _ITEM = re.compile(r"^\s*([-–+•*]|[a-zđ]\)|\d{1,2}[.)]|[ivx]{1,4}\.)\s*", re.I)
 MAX_LIST_CHARS = 900
 MAX_LIST_ITEMS = 8
@@ -384,6 +395,7 @@ def select_quotes(
     unit = asked_unit(result.query)
     duty = "permission" in wanted and bool(_DUTY_ASKED.search(fold(result.query).lower()))
     part = named_part(result.query)
+    month = _MONTH_ASKED.search(strip_diacritics(result.query))
     doer = _asked_doing(result.query)
     holder = bool(_HOLDER_ASKED.search(fold(result.query)))
     if part is not None:  # «quý IV gồm những nội dung gì» asks for that item, not the list
@@ -399,13 +411,16 @@ def select_quotes(
             continue
         for position, sentence in enumerate(candidate_sentences(hit.text)):
             tokens = set(tokenize(sentence))
-            exact = set(syllables(sentence))
+            spoken = syllables(sentence)
+            exact = set(spoken)
             score = sum(
                 w * (1.0 if not marked.get(t) or marked[t] & exact else FOLDED_ONLY)
                 for t, w in weights.items()
                 if t in tokens
             )
             score += 0.5 * sum(1 for b in query_bigrams if b in tokens)
+            # A long sentence shares more of the question's words by its length alone.
+            score *= (max(len(spoken), LONG_SENTENCE) / LONG_SENTENCE) ** -LENGTH_DAMPING
             folded = fold(sentence).lower()
             if unit is not None:  # a figure in the unit asked, not any figure
                 if gives_unit(sentence, unit):
@@ -419,6 +434,10 @@ def select_quotes(
             if part is not None:
                 opens = opening_part(sentence)
                 if opens is not None and opens[0] == part[0] and opens != part:
+                    score *= 0.5
+            if month is not None:
+                opens_month = _MONTH_OPENS.match(strip_diacritics(sentence))
+                if opens_month is not None and opens_month.group(1) != month.group(1):
                     score *= 0.5
             if _is_fragment(sentence):
                 score *= 0.5

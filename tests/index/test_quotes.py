@@ -397,3 +397,27 @@ def test_the_quote_speaking_of_the_year_asked_leads() -> None:
 
     assert led is not None and led[0].hit_index == 1
     assert elsewhere is None  # no quote speaks of 2021: a near miss
+
+
+def test_an_item_of_another_month_than_the_one_asked_does_not_lead() -> None:
+    found = result(
+        "Tháng 5 chi bộ đề ra việc gì về công tác xây dựng Đảng?",
+        (GUIDE, "- Tháng 1: Tổng kết công tác xây dựng Đảng năm 2023, đề ra nhiệm vụ năm 2024."),
+        (GUIDE, "Công tác xây dựng Đảng: chuẩn bị hồ sơ kết nạp đảng viên; thu, nộp đảng phí "
+                "đúng quy định."),
+    )  # fmt: skip
+    assert first_quote(found).startswith("Công tác xây dựng Đảng: chuẩn bị")
+
+
+def test_of_two_sentences_sharing_the_question_s_words_the_long_one_does_not_win_by_length() -> (
+    None
+):
+    found = result(
+        "Đảng viên già yếu có được miễn sinh hoạt đảng không?",
+        (GUIDE, "Đảng viên được miễn sinh hoạt đảng vẫn được dự sinh hoạt chi bộ khi có điều kiện; "
+                "phải gương mẫu chấp hành chủ trương, đường lối của Đảng, chính sách, pháp luật "
+                "của Nhà nước, giúp đỡ người già neo đơn và đóng đảng phí theo quy định.\n"
+                "Đảng viên tuổi cao, sức khỏe yếu có đơn đề nghị thì được chi bộ xem xét, miễn "
+                "sinh hoạt đảng."),
+    )  # fmt: skip
+    assert first_quote(found).startswith("Đảng viên tuổi cao, sức khỏe yếu")
