@@ -103,6 +103,19 @@ _UNIT_GIVEN = {
 # «ngày nào», «ngày mấy», «hôm nào» ask a day; «ngày 06/5/2024», «ngày 6 tháng 5» give one.
 _DAY_ASKED = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|hom nao)\b")
 _DAY_GIVEN = re.compile(r"\bngay\s+\d{1,2}(\s*/\s*\d{1,2}|\s+thang\s+\d)")
+# «hội nghị tổ chức ở đâu», «mất thẻ thì làm lại ở đâu», «kinh phí lấy ở đâu»: a place, the body
+# one goes to, or a source is asked — not «còn yếu ở đâu» (what falls short).
+_PLACE_ASKED = re.compile(
+    r"\b(?:to chuc|dien ra|hop|lam lai|cap lai|nop|gui|luu|dat|lay|xin)\b"
+    r"(?:\s+[a-z]+){0,4}\s+(?:o|tai)\s+(?:dau|noi nao)\b"
+)
+# Given (strip_diacritics, case kept): «tại Hội trường …», «ở Trụ sở …», «tại Đảng ủy Khối», «do
+# cấp ủy … cấp lại», «từ nguồn …», «ngân sách».
+_PLACE_GIVEN = re.compile(
+    r"\b(?:[Tt]ai|[Oo])\s+(?:[A-Z]|(?:hoi truong|tru so|phong|nha van hoa|van phong|dia ban)\b)"
+    r"|\b(?:cap uy|chi bo|dang uy|ban to chuc)\b(?:\s+\w+){0,6}\s+cap lai\b"
+    r"|\b(?:tu nguon|nguon kinh phi|ngan sach)\b"
+)
 # «bao nhiêu biểu hiện», «mấy nhiệm vụ»: any other thing counted, named by its first syllable
 # (a count in the text names it too: «19 biểu hiện», «5 nhiệm vụ trọng tâm»).
 # Only after «bao nhiêu»: bare «may» is also «máy» (bộ máy, máy tính).
@@ -228,6 +241,8 @@ def asked_unit(question: str) -> str | None:
         return "thoi gian"
     if _DAY_ASKED.search(folded):  # «vào ngày nào»: a day of the calendar
         return "ngay thang"
+    if _PLACE_ASKED.search(folded):  # «tổ chức ở đâu»: a place
+        return "noi chon"
     if _MONEY_ASKED.search(folded_as_written(question, _MONEY_MARKED)):
         return "tien"
     found = _COUNT_ASKED.search(folded)
@@ -282,6 +297,8 @@ def gives_unit(sentence: str, unit: str) -> bool:
     folded = fold(sentence).lower()
     if unit == "ngay thang":
         return bool(_DAY_GIVEN.search(folded))
+    if unit == "noi chon":
+        return bool(_PLACE_GIVEN.search(strip_diacritics(sentence)))
     words = _UNIT_GIVEN.get(unit, re.escape(unit))
     if unit == "phan tram" and re.search(r"\d\s*%", folded):
         return True

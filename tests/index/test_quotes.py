@@ -147,6 +147,11 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         # a document's articles and chapters are counted too: quoting articles is no count
         ("Quy định 37 có mấy điều?", "dieu"),
         ("qd 37 co bao nhieu chuong", "chuong"),
+        # a place, the body one goes to or a source — not what falls short
+        ("Hội nghị sơ kết 3 năm Kết luận 01 tổ chức ở đâu?", "noi chon"),
+        ("mat the dang thi lam lai o dau", "noi chon"),
+        ("kinh phí học chuyên đề lấy ở đâu", "noi chon"),
+        ("Năm 2023 sinh hoạt chuyên đề của các chi bộ còn yếu ở đâu?", None),
     ],
 )
 def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
@@ -176,6 +181,15 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         ("100% bí thư chi bộ được bồi dưỡng nghiệp vụ.", "tien", False),
         ("Kiểm điểm 5 đồng chí chưa đóng đảng phí đúng hạn.", "tien", False),
         ("Thực hiện trong năm 2024 ở 6 tuyến xe buýt.", "dang vien", False),
+        ("Hội nghị được tổ chức tại Hội trường Tỉnh ủy.", "noi chon", True),
+        (
+            "Đảng viên làm mất thẻ báo cáo chi bộ để đảng ủy cơ sở đề nghị cấp lại.",
+            "noi chon",
+            True,
+        ),
+        ("Kinh phí thực hiện từ nguồn ngân sách của cấp ủy.", "noi chon", True),
+        # who held it and when, but not where
+        ("Sáng ngày 22/5/2024, Đảng ủy Khối tổ chức hội nghị sơ kết.", "noi chon", False),
     ],
 )
 def test_a_figure_answers_only_in_the_unit_asked(sentence: str, unit: str, gives: bool) -> None:
