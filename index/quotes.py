@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from index.lexical import tokenize
 from index.lexicon import holds_word, words_of
@@ -566,17 +565,18 @@ def focus_weights(weights: dict[str, float]) -> dict[str, float]:
     }
 
 
-def focus_coverage(quotes: list[Quote], hits: list[Hit], result: SearchResult) -> float:
+def focus_coverage(
+    quotes: list[Quote], hits: list[Hit], weights: dict[str, float], question: str
+) -> float:
     """0–1: how much of the question's weighted vocabulary the first quote holds, with the
     labels of its document and section (so a question naming the document is not penalised).
     A near miss — the corpus touches the topic but not the point asked (rượu bia, phần trăm
     đảng phí) — leaves its focus words out of what would be quoted.
 
     The question is read in words (``index.lexicon``): a word of two or more syllables counts
-    only when its syllables stand side by side, so «nước ngoài» is not found in «ngoài xã hội»,
-    and it weighs as rare as the word is in the library (the IDF of its rarest pair of
-    syllables), not as its syllables are («nước» and «ngoài» are common, «nước ngoài» is not)."""
-    weights = focus_weights(result.weights)
+    only when its syllables stand side by side, so «nước ngoài» is not found in «ngoài xã hội»
+    nor «kinh phí» in «kinh nghiệm … chi phí»."""
+    weights = focus_weights(weights)
     if not quotes or not weights:
         return 0.0
     first = quotes[0]
@@ -584,11 +584,8 @@ def focus_coverage(quotes: list[Quote], hits: list[Hit], result: SearchResult) -
     labels = " ".join([hit.document.cite_prose(hit.section), hit.document.title or ""])
     spans = [folded_syllables(first.text), folded_syllables(labels)]
     total = present = 0.0
-    for word in words_of(result.query):
+    for word in words_of(question):
         weight = sum(weights.get(s, 0.0) for s in word)
-        pairs = [result.pair_weights.get(f"{a}_{b}") for a, b in pairwise(word)]
-        if weight and pairs and all(p is not None for p in pairs):
-            weight = max(p for p in pairs if p is not None)
         total += weight
         if weight and any(holds_word(span, word) for span in spans):
             present += weight

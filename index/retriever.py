@@ -153,9 +153,6 @@ class SearchResult:
     missing_article: MissingArticle | None = None
     # Importance (IDF) of the question's folded syllables: relevance and quote choice use it.
     weights: dict[str, float] = field(default_factory=dict)
-    # IDF of each pair of the question's syllables side by side («nuoc_ngoai»): how rare a word
-    # of two syllables is in the library, which its syllables alone do not say.
-    pair_weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -674,12 +671,10 @@ class Retriever:
                     signals.setdefault(pid, {})["number"] = 1.0
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
         weights = _query_idf(state.lexical, text)
-        pair_weights = _pair_idf(state.lexical, text)
         hits = self._hits(state, ranked, signals, weights)
         return SearchResult(
             hits, text, dense_query, numbers, unknown, only_number, citing,
             article=bool(article_ids), article_only=article_only, weights=weights,
-            pair_weights=pair_weights,
         )  # fmt: skip
 
     def _article_passages(
@@ -876,19 +871,6 @@ def _only_number(text: str, refs: list[NumberRef]) -> bool:
         rest = rest[: ref.span[0]] + " " + rest[ref.span[1] :]
     words = re.findall(r"[^\W\d_]+", fold(rest))
     return all(w in _FILLER for w in words)
-
-
-def _pair_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:
-    """IDF of the question's side-by-side syllable pairs (the index's bigrams, «nuoc_ngoai»); a
-    pair the library never holds gets the highest."""
-    weights = lexical._weight_matrix()
-    n_docs = max(lexical.size, 1)
-    out: dict[str, float] = {}
-    for term in {t for t in tokenize(query) if "_" in t}:
-        col_id = lexical.vocab.get(term)
-        df = 0 if col_id is None else int(weights.indptr[col_id + 1] - weights.indptr[col_id])
-        out[term] = math.log1p((n_docs - df + 0.5) / (df + 0.5))
-    return out
 
 
 def _query_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:
