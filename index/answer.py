@@ -183,7 +183,7 @@ class AnswerService:
         if led is None:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         picked = led
-        focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights, result.query)
+        focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
         if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}

@@ -11,6 +11,7 @@ use («rượu bia», «mấy lần»). Syllables the user typed with marks, num
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import math
@@ -21,8 +22,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
-from index.lexicon import underthesea_file
 from knowledge.text import fold, has_diacritics, nfc
 
 _log = logging.getLogger(__name__)
@@ -354,7 +355,7 @@ def general_sentences() -> tuple[str, ...]:
     syllables of news and law) of the VLSP 2013 test set that ``underthesea`` ships with its
     part-of-speech model (one token per line, sentences separated by blank lines). Empty,
     with a warning, when the package is missing."""
-    path = underthesea_file("pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt")
+    path = _underthesea_file("pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt")
     if path is None:
         return ()
     sentences: list[str] = []
@@ -368,6 +369,17 @@ def general_sentences() -> tuple[str, ...]:
     if words:
         sentences.append(" ".join(words))
     return tuple(sentences)
+
+
+def _underthesea_file(relative: str) -> Path | None:
+    """A data file of the installed ``underthesea`` package, found without importing it."""
+    spec = importlib.util.find_spec("underthesea")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    path = Path(folders[0]) / relative if folders else None
+    if path is None or not path.is_file():
+        _log.warning("underthesea's %s not found: diacritics from the corpus only", relative)
+        return None
+    return path
 
 
 def _training_segments(text: str) -> Iterator[list[str]]:

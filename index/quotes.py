@@ -14,10 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from index.lexical import tokenize
-from index.lexicon import holds_word, words_of
 from index.retriever import Hit, SearchResult, heading_article
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
-from knowledge.text import fold, folded_syllables, nfc, strip_diacritics, syllables
+from knowledge.text import fold, nfc, strip_diacritics, syllables
 
 _HEADER_NOISE = re.compile(
     r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)", re.I
@@ -565,31 +564,20 @@ def focus_weights(weights: dict[str, float]) -> dict[str, float]:
     }
 
 
-def focus_coverage(
-    quotes: list[Quote], hits: list[Hit], weights: dict[str, float], question: str
-) -> float:
+def focus_coverage(quotes: list[Quote], hits: list[Hit], weights: dict[str, float]) -> float:
     """0–1: how much of the question's weighted vocabulary the first quote holds, with the
     labels of its document and section (so a question naming the document is not penalised).
     A near miss — the corpus touches the topic but not the point asked (rượu bia, phần trăm
-    đảng phí) — leaves its focus words out of what would be quoted.
-
-    The question is read in words (``index.lexicon``): a word of two or more syllables counts
-    only when its syllables stand side by side, so «nước ngoài» is not found in «ngoài xã hội»
-    nor «kinh phí» in «kinh nghiệm … chi phí»."""
+    đảng phí) — leaves its focus words out of what would be quoted."""
     weights = focus_weights(weights)
-    if not quotes or not weights:
+    total = sum(weights.values())
+    if not quotes or not total:
         return 0.0
     first = quotes[0]
     hit = hits[first.hit_index]
     labels = " ".join([hit.document.cite_prose(hit.section), hit.document.title or ""])
-    spans = [folded_syllables(first.text), folded_syllables(labels)]
-    total = present = 0.0
-    for word in words_of(question):
-        weight = sum(weights.get(s, 0.0) for s in word)
-        total += weight
-        if weight and any(holds_word(span, word) for span in spans):
-            present += weight
-    return present / total if total else 0.0
+    present = set(tokenize(first.text + " " + labels, bigrams=False))
+    return sum(w for t, w in weights.items() if t in present) / total
 
 
 _CLAUSE_ASKED = re.compile(r"\bkhoan\s+0*(\d{1,2})\b")

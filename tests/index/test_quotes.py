@@ -115,28 +115,8 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
     asked = result("đảng viên có được đánh bạc không", *passages)
     near_quotes = select_quotes(near, near.weights)
     asked_quotes = select_quotes(asked, asked.weights)
-    assert focus_coverage(near_quotes, near.hits, near.weights, near.query) < 0.5
-    assert focus_coverage(asked_quotes, asked.hits, asked.weights, asked.query) == pytest.approx(
-        1.0
-    )
-
-
-def test_a_word_of_two_syllables_counts_only_with_its_syllables_side_by_side() -> None:
-    # «ngoài» of «ngoài xã hội» and «nước» of «nước ngọt» are not «nước ngoài»: the near miss
-    # shares its syllables with the clause, not its words.
-    passages = (
-        (RULES, "Không được uống nước ngọt có đường; không được có hành vi vi phạm chuẩn mực "
-                "đạo đức trong gia đình và ngoài xã hội."),
-    )  # fmt: skip
-    question = "đảng viên có được đi du lịch nước ngoài không"
-    near = result(question, *passages)
-    asked = result(question, (RULES, "Không được đi du lịch nước ngoài bằng tiền công."))
-    near_quotes, asked_quotes = (
-        select_quotes(near, near.weights),
-        select_quotes(asked, asked.weights),
-    )
-    assert focus_coverage(near_quotes, near.hits, near.weights, question) < 0.25
-    assert focus_coverage(asked_quotes, asked.hits, asked.weights, question) > 0.9
+    assert focus_coverage(near_quotes, near.hits, near.weights) < 0.5
+    assert focus_coverage(asked_quotes, asked.hits, asked.weights) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(
