@@ -268,8 +268,11 @@ class FairUpdateProcessor(BaseUpdateProcessor):
     async def _run(self, coroutine: Awaitable[Any], *, hurried: bool) -> None:
         """Handle one update; a hurried sender's waits until the others' are done (briefly)."""
         if hurried:
+            # asyncio.timeout, not wait_for, which on Python 3.11 can drop a cancel that comes
+            # in the same step as the wake-up.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._quiet.wait(), HURRIED_WAIT)
+                async with asyncio.timeout(HURRIED_WAIT):
+                    await self._quiet.wait()
         else:
             self._in_hand += 1
             self._quiet.clear()

@@ -471,8 +471,11 @@ class NoticeSender:
 
     async def _idle(self, seconds: float) -> None:
         self._wake.clear()
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancel (kill, stop)
+        # that comes in the same step as the wake-up, and the sender would run on.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
 
     async def _refill(self) -> None:
         now = time.monotonic()

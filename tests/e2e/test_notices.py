@@ -452,6 +452,21 @@ async def test_killed_at_random_points_and_restarted_nobody_gets_two(engine: Eng
     assert sum(1 for s in final.values() if s == "sent") >= 150 - 4 * settings.max_in_flight
 
 
+async def test_a_sender_killed_just_as_it_is_woken_stops(engine: Engine) -> None:
+    # On Python 3.11, asyncio.wait_for returned the wake-up and dropped the cancel when both
+    # came in one step: the sender ran on after kill(), and whoever awaited it waited forever
+    # (seen once in CI, in the test above).
+    async with TelegramEmulator(rate_limits=RateLimits(enabled=False)) as telegram:
+        for attempt in range(5):
+            sender = NoticeSender(engine, sender_bot(telegram), FAST, worker_id=f"w{attempt}")
+            task = sender.start()
+            await asyncio.sleep(FAST.poll_seconds * 3)  # nothing queued: idle until woken
+            sender.wake()
+            sender.kill()
+            done, _ = await asyncio.wait({task}, timeout=2)
+            assert task in done and task.cancelled(), f"attempt {attempt}: still running"
+
+
 def test_sigkill_at_half_and_restart(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench_notices
