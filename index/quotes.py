@@ -169,18 +169,18 @@ _PART = (
     r"(\d{1,2}|[IVX]{1,4}|(?<=(?i:quy) )(?i:[ivx]{1,4}))\b"
 )
 _PART_ASKED = re.compile(rf"\b{_PART}")
-# «d) Quý IV: …», «- Quý IV/2024: …», «Quý IV năm 2024: …»
-_PART_OPENS = re.compile(
-    rf"^\s*(?:[-–+•*]|(?i:[a-z])\)|\d{{1,2}}[.)])?\s*{_PART}"
-    r"(?:\s*/\s*\d{4}|\s+(?i:nam)\s+\d{4})?\s*[:.)–-]"
+# An item opening with a label: «d) Quý IV: …», «- Quý IV/2024: …», «Quý IV năm 2024: …».
+_ITEM_OPENING = (
+    r"^\s*(?:[-–+•*]|(?i:[a-z])\)|\d{{1,2}}[.)])?\s*{}"
+    r"(?:\s*/\s*\d{{4}}|\s+(?i:nam)\s+\d{{4}})?\s*[:.)–-]"
 )
+_PART_OPENS = re.compile(_ITEM_OPENING.format(_PART))
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 # A month the question names, and an item of a programme that opens with a month («- Tháng 1:
 # …»): an item of another month than the one asked answers for that other month.
-_MONTH_ASKED = re.compile(r"\bthang\s+0?(\d{1,2})\b", re.I)
-_MONTH_OPENS = re.compile(
-    r"^\s*(?:[-–+•*]|[a-z]\)|\d{1,2}[.)])?\s*thang\s+0?(\d{1,2})(?:\s*/\s*\d{4})?\s*[:.)–-]", re.I
-)
+_MONTH = r"(?i:thang)\s+0?(\d{1,2})\b"
+_MONTH_ASKED = re.compile(rf"\b{_MONTH}")
+_MONTH_OPENS = re.compile(_ITEM_OPENING.format(_MONTH))
 # The labels as written with their marks: «quỹ 2», «mức 3 triệu» fold the same but are no part.
 _PART_MARKED = {
     "quy": "quý", "buoc": "bước", "giai doan": "giai đoạn", "dot": "đợt", "phan": "phần",
