@@ -172,7 +172,7 @@ class AnswerService:
         # cite one, is answered by the number itself; any other must find its focus words in
         # what is quoted.
         by_number = result.only_number or result.citing or result.article
-        answered = by_number or answers_figure(picked, result.query)
+        answered = by_number or answers_figure(picked, result.query, result.numbers)
         if not answered:
             further = figure_further(
                 replace(result, hits=found), len(hits), max_quotes=self.max_sources
@@ -383,8 +383,12 @@ def consistency_problems(rendered: str, answer: Answer) -> list[str]:
 
 # «ký» once its marks are gone, not the «kỳ» of «nhiệm kỳ», «định kỳ», «thường kỳ», «học kỳ»
 # «ký» typed bare: not «nhiệm kỳ», «định kỳ», «thường kỳ», «học kỳ», «chu kỳ», «thời kỳ», «cuối
-# kỳ», «kỳ họp» (with marks, folded_as_written tells «kỳ» from «ký»).
-_SIGNED = r"(?<!nhiem )(?<!dinh )(?<!thuong )(?<!hoc )(?<!chu )(?<!thoi )(?<!cuoi )ky(?! hop)"
+# kỳ», «kỳ họp»; nor the «ký» of «đăng ký» (register), «thư ký», «ký hiệu» (with marks,
+# folded_as_written tells «kỳ» from «ký»).
+_SIGNED = (
+    r"(?<!nhiem )(?<!dinh )(?<!thuong )(?<!hoc )(?<!chu )(?<!thoi )(?<!cuoi )(?<!dang )(?<!thu )"
+    r"ky(?! hop| hieu)"
+)
 _SIGN_MARKED = {"ky": "ký"}
 _SIGNED_WHEN = re.compile(
     rf"\b({_SIGNED}|ban hanh|phat hanh)\b.*\b(ngay nao|khi nao|bao gio|luc nao|ngay may"

@@ -10,7 +10,7 @@ items. Every quote is a substring of its passage.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from index.lexical import tokenize
@@ -116,6 +116,30 @@ _PLACE_GIVEN = re.compile(
     r"|\b(?:cap uy|chi bo|dang uy|ban to chuc)\b(?:\s+\w+){0,6}\s+cap lai\b"
     r"|\b(?:tu nguon|nguon kinh phi|ngan sach)\b"
 )
+# «ngày 25/10/2017» right after a document's number («Nghị quyết số 18-NQ/TW ngày 25/10/2017») is
+# the day that document was issued, not a day something happened (folded).
+_CITED_DAY = re.compile(
+    r"\b(\d{1,4}-[a-z]+(?:/[a-z0-9]+)+),?\s+ngay\s+\d{1,2}"
+    r"(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
+)
+# «bao lâu một lần», «định kỳ bao lâu», «mấy tháng một lần» ask how often, not how long; «hằng
+# năm», «mỗi quý ít nhất một lần», «6 tháng một lần», «định kỳ» give it (folded).
+_OFTEN_ASKED = re.compile(
+    r"\b(?:bao lau|may (?:ngay|tuan|thang|nam|quy))(?: thi)?(?: lai)? (?:mot|1) lan\b"
+    r"|\bdinh ky (?:bao lau|the nao|ra sao|khi nao)\b"
+)
+_OFTEN_GIVEN = re.compile(
+    r"\b(?:hang|moi|dinh ky) (?:ngay|tuan|thang|quy|nam|nhiem ky|ky)\b|\bdinh ky\b"
+    r"|\b(?:mot|1|hai|2|ba|3|\d+) lan\s*(?:/|trong|moi|mot|1)\s*(?:ngay|tuan|thang|quy|nam)\b"
+    r"|\b(?:\d+|mot|hai|ba|sau) (?:ngay|tuan|thang|quy|nam) (?:mot|1) lan\b"
+)
+# «quần chúng … tên là gì», «đồng chí … họ tên là gì»: a person's name is asked (folded); a name
+# given is «đồng chí Đỗ Thanh Bình» or three capitalised words («Lê Thị Hồng Nhung»).
+_NAME_ASKED = re.compile(
+    r"\b(?:dong chi|quan chung|nguoi|ong|ba|lai xe|dang vien|bi thu|cong nhan|nhan vien|ca nhan"
+    r"|dai bieu)\b(?:\s+\w+)*?\s+(?:ten (?:la )?gi|ten (?:day du|cu the)|ho (?:va )?ten)\b"
+)
+_NAME_GIVEN = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+ [A-Z][a-z]+\b")
 # «bao nhiêu biểu hiện», «mấy nhiệm vụ»: any other thing counted, named by its first syllable
 # (a count in the text names it too: «19 biểu hiện», «5 nhiệm vụ trọng tâm»).
 # Only after «bao nhiêu»: bare «may» is also «máy» (bộ máy, máy tính).
@@ -232,6 +256,8 @@ def asks(question: str) -> set[str]:
 def asked_unit(question: str) -> str | None:
     """The unit a figure is asked in («phan tram», «tuoi», «lan», …; folded), if any."""
     folded = fold(question).lower()
+    if _OFTEN_ASKED.search(folded):  # «bao lâu một lần», «mấy tháng một lần»: how often
+        return "tan suat"
     found = _UNIT_ASKED.search(folded)
     if found is not None:
         return found.group(1)
@@ -243,6 +269,8 @@ def asked_unit(question: str) -> str | None:
         return "ngay thang"
     if _PLACE_ASKED.search(folded):  # «tổ chức ở đâu»: a place
         return "noi chon"
+    if _NAME_ASKED.search(folded):  # «quần chúng … tên là gì»: a person's name
+        return "ten nguoi"
     if _MONEY_ASKED.search(folded_as_written(question, _MONEY_MARKED)):
         return "tien"
     found = _COUNT_ASKED.search(folded)
@@ -291,12 +319,20 @@ def folded_as_written(question: str, expected: Mapping[str, str]) -> str:
     return words.sub(as_written, folded)
 
 
-def gives_unit(sentence: str, unit: str) -> bool:
+def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     """True when ``sentence`` holds a number written in ``unit`` («18 tuổi», «96,5%», «2 lần»,
-    «23/23 đồng chí»)."""
+    «23/23 đồng chí»). A day that dates a cited document counts only for a document the
+    question names (``named``: its numbers as the retriever resolved them)."""
     folded = fold(sentence).lower()
     if unit == "ngay thang":
+        asked = {fold(n).lower() for n in named}
+        folded = _CITED_DAY.sub(lambda m: m.group(0) if m.group(1) in asked else "", folded)
         return bool(_DAY_GIVEN.search(folded))
+    if unit == "tan suat":
+        return bool(_OFTEN_GIVEN.search(folded))
+    if unit == "ten nguoi":
+        plain = strip_diacritics(sentence)
+        return bool(re.search(_PERSON, plain) or _NAME_GIVEN.search(plain))
     if unit == "noi chon":
         return bool(_PLACE_GIVEN.search(strip_diacritics(sentence)))
     words = _UNIT_GIVEN.get(unit, re.escape(unit))
@@ -308,6 +344,9 @@ def gives_unit(sentence: str, unit: str) -> bool:
     gap = "(?:[a-z]+\\s+){0,3}" if counted else ""
     if re.search(rf"{_NUMBER}[\s%)]*{gap}(?:{words})\b", folded):
         return True
+    # A count in an ordinal: «tháng thứ ba liên tiếp», «lần thứ 2».
+    if unit in ("lan", "thang", "nam") and re.search(rf"\b{unit} thu {_NUMBER}", folded):
+        return True
     # A count may also follow what it counts, in digits: «đội ngũ cộng tác viên gồm 27 đồng
     # chí», «nâng tổng số tổ chức đảng trong các doanh nghiệp … lên 21» (not «là một …»).
     return unit not in _AMOUNTS and bool(
@@ -315,11 +354,11 @@ def gives_unit(sentence: str, unit: str) -> bool:
     )
 
 
-def answers_figure(quotes: list[Quote], question: str) -> bool:
+def answers_figure(quotes: list[Quote], question: str, named: Collection[str] = ()) -> bool:
     """False when the question asks for a figure in a unit (bao nhiêu tuổi, mấy lần) and no
     quote gives one: what would be quoted is about the topic, not the figure asked."""
     unit = asked_unit(question)
-    return unit is None or any(gives_unit(q.text, unit) for q in quotes)
+    return unit is None or any(gives_unit(q.text, unit, named) for q in quotes)
 
 
 def figure_further(
@@ -343,7 +382,7 @@ def figure_further(
             max_hits=len(hits),
             lead_with_unit=True,
         )
-        if quotes and answers_figure(quotes[:1], result.query):
+        if quotes and answers_figure(quotes[:1], result.query, result.numbers):
             return hits, quotes
     return None
 
@@ -440,7 +479,7 @@ def select_quotes(
             score *= (max(len(spoken), LONG_SENTENCE) / LONG_SENTENCE) ** -LENGTH_DAMPING
             folded = fold(sentence).lower()
             if unit is not None:  # a figure in the unit asked, not any figure
-                if gives_unit(sentence, unit):
+                if gives_unit(sentence, unit, result.numbers):
                     score += ASK_BONUS * total
             elif (
                 any(_GIVES[kind].search(folded) for kind in wanted if kind != "agent")
@@ -469,7 +508,7 @@ def select_quotes(
         ranked = [named] + [s for s in ranked if s is not named]
     if lead_with_unit:
         # The best sentence giving the figure asked comes first; the others keep their order.
-        lead = next((s for s in ranked if unit and gives_unit(s[3], unit)), None)
+        lead = next((s for s in ranked if unit and gives_unit(s[3], unit, result.numbers)), None)
         if lead is None:
             return []
         ranked = [lead] + [s for s in ranked if s is not lead]

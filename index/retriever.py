@@ -54,7 +54,9 @@ MENTION_SHARE = 0.5
 _FILLER = set(
     "so la gi noi ve cua nao nhu the co phai khong toi ban cho biet hoi xin hay van ban "
     "noi dung chinh tom tat trich yeu chi thi nghi quyet ket luan huong dan chuong trinh "
-    "quy dinh quyet ke hoach thong bao bao cao tw trung uong ngay nam thang doc xem de cap".split()
+    "quy dinh quyet ke hoach thong bao bao cao tw trung uong ngay nam thang doc xem de cap "
+    # the particles a member ends a question with («… nói về vấn đề gì vậy», «… là gì nhỉ»)
+    "vay a nhe nha oi nhi".split()
 )
 
 

@@ -89,6 +89,13 @@ def test_which_fact_of_a_document_is_asked() -> None:
     # «hội nghị» without asking which one; a goal named, not asked
     assert document_question("hội nghị chi bộ họp mấy lần") is None
     assert document_question("Chi bộ đạt mục tiêu năm 2024 chưa?") is None
+    # «đăng ký», «thư ký», «ký hiệu» hold «ký» but ask no signing
+    assert (
+        document_question("Theo Kết luận 01, bản đăng ký phải nộp chi bộ trước ngày nào?") is None
+    )
+    assert document_question("theo ket luan 01 ban dang ky lam theo nop truoc ngay nao") is None
+    assert document_question("thu ky hoi nghi la ai, bao gio bau") is None
+    assert document_question("quy dinh 37 ky ngay nao") == "date"
 
 
 def test_a_year_no_quoted_document_speaks_of_is_a_near_miss(answers: AnswerService) -> None:

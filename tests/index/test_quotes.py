@@ -152,6 +152,15 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         ("mat the dang thi lam lai o dau", "noi chon"),
         ("kinh phí học chuyên đề lấy ở đâu", "noi chon"),
         ("Năm 2023 sinh hoạt chuyên đề của các chi bộ còn yếu ở đâu?", None),
+        # how often, not how long
+        ("Ban Tuyên giáo phải báo cáo Bộ Chính trị bao lâu một lần?", "tan suat"),
+        ("cong doan gop y xay dung to chuc dang may thang mot lan", "tan suat"),
+        ("dinh ky bao lau chi bo phai kiem diem", "tan suat"),
+        # a person's name, however far the person is named before it
+        ("quần chúng lái xe tuyến 03 được chi bộ xe buýt đề nghị kết nạp tên là gì", "ten nguoi"),
+        ("dong chi pho bi thu chi bo ho ten day du la gi", "ten nguoi"),
+        # a programme's name is no person's
+        ("Chuyên đề năm 2024 tên là gì?", None),
     ],
 )
 def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
@@ -190,10 +199,33 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         ("Kinh phí thực hiện từ nguồn ngân sách của cấp ủy.", "noi chon", True),
         # who held it and when, but not where
         ("Sáng ngày 22/5/2024, Đảng ủy Khối tổ chức hội nghị sơ kết.", "noi chon", False),
+        # a count as an ordinal
+        ("Đây là tháng thứ ba liên tiếp chi bộ duy trì tỷ lệ tuyệt đối.", "thang", True),
+        ("Đại hội lần thứ XIII của Đảng", "lan", False),
+        # how often: «hằng năm», «mỗi quý ít nhất một lần», «6 tháng một lần» — not a duration
+        ("định kỳ hằng năm báo cáo Bộ Chính trị, Ban Bí thư.", "tan suat", True),
+        ("Chi bộ sinh hoạt chuyên đề ít nhất mỗi quý một lần.", "tan suat", True),
+        ("Sơ kết 6 tháng một lần.", "tan suat", True),
+        ("Thời gian dự bị là 12 tháng.", "tan suat", False),
+        # a name: a person named, not a title, not a body
+        ("giúp đỡ quần chúng Lê Thị Thu Trang hoàn thiện hồ sơ", "ten nguoi", True),
+        ("Đồng chí Đỗ Thanh Bình phát biểu chỉ đạo.", "ten nguoi", True),
+        ("đề nghị kết nạp 01 quần chúng ưu tú là lái xe tuyến số 03", "ten nguoi", False),
+        ("Ban Thường vụ Đảng ủy Khối chủ trì.", "ten nguoi", False),
     ],
 )
 def test_a_figure_answers_only_in_the_unit_asked(sentence: str, unit: str, gives: bool) -> None:
     assert gives_unit(sentence, unit) is gives
+
+
+def test_the_day_a_cited_document_was_issued_is_no_day_of_what_is_asked() -> None:
+    cited = "sắp xếp tổ chức bộ máy theo Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Trung ương."
+    # «Hội nghị Trung ương 4 … họp từ ngày nào»: NQ 18's date does not say when
+    assert not gives_unit(cited, "ngay thang")
+    assert not gives_unit(cited, "ngay thang", ["21-KL/TW"])
+    # asked about NQ 18 itself, it does
+    assert gives_unit(cited, "ngay thang", ["18-NQ/TW"])
+    assert gives_unit("Hội nghị họp ngày 25/10/2021 tại Hà Nội.", "ngay thang")
 
 
 def test_a_figure_question_is_refused_when_no_quote_gives_the_figure_asked() -> None:

@@ -50,8 +50,9 @@ def test_a_question_naming_a_number_gets_that_document(
     assert result.numbers == ["05-CT/TW"]
 
 
-def test_a_bare_number_returns_the_document_head(hash_retriever: Retriever) -> None:
-    result = hash_retriever.search("quy định 37", 3)
+@pytest.mark.parametrize("query", ["quy định 37", "QĐ 37 nói về vấn đề gì vậy", "qd 37 la gi nhi"])
+def test_a_bare_number_returns_the_document_head(hash_retriever: Retriever, query: str) -> None:
+    result = hash_retriever.search(query, 3)
     assert result.only_number
     assert result.hits[0].document.number == "37-QĐ/TW"
     assert result.hits[0].ordinal == 0
