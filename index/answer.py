@@ -221,7 +221,7 @@ class AnswerService:
         wanted = document_question(result.query)
         if wanted is None or result.citing or not hits:
             return None
-        document = self._subject_document(result, hits, readable, by_kind=wanted != "purpose")
+        document = self._subject_document(result, hits, readable)
         if document is None:
             return None
         with Session(self.engine) as session:
@@ -237,17 +237,17 @@ class AnswerService:
         return None
 
     def _subject_document(
-        self, result: SearchResult, hits: list[Hit], readable: Readable, *, by_kind: bool
+        self, result: SearchResult, hits: list[Hit], readable: Readable
     ) -> DocInfo | None:
         """The document a question is about: the number it names, unless it first names
         another kind of document («Kế hoạch thực hiện Kết luận 21 …» asks about the plan: the
-        one plan that cites KL 21); with ``by_kind``, a kind without a number («Chương trình
-        nâng cao chất lượng sinh hoạt chi bộ …») is the best passage of that kind."""
+        one plan that cites KL 21); a kind without a number («Chương trình nâng cao chất lượng
+        sinh hoạt chi bộ …») is the document of the best passage of that kind."""
         kind = subject_kind(result.query)
         named = [h.document for h in hits if h.document.number in result.numbers]
         if named and (kind is None or fold(named[0].doc_type).lower() == kind):
             return named[0]
-        if kind is None or not (named or by_kind):
+        if kind is None:
             return None
         of_kind = [h.document for h in hits if fold(h.document.doc_type).lower() == kind]
         if named:  # another kind of document, about the one named

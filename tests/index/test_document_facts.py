@@ -69,6 +69,9 @@ def test_a_figure_ranked_below_the_first_passages_is_found_before_refusing(
         ("KL 21 đặt ra mục tiêu gì", "Tiếp tục xây dựng Đảng ta thật sự trong sạch", "21-KL/TW"),
         ("ke hoach 48 cua dang uy khoi de lam gi", "Quán triệt sâu sắc nội dung Kết luận số 21",
          "48-KH/ĐUK"),
+        # named by its kind and subject, without a number, as for its date
+        ("chuong trinh nang cao chat luong sinh hoat chi bo cua dang uy khoi co muc tieu gi",
+         "Nâng cao năng lực lãnh đạo, sức chiến đấu", "13-CTr/ĐUK"),
     ],
 )  # fmt: skip
 def test_the_plenum_and_the_goal_of_the_document_asked_about(
