@@ -459,6 +459,7 @@ def select_quotes(
     weights = focus_weights(weights)
     total = sum(weights.values()) or 1.0
     query_bigrams = {t for t in tokenize(result.query) if "_" in t}
+    asked_words = set(tokenize(result.dense_query, bigrams=False)) | set(weights)
     # The question as written, or restored when typed without marks: its syllables with marks.
     marked = _marked_forms(result.dense_query)
     scored: list[tuple[float, int, int, str]] = []
@@ -485,6 +486,7 @@ def select_quotes(
                 any(_GIVES[kind].search(folded) for kind in wanted if kind != "agent")
                 or (duty and _DUTY.search(folded))
                 or ("agent" in wanted and _names_agent(sentence, holder, doer))
+                or ("list" in wanted and _labelled_as_asked(sentence, asked_words))
             ):
                 score += ASK_BONUS * total
             if part is not None:
@@ -531,6 +533,22 @@ def select_quotes(
     if not quotes:
         quotes = [Quote(0, s) for s in candidate_sentences(hits[0].text)[:1]]
     return quotes
+
+
+# An item that names its subject before a colon and lists it after: «1. Công tác chính trị, tư
+# tưởng: tổ chức …; 100% đảng viên …».
+_LABEL = re.compile(r"^\s*(?:[-–+•*]|[a-zđ]\)|\d{1,2}[.)])?\s*([^:;,.\d][^:;.]{4,60}):\s+\S", re.I)
+
+
+def _labelled_as_asked(sentence: str, asked: set[str]) -> bool:
+    """True when ``sentence`` opens with a label of two words or more, every one of which the
+    question uses («những việc gì về công tác chính trị tư tưởng» → «Công tác chính trị, tư
+    tưởng: …»): the items after it are the list asked for."""
+    found = _LABEL.match(sentence)
+    if found is None:
+        return False
+    label = tokenize(found.group(1), bigrams=False)
+    return len(label) >= 2 and all(t in asked for t in label)
 
 
 def _asked_doing(question: str) -> str | None:

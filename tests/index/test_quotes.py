@@ -467,3 +467,19 @@ def test_of_two_sentences_sharing_the_question_s_words_the_long_one_does_not_win
                 "sinh hoạt đảng."),
     )  # fmt: skip
     assert first_quote(found).startswith("Đảng viên tuổi cao, sức khỏe yếu")
+
+
+def test_a_list_asked_by_its_subject_leads_with_the_item_labelled_so() -> None:
+    resolution = DocInfo(
+        3, "nghi_quyet", "05-NQ/CB", date(2024, 5, 6), "Chi bộ Xí nghiệp Xe buýt số 1",
+        "sinh hoạt chi bộ tháng 5/2024", "nghi-quyet.txt",
+    )  # fmt: skip
+    found = result(
+        "Tháng 5 chi bộ xe buýt làm những việc gì về công tác chính trị tư tưởng?",
+        (resolution,
+         "Chi bộ xe buýt sinh hoạt tháng 5 gắn với chuyên đề về tư tưởng Hồ Chí Minh.\n"
+         "1. Công tác chính trị, tư tưởng: tổ chức các hoạt động kỷ niệm Ngày sinh Chủ tịch Hồ"
+         " Chí Minh; đảng viên đăng ký nội dung làm theo Bác.\n"
+         "2. Công tác xây dựng Đảng: kiểm điểm đảng viên chưa hoàn thành nhiệm vụ."),
+    )  # fmt: skip
+    assert first_quote(found).startswith("Công tác chính trị, tư tưởng:")
