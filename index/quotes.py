@@ -342,7 +342,9 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     # amount, an age or a time follows its number («1.500.000 đồng», «18 tuổi», «3 tháng»).
     counted = unit in _COUNTED or unit not in _UNIT_GIVEN
     gap = "(?:[a-z]+\\s+){0,3}" if counted else ""
-    if re.search(rf"{_NUMBER}[\s%)]*{gap}(?:{words})\b", folded):
+    # «06 tháng 5 năm 2024» is a date, not six months nor five years: a unit with a number
+    # after it names a month or a year.
+    if re.search(rf"{_NUMBER}[\s%)]*{gap}(?:{words})\b(?!\s*\d)", folded):
         return True
     # A count in an ordinal: «tháng thứ ba liên tiếp», «lần thứ 2».
     if unit in ("lan", "thang", "nam") and re.search(rf"\b{unit} thu {_NUMBER}", folded):

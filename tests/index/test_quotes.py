@@ -199,6 +199,9 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         ("Kinh phí thực hiện từ nguồn ngân sách của cấp ủy.", "noi chon", True),
         # who held it and when, but not where
         ("Sáng ngày 22/5/2024, Đảng ủy Khối tổ chức hội nghị sơ kết.", "noi chon", False),
+        # a date is no duration: «06 tháng 5» is not six months, «5 năm 2024» not five years
+        ("Thanh Hóa, ngày 06 tháng 5 năm 2024", "thoi gian", False),
+        ("Thời gian dự bị là 12 tháng.", "thoi gian", True),
         # a count as an ordinal
         ("Đây là tháng thứ ba liên tiếp chi bộ duy trì tỷ lệ tuyệt đối.", "thang", True),
         ("Đại hội lần thứ XIII của Đảng", "lan", False),
