@@ -18,8 +18,13 @@ from index.retriever import Hit, SearchResult, heading_article
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
 from knowledge.text import fold, nfc, strip_diacritics, syllables
 
+# A document's header and footer lines, never an answer by themselves: its number, the Party's
+# name, the place-and-date line («Hà Nội, ngày …», «Thanh Hóa, ngày 12 tháng 01 năm 2024»), the
+# signature block (a question about a document's date or signer reads them on purpose).
 _HEADER_NOISE = re.compile(
-    r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)", re.I
+    r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)"
+    r"|^[^,\n]{2,40}, ngày \d{1,2} tháng \d{1,2} năm \d{4}\s*$",
+    re.I,
 )
 MIN_SENTENCE_CHARS = 25
 # What a question asks for (on folded text), and what a sentence that gives it holds.

@@ -56,7 +56,7 @@ _FILLER = set(
     "noi dung chinh tom tat trich yeu chi thi nghi quyet ket luan huong dan chuong trinh "
     "quy dinh quyet ke hoach thong bao bao cao tw trung uong ngay nam thang doc xem de cap "
     # the particles a member ends a question with («… nói về vấn đề gì vậy», «… là gì nhỉ»)
-    "vay a nhe nha oi nhi".split()
+    "vay a nhe nha oi nhi viec".split()
 )
 
 
@@ -867,11 +867,19 @@ def _citing_intent(text: str, refs: list[NumberRef]) -> bool:
     return bool(_IMPLEMENT.search(before)) and bool(_WHICH.search(before))
 
 
+# «TB 215 của Đảng ủy Khối nói về việc gì»: the body a document is of names it further (folded).
+_OF_ISSUER = re.compile(
+    r"\bcua\s+(?:bo chinh tri|ban bi thu|ban chap hanh trung uong(?: dang)?|trung uong"
+    r"|ban (?:thuong vu|to chuc|tuyen giao|kiem tra)(?: trung uong| dang uy khoi)?"
+    r"|dang uy(?: khoi| cong ty)?|chi bo(?: xi nghiep)?(?: xe buyt(?: so \d+)?)?)\b"
+)
+
+
 def _only_number(text: str, refs: list[NumberRef]) -> bool:
     rest = text
     for ref in sorted(refs, key=lambda r: -r.span[0]):
         rest = rest[: ref.span[0]] + " " + rest[ref.span[1] :]
-    words = re.findall(r"[^\W\d_]+", fold(rest))
+    words = re.findall(r"[^\W\d_]+", _OF_ISSUER.sub(" ", fold(rest)))
     return all(w in _FILLER for w in words)
 
 

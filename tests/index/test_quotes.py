@@ -106,6 +106,16 @@ def test_doubled_end_punctuation_is_cut_and_quotes_stay_verbatim() -> None:
     assert sentence.endswith("2021.") and not sentence.endswith("..") and sentence in text
 
 
+def test_a_place_and_date_line_is_no_sentence_to_quote() -> None:
+    head = (
+        "Số 215-TB/ĐUK\nThanh Hóa, ngày 12 tháng 01 năm 2024\nHà Nội, ngày 25 tháng 10 năm 2021\n"
+        "Ngày 10/01/2024, Ban Thường vụ Đảng ủy Khối họp nghe báo cáo kết quả sinh hoạt chi bộ."
+    )
+    assert candidate_sentences(head) == [
+        "Ngày 10/01/2024, Ban Thường vụ Đảng ủy Khối họp nghe báo cáo kết quả sinh hoạt chi bộ."
+    ]
+
+
 def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
     passages = (
         (RULES, "Không được uống các loại đồ uống có cồn khi làm việc.\n"

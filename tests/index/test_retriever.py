@@ -50,7 +50,16 @@ def test_a_question_naming_a_number_gets_that_document(
     assert result.numbers == ["05-CT/TW"]
 
 
-@pytest.mark.parametrize("query", ["quy định 37", "QĐ 37 nói về vấn đề gì vậy", "qd 37 la gi nhi"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "quy định 37",
+        "QĐ 37 nói về vấn đề gì vậy",
+        "qd 37 la gi nhi",
+        # the body it is of names it further
+        "QĐ 37 của Ban Chấp hành Trung ương nói về việc gì?",
+    ],
+)
 def test_a_bare_number_returns_the_document_head(hash_retriever: Retriever, query: str) -> None:
     result = hash_retriever.search(query, 3)
     assert result.only_number
