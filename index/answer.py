@@ -417,7 +417,19 @@ _CONFERENCE_ASKED = re.compile(
 _PURPOSE_ASKED = re.compile(
     r"\b(muc tieu|muc dich)\b.*\b(gi|nao)\b|\bde lam gi\b|\bnham (muc tieu |muc dich )?gi\b"
 )
+# «… căn cứ vào những văn bản nào», «… được xây dựng dựa trên gì»: what the document says it
+# implements or rests on (folded)
+_BASIS_ASKED = re.compile(
+    r"\b(can cu|dua (?:tren|vao)|xay dung theo|ban hanh theo|thuc hien theo)\b.*\b(nao|gi|dau)\b"
+)
+# «… số hiệu là bao nhiêu», «… mang số mấy»: its number (folded)
+_NUMBER_ASKED = re.compile(
+    r"\bso hieu\b.*\b(bao nhieu|gi|may|nao)\b|\bmang so (bao nhieu|may|gi)\b"
+)
 _CONFERENCE_LINE = re.compile(r"^HỘI NGHỊ (LẦN THỨ|TRUNG ƯƠNG)\b[^\n]*$", re.M)
+# «Căn cứ Chương trình …;», «- Thực hiện Kết luận số 21-KL/TW …»: a basis line, without its marker
+_BASIS_LINE = re.compile(r"^(?:[-–+•*]\s*)?((?:Căn cứ|Thực hiện)\b[^\n]*)$", re.M)
+_NUMBER_LINE = re.compile(r"^Số\s*:?\s*\d[^\s]*\s*$", re.M)
 _PURPOSE_SECTION = re.compile(r"^(?:[ivx\d]{1,4}[.)]\s*)?(muc tieu|muc dich)\b")
 
 
@@ -453,13 +465,18 @@ def signing_question(question: str) -> str | None:
 
 def document_question(question: str) -> str | None:
     """The fact of a document a question asks: «date», «signer», «conference» (the Central
-    Committee plenum that adopted it) or «purpose» (its stated goal); None for any other."""
+    Committee plenum that adopted it), «number», «basis» (what it implements or rests on:
+    its «Căn cứ …», «Thực hiện …» line) or «purpose» (its stated goal); None for any other."""
     signing = signing_question(question)
     if signing is not None:
         return signing
     folded = fold(question).lower()
     if _CONFERENCE_ASKED.search(folded):
         return "conference"
+    if _NUMBER_ASKED.search(folded):
+        return "number"
+    if _BASIS_ASKED.search(folded):
+        return "basis"
     return "purpose" if _PURPOSE_ASKED.search(folded) else None
 
 
@@ -470,6 +487,12 @@ def document_line(passage: Passage, wanted: str) -> str | None:
     if wanted == "conference":
         found = _CONFERENCE_LINE.search(passage.text)
         return found.group(0).strip() if found else None
+    if wanted == "number":
+        found = _NUMBER_LINE.search(passage.text)
+        return found.group(0).strip() if found else None
+    if wanted == "basis":
+        found = _BASIS_LINE.search(passage.text)
+        return found.group(1).strip() if found else None
     section = fold(passage.heading_path[-1]).lower() if passage.heading_path else ""
     if not _PURPOSE_SECTION.match(section):
         return None

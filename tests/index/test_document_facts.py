@@ -72,6 +72,12 @@ def test_a_figure_ranked_below_the_first_passages_is_found_before_refusing(
         # named by its kind and subject, without a number, as for its date
         ("chuong trinh nang cao chat luong sinh hoat chi bo cua dang uy khoi co muc tieu gi",
          "Nâng cao năng lực lãnh đạo, sức chiến đấu", "13-CTr/ĐUK"),
+        # what it rests on: its «Thực hiện …» / «Căn cứ …» line
+        ("kế hoạch 48 được xây dựng căn cứ vào văn bản nào",
+         "Thực hiện Kết luận số 21-KL/TW ngày 25/10/2021", "48-KH/ĐUK"),
+        # its number, asked of a document named by its kind and subject
+        ("nghị quyết tháng 5 của chi bộ xe buýt số hiệu là bao nhiêu vậy", "Số 05-NQ/CB",
+         "05-NQ/CB"),
     ],
 )  # fmt: skip
 def test_the_plenum_and_the_goal_of_the_document_asked_about(
@@ -92,6 +98,10 @@ def test_which_fact_of_a_document_is_asked() -> None:
     # «hội nghị» without asking which one; a goal named, not asked
     assert document_question("hội nghị chi bộ họp mấy lần") is None
     assert document_question("Chi bộ đạt mục tiêu năm 2024 chưa?") is None
+    assert document_question("CTr 13 căn cứ vào những văn bản nào?") == "basis"
+    assert document_question("nghi quyet chi bo thang 5 so hieu la gi") == "number"
+    # a count is no number of a document
+    assert document_question("chi bộ có bao nhiêu đảng viên") is None
     # «đăng ký», «thư ký», «ký hiệu» hold «ký» but ask no signing
     assert (
         document_question("Theo Kết luận 01, bản đăng ký phải nộp chi bộ trước ngày nào?") is None
