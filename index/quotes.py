@@ -361,11 +361,33 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     )
 
 
+# «tối đa bao nhiêu phút» asks an upper bound, «ít nhất mấy lần» a lower one (folded); a sentence
+# stating only the other bound («90 phút trở lên» for a maximum) does not give it.
+_UPPER = re.compile(
+    r"\b(toi da|nhieu nhat|khong qua|khong vuot qua|lau nhat|cham nhat|tro xuong)\b"
+)
+_LOWER = re.compile(r"\b(toi thieu|it nhat|khong duoi|som nhat|tro len)\b")
+
+
+def gives_figure(sentence: str, question: str, unit: str, named: Collection[str] = ()) -> bool:
+    """``gives_unit``, and the bound the question asks for when it asks one: a minimum does not
+    answer «tối đa bao nhiêu», a maximum does not answer «tối thiểu bao nhiêu»."""
+    if not gives_unit(sentence, unit, named):
+        return False
+    asked = fold(question).lower()
+    folded = fold(sentence).lower()
+    for wanted, other in ((_UPPER, _LOWER), (_LOWER, _UPPER)):
+        asks_only_this = wanted.search(asked) and not other.search(asked)
+        if asks_only_this and other.search(folded) and not wanted.search(folded):
+            return False
+    return True
+
+
 def answers_figure(quotes: list[Quote], question: str, named: Collection[str] = ()) -> bool:
     """False when the question asks for a figure in a unit (bao nhiêu tuổi, mấy lần) and no
     quote gives one: what would be quoted is about the topic, not the figure asked."""
     unit = asked_unit(question)
-    return unit is None or any(gives_unit(q.text, unit, named) for q in quotes)
+    return unit is None or any(gives_figure(q.text, question, unit, named) for q in quotes)
 
 
 def figure_further(
@@ -487,7 +509,7 @@ def select_quotes(
             score *= (max(len(spoken), LONG_SENTENCE) / LONG_SENTENCE) ** -LENGTH_DAMPING
             folded = fold(sentence).lower()
             if unit is not None:  # a figure in the unit asked, not any figure
-                if gives_unit(sentence, unit, result.numbers):
+                if gives_figure(sentence, result.query, unit, result.numbers):
                     score += ASK_BONUS * total
             elif (
                 any(_GIVES[kind].search(folded) for kind in wanted if kind != "agent")
@@ -517,7 +539,10 @@ def select_quotes(
         ranked = [named] + [s for s in ranked if s is not named]
     if lead_with_unit:
         # The best sentence giving the figure asked comes first; the others keep their order.
-        lead = next((s for s in ranked if unit and gives_unit(s[3], unit, result.numbers)), None)
+        lead = next(
+            (s for s in ranked if unit and gives_figure(s[3], result.query, unit, result.numbers)),
+            None,
+        )
         if lead is None:
             return []
         ranked = [lead] + [s for s in ranked if s is not lead]

@@ -17,6 +17,7 @@ from index.quotes import (
     candidate_sentences,
     figure_further,
     focus_coverage,
+    gives_figure,
     gives_unit,
     select_quotes,
 )
@@ -239,6 +240,19 @@ def test_the_day_a_cited_document_was_issued_is_no_day_of_what_is_asked() -> Non
     # asked about NQ 18 itself, it does
     assert gives_unit(cited, "ngay thang", ["18-NQ/TW"])
     assert gives_unit("Hội nghị họp ngày 25/10/2021 tại Hà Nội.", "ngay thang")
+
+
+def test_a_minimum_does_not_answer_a_question_asking_a_maximum() -> None:
+    asked_max = "buổi sinh hoạt chuyên đề được kéo dài tối đa bao nhiêu phút"
+    asked_min = "sinh hoạt chuyên đề tối thiểu bao nhiêu phút"
+    at_least = "Buổi sinh hoạt nên bố trí khoảng 90 phút trở lên."
+    at_most = "Phần đề dẫn không quá 15 phút."
+    assert not gives_figure(at_least, asked_max, "phut")
+    assert gives_figure(at_most, asked_max, "phut")
+    assert gives_figure(at_least, asked_min, "phut")
+    assert not gives_figure(at_most, asked_min, "phut")
+    # a figure with no bound answers either
+    assert gives_figure("Đề dẫn trình bày trong 15 phút.", asked_max, "phut")
 
 
 def test_a_figure_question_is_refused_when_no_quote_gives_the_figure_asked() -> None:
