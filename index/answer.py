@@ -184,6 +184,8 @@ class AnswerService:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         picked = led
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
+        if not by_number and not _holds_the_event(picked[0].text, result.query):
+            answered = False
         if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
@@ -431,6 +433,38 @@ _CONFERENCE_LINE = re.compile(r"^HỘI NGHỊ (LẦN THỨ|TRUNG ƯƠNG)\b[^\n]*
 _BASIS_LINE = re.compile(r"^(?:[-–+•*]\s*)?((?:Căn cứ|Thực hiện)\b[^\n]*)$", re.M)
 _NUMBER_LINE = re.compile(r"^Số\s*:?\s*\d[^\s]*\s*$", re.M)
 _PURPOSE_SECTION = re.compile(r"^(?:[ivx\d]{1,4}[.)]\s*)?(muc tieu|muc dich)\b")
+
+
+# «bao giờ thì sơ kết», «được kết nạp vào Đảng ngày nào»: what happens at the time asked — the
+# two words after the time asked, or before it (folded; function words between are skipped).
+_WHEN = r"(?:bao gio|khi nao|luc nao|ngay nao|hom nao|thoi gian nao|nam nao|thang nao)"
+_LINK = r"(?:(?:thi|se|phai|duoc|da|moi|can|vao|tu|truoc|trong|la)\s+)*"
+_EVENT_AFTER = re.compile(rf"\b{_WHEN}\s+{_LINK}([a-z]+\s+[a-z]+)")
+_EVENT_BEFORE = re.compile(rf"\b([a-z]+\s+[a-z]+)\s+{_LINK}{_WHEN}\b")
+# not an event: question words, and a preposition opening what follows («để bàn», «trong tháng»)
+_NOT_EVENT = frozenset(
+    "la gi nao ai the sao vay co khong de den trong cua o tai cho ve ngay thang nam".split()
+)
+_ASKING = frozenset("gi nao ai sao vay khong".split())
+
+
+def asked_event(question: str) -> str | None:
+    """The event a time question asks about («so ket», «ket nap»), folded; None for another."""
+    folded = fold(question).lower()
+    for pattern in (_EVENT_AFTER,):
+        found = pattern.search(folded)
+        if found is not None:
+            words = found.group(1).split()
+            if words[0] not in _NOT_EVENT and not set(words) & _ASKING:
+                return " ".join(words)
+    return None
+
+
+def _holds_the_event(quote: str, question: str) -> bool:
+    """False when a time question's event («sơ kết», «kết nạp») is not in the quote that would
+    answer it: a day of something else («nộp chi ủy trước ngày 25/5») is no answer."""
+    event = asked_event(question)
+    return event is None or event in fold(quote).lower()
 
 
 def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> list[Quote] | None:

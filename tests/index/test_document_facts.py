@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from index.answer import AnswerService, document_question, subject_kind
+from index.answer import AnswerService, asked_event, document_question, subject_kind
 from index.retriever import Retriever
 
 
@@ -115,3 +115,19 @@ def test_a_year_no_quoted_document_speaks_of_is_a_near_miss(answers: AnswerServi
     # the topics of 2024 are in the library, those of 2025 are not
     assert not answers.answer("Sinh hoạt chuyên đề quý IV năm 2024 học chủ đề gì?").not_found
     assert answers.answer("Sinh hoạt chuyên đề quý IV năm 2025 học chủ đề gì?").not_found
+
+
+def test_the_event_a_time_question_asks_about() -> None:
+    assert asked_event("Kế hoạch 48 bao giờ thì sơ kết?") == "so ket"
+    assert asked_event("nghi quyet thang 5: khi nao phai bao cao ket qua") == "bao cao"
+    # a preposition or a time after the time asked opens no event
+    assert asked_event("TB 215: Ban Thường vụ họp ngày nào để bàn định hướng?") is None
+    assert asked_event("Chi bộ sinh hoạt vào ngày nào trong tháng?") is None
+    assert asked_event("Kết luận 21 ban hành ngày nào?") is None
+
+
+def test_a_day_of_something_else_does_not_answer_when_an_event_happens(
+    answers: AnswerService,
+) -> None:
+    # KH 48 gives deadlines for sending plans and reports, and says nothing of a review
+    assert answers.answer("Kế hoạch 48 của Đảng ủy Khối bao giờ thì sơ kết?").not_found
