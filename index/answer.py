@@ -184,7 +184,7 @@ class AnswerService:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         picked = led
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
-        if not by_number and not _holds_the_event(picked[0].text, result.query):
+        if not by_number and not holds_what_is_asked(picked[0].text, result.query):
             answered = False
         if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
@@ -460,11 +460,21 @@ def asked_event(question: str) -> str | None:
     return None
 
 
-def _holds_the_event(quote: str, question: str) -> bool:
+# «… có bị kỷ luật không», «… thì xử lý thế nào»: a sanction is asked (folded), and a quote that
+# answers names one.
+_SANCTION = re.compile(r"\b(ky luat|xu ly|khai tru|canh cao|khien trach|cach chuc|xoa ten)\b")
+
+
+def holds_what_is_asked(quote: str, question: str) -> bool:
     """False when a time question's event («sơ kết», «kết nạp») is not in the quote that would
-    answer it: a day of something else («nộp chi ủy trước ngày 25/5») is no answer."""
+    answer it — a day of something else («gửi … trước ngày 15/02/2022») is no answer — or when
+    a question asking a sanction gets a quote that names none (the ranking figures for «xếp
+    loại kém thì bí thư có bị kỷ luật không»)."""
+    folded = fold(quote).lower()
+    if _SANCTION.search(fold(question).lower()) and not _SANCTION.search(folded):
+        return False
     event = asked_event(question)
-    return event is None or event in fold(quote).lower()
+    return event is None or event in folded
 
 
 def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> list[Quote] | None:

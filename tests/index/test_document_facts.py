@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from index.answer import AnswerService, asked_event, document_question, subject_kind
+from index.answer import (
+    AnswerService,
+    asked_event,
+    document_question,
+    holds_what_is_asked,
+    subject_kind,
+)
 from index.retriever import Retriever
 
 
@@ -131,3 +137,16 @@ def test_a_day_of_something_else_does_not_answer_when_an_event_happens(
 ) -> None:
     # KH 48 gives deadlines for sending plans and reports, and says nothing of a review
     assert answers.answer("Kế hoạch 48 của Đảng ủy Khối bao giờ thì sơ kết?").not_found
+
+
+def test_a_sanction_asked_is_answered_only_by_a_quote_naming_one() -> None:
+    asked = "chi bộ xếp loại trung bình thì bí thư có bị xử lý không"
+    assert not holds_what_is_asked("Năm 2022 có 7/9 chi bộ xếp loại sinh hoạt tốt.", asked)
+    assert holds_what_is_asked(
+        "Đảng viên vi phạm những điều không được làm bị xem xét, xử lý kỷ luật.", asked
+    )
+    # «quy định chi bộ» holds no «đình chỉ»; no sanction is asked
+    assert holds_what_is_asked(
+        "Chi bộ sinh hoạt vào ngày 5 hằng tháng.",
+        "Đảng bộ Công ty quy định chi bộ sinh hoạt vào ngày nào trong tháng?",
+    )
