@@ -164,8 +164,11 @@ _AMOUNTS = frozenset(
     "phan tram,tuoi,tien,tiet,diem,lan,nam,thang,ngay,tuan,gio,phut,thoi gian,ngay thang".split(",")
 )
 # A number as written: digits (12, 96,5, 23/23) or in words (hai phần ba, mười); not «năm»,
-# which is also a year.
-_NUMBER = r"(?:\d(?:[\d.,/]*\d)?|\b(?:mot|hai|ba|bon|sau|bay|tam|chin|muoi|tram|nua)\b)"
+# which is also a year, nor the «một» of «một số», «một vài», «một bộ phận» (some, not one).
+_NUMBER = (
+    r"(?:\d(?:[\d.,/]*\d)?|\b(?:mot(?! (?:so|vai|it|bo phan|phan|cach)\b)|hai|ba|bon|sau|bay"
+    r"|tam|chin|muoi|tram|nua)\b)"
+)
 # «có phải … không» asks for a duty: a sentence with «phải» gives it.
 _DUTY_ASKED = re.compile(r"\bco phai\b")
 _DUTY = re.compile(r"\b(phai|bat buoc|khong phai)\b")

@@ -213,6 +213,9 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         # a date is no duration: «06 tháng 5» is not six months, «5 năm 2024» not five years
         ("Thanh Hóa, ngày 06 tháng 5 năm 2024", "thoi gian", False),
         ("Thời gian dự bị là 12 tháng.", "thoi gian", True),
+        # «một số» is some, not one
+        ("Hội nghị chỉ ra một số chi bộ doanh nghiệp chưa làm tốt.", "chi bo", False),
+        ("Còn một chi bộ chưa tổ chức sinh hoạt chuyên đề.", "chi bo", True),
         # a count as an ordinal
         ("Đây là tháng thứ ba liên tiếp chi bộ duy trì tỷ lệ tuyệt đối.", "thang", True),
         ("Đại hội lần thứ XIII của Đảng", "lan", False),
