@@ -183,9 +183,11 @@ class AnswerService:
         if led is None:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         picked = led
+        if not by_number:  # the quote holding the event or sanction asked leads, if any does
+            lead = next((q for q in picked if holds_what_is_asked(q.text, result.query)), None)
+            answered = answered and lead is not None
+            picked = picked if lead is None else [lead] + [q for q in picked if q is not lead]
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
-        if not by_number and not holds_what_is_asked(picked[0].text, result.query):
-            answered = False
         if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
@@ -465,16 +467,25 @@ def asked_event(question: str) -> str | None:
 _SANCTION = re.compile(r"\b(ky luat|xu ly|khai tru|canh cao|khien trach|cach chuc|xoa ten)\b")
 
 
+# A time as a quote gives it (folded): «ngày 15/02/2022», «tháng 5», «hằng năm», «giữa nhiệm kỳ».
+_TIME_GIVEN = re.compile(
+    r"\b\d{1,2}/\d{1,2}\b|\b(ngay|thang|nam|quy) (\d|[ivx]{1,4}\b)"
+    r"|\b(hang|moi) (ngay|tuan|thang|quy|nam)\b|\b(giua|cuoi|dau) (nhiem ky|nam|quy|thang)\b"
+    r"|\b(dinh ky|truoc ngay|cham nhat)\b"
+)
+
+
 def holds_what_is_asked(quote: str, question: str) -> bool:
     """False when a time question's event («sơ kết», «kết nạp») is not in the quote that would
-    answer it — a day of something else («gửi … trước ngày 15/02/2022») is no answer — or when
+    answer it with a time — a day of something else («gửi … trước ngày 15/02/2022») is no
+    answer, nor the event without its time («tham mưu sơ kết, tổng kết») — or when
     a question asking a sanction gets a quote that names none (the ranking figures for «xếp
     loại kém thì bí thư có bị kỷ luật không»)."""
     folded = fold(quote).lower()
     if _SANCTION.search(fold(question).lower()) and not _SANCTION.search(folded):
         return False
     event = asked_event(question)
-    return event is None or event in folded
+    return event is None or (event in folded and bool(_TIME_GIVEN.search(folded)))
 
 
 def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> list[Quote] | None:

@@ -150,3 +150,11 @@ def test_a_sanction_asked_is_answered_only_by_a_quote_naming_one() -> None:
         "Chi bộ sinh hoạt vào ngày 5 hằng tháng.",
         "Đảng bộ Công ty quy định chi bộ sinh hoạt vào ngày nào trong tháng?",
     )
+
+
+def test_the_event_asked_is_answered_with_its_time() -> None:
+    asked = "Kế hoạch 48 bao giờ thì sơ kết?"
+    assert holds_what_is_asked("Giữa nhiệm kỳ tổ chức sơ kết, cuối nhiệm kỳ tổng kết.", asked)
+    # the event without a time, and a time of another event
+    assert not holds_what_is_asked("Ban Tổ chức tổng hợp, tham mưu sơ kết, tổng kết.", asked)
+    assert not holds_what_is_asked("Gửi kế hoạch về Ban Tổ chức trước ngày 15/02/2022.", asked)
