@@ -21,6 +21,7 @@ from index.citation import DocInfo, section_label
 from index.quotes import (
     Quote,
     answers_figure,
+    asked_unit,
     candidate_sentences,
     figure_further,
     focus_coverage,
@@ -482,7 +483,9 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
     a question asking a sanction gets a quote that names none (the ranking figures for «xếp
     loại kém thì bí thư có bị kỷ luật không»)."""
     folded = fold(quote).lower()
-    if _SANCTION.search(fold(question).lower()) and not _SANCTION.search(folded):
+    # «kỷ luật bao nhiêu đảng viên» asks a count: the figure rules answer it, not this one
+    sanction = _SANCTION.search(fold(question).lower()) and asked_unit(question) is None
+    if sanction and not _SANCTION.search(folded):
         return False
     event = asked_event(question)
     return event is None or (event in folded and bool(_TIME_GIVEN.search(folded)))

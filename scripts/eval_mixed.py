@@ -55,7 +55,11 @@ QUESTIONS = REPO / "tests" / "data" / "news_questions.jsonl"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", action="store_true", help="print the hybrid search's misses")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="print the hybrid search's misses and the questions left unanswered",
+    )
     args = parser.parse_args()
     settings = load_settings(REPO / "config.yaml")
     questions = load_news_questions(QUESTIONS)
@@ -86,7 +90,7 @@ def main() -> None:
         answerable = [
             AnswerQuestion(q.id, q.question, q.doc, q.gold, q.form, "other") for q in questions
         ]
-        tallies, _ = evaluate(service.answer, answerable)
+        tallies, outcomes = evaluate(service.answer, answerable)
         print("\n| typed | questions | first quote | any quote | answered |")
         print("|---|---|---|---|---|")
         for typed, t in tallies.items():
@@ -95,6 +99,10 @@ def main() -> None:
                 f"| {typed} | {t.answerable} | {r['first']:.3f} | {r['any']:.3f} | "
                 f"{r['kept']:.3f} |"
             )
+        if args.misses:
+            for o in outcomes:
+                if o.answer.not_found:
+                    print(f"\nNOT ANSWERED {o.question.id} {o.asked}")
 
 
 def _search_table(

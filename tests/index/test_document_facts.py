@@ -145,6 +145,11 @@ def test_a_sanction_asked_is_answered_only_by_a_quote_naming_one() -> None:
     assert holds_what_is_asked(
         "Đảng viên vi phạm những điều không được làm bị xem xét, xử lý kỷ luật.", asked
     )
+    # a count of those disciplined is asked: the figure rules answer it
+    assert holds_what_is_asked(
+        "Năm 2019 có 2 đảng viên vi phạm bị nhắc nhở.",
+        "năm 2019 xã Tân Hòa kỷ luật bao nhiêu đảng viên?",
+    )
     # «quy định chi bộ» holds no «đình chỉ»; no sanction is asked
     assert holds_what_is_asked(
         "Chi bộ sinh hoạt vào ngày 5 hằng tháng.",
