@@ -2,6 +2,7 @@
 
 python scripts/eval_answers.py                  # rates on the dev and test halves
 python scripts/eval_answers.py --misses dev     # and every dev question answered wrongly
+python scripts/eval_answers.py --since q338     # only a batch added later (its first score)
 
 Prints, per half, as written and with diacritics removed: the first-quote answer rate (the first
 quoted sentence holds a gold sentence), the any-quote answer rate, the near-miss refusal rate and
@@ -32,10 +33,15 @@ def main() -> None:
     parser.add_argument(
         "--sweep", action="store_true", help="dev only: kept/refused for each min_focus"
     )
+    parser.add_argument(
+        "--since", metavar="ID", help="only questions from this id on (a new batch, e.g. q338)"
+    )
     args = parser.parse_args()
     settings = load_settings(REPO / "config.yaml")
     embedder = embedder_for(settings)
     questions = load_answer_questions(REPO / "tests" / "data" / "answer_eval.jsonl")
+    if args.since:
+        questions = [q for q in questions if int(q.id[1:]) >= int(args.since.lstrip("q"))]
     with tempfile.TemporaryDirectory() as tmp:
         engine, retriever = indexed_folder(
             settings, embedder, REPO / "corpus" / "sample", Path(tmp)
@@ -56,6 +62,8 @@ def main() -> None:
             _sweep(service, halves(questions)["dev"])
             return
         for half, qs in halves(questions).items():
+            if not qs:
+                continue
             started = time.perf_counter()
             tallies, outcomes = evaluate(service.answer, qs)
             seconds = time.perf_counter() - started
