@@ -444,17 +444,21 @@ _WHEN = r"(?:bao gio|khi nao|luc nao|ngay nao|hom nao|thoi gian nao|nam nao|than
 _LINK = r"(?:(?:thi|se|phai|duoc|da|moi|can|vao|tu|truoc|trong|la)\s+)*"
 _EVENT_AFTER = re.compile(rf"\b{_WHEN}\s+{_LINK}([a-z]+\s+[a-z]+)")
 _EVENT_BEFORE = re.compile(rf"\b([a-z]+\s+[a-z]+)\s+{_LINK}{_WHEN}\b")
+# «bao lâu phải báo cáo một lần»: how often something happens — the words after «bao lâu»
+_OFTEN_EVENT = re.compile(rf"\bbao lau\s+{_LINK}([a-z]+\s+[a-z]+)")
 # not an event: question words, and a preposition opening what follows («để bàn», «trong tháng»)
 _NOT_EVENT = frozenset(
-    "la gi nao ai the sao vay co khong de den trong cua o tai cho ve ngay thang nam".split()
+    "la gi nao ai the sao vay co khong de den trong cua o tai cho ve ngay thang nam mot".split()
 )
 _ASKING = frozenset("gi nao ai sao vay khong".split())
 
 
 def asked_event(question: str) -> str | None:
-    """The event a time question asks about («so ket», «ket nap»), folded; None for another."""
+    """The event a time question asks about («so ket», «ket nap»; «bao cao» in «bao lâu phải
+    báo cáo một lần»), folded; None for another."""
     folded = fold(question).lower()
-    for pattern in (_EVENT_AFTER,):
+    often = asked_unit(question) == "tan suat"
+    for pattern in (_OFTEN_EVENT if often else _EVENT_AFTER,):
         found = pattern.search(folded)
         if found is not None:
             words = found.group(1).split()

@@ -74,7 +74,7 @@ _GIVES = {
 _UNIT_ASKED = re.compile(
     r"\b(?:bao nhieu|may)\s+(phan tram|tuoi|tien|tiet|diem|lan|nam|thang|ngay|tuan|gio|phut"
     r"|dang vien|dai bieu|nguoi|cuon|luot|dau xe|buoi|tinh|lai xe|dong chi|chi bo|tap the"
-    r"|ca nhan|to chuc|xe|chuyen|thoi gian|dieu|chuong|khoan)\b"
+    r"|ca nhan|to chuc|xe|chuyen|thoi gian|dieu|chuong|khoan|can bo)\b"
 )
 _RATE_ASKED = re.compile(r"\bty le\b.*\bbao nhieu\b|\bbao nhieu\b.*\bty le\b")
 # «phụ cấp bao nhiêu», «mức lương là bao nhiêu», «thưởng bao nhiêu»: an amount of money.
@@ -97,6 +97,7 @@ _UNIT_GIVEN = {
     "dai bieu": r"dai bieu|dong chi",
     "nguoi": r"nguoi|dong chi|dang vien|dai bieu|ca nhan",
     "dong chi": r"dong chi|dang vien",
+    "can bo": r"can bo|dong chi|dang vien|nguoi",
     "nam": r"nam|thang",
     "thang": r"thang|ngay|tuan|nam",
     "ngay": r"ngay|tuan",
@@ -105,6 +106,12 @@ _UNIT_GIVEN = {
     "phut": r"phut|gio",
     "thoi gian": r"phut|gio|ngay|tuan|thang|nam|buoi",
 }
+# Units as a sentence writes them (folded → with their marks), for the folds they share with
+# other words.
+_UNIT_WRITTEN = {
+    "chuyen": "chuyến", "lan": "lần", "luot": "lượt", "buoi": "buổi", "tuoi": "tuổi",
+    "phut": "phút", "gio": "giờ", "diem": "điểm", "tiet": "tiết",
+}  # fmt: skip
 # «ngày nào», «ngày mấy», «hôm nào» ask a day; «ngày 06/5/2024», «ngày 6 tháng 5» give one.
 _DAY_ASKED = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|hom nao)\b")
 _DAY_GIVEN = re.compile(r"\bngay\s+\d{1,2}(\s*/\s*\d{1,2}|\s+thang\s+\d)")
@@ -127,10 +134,11 @@ _CITED_DAY = re.compile(
     r"\b(\d{1,4}-[a-z]+(?:/[a-z0-9]+)+),?\s+ngay\s+\d{1,2}"
     r"(?:\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\s+thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
 )
-# «bao lâu một lần», «định kỳ bao lâu», «mấy tháng một lần» ask how often, not how long; «hằng
-# năm», «mỗi quý ít nhất một lần», «6 tháng một lần», «định kỳ» give it (folded).
+# «bao lâu một lần», «bao lâu phải báo cáo một lần», «định kỳ bao lâu», «mấy tháng một lần» ask
+# how often, not how long; «hằng năm», «mỗi quý ít nhất một lần», «6 tháng một lần», «định kỳ»
+# give it (folded).
 _OFTEN_ASKED = re.compile(
-    r"\b(?:bao lau|may (?:ngay|tuan|thang|nam|quy))(?: thi)?(?: lai)? (?:mot|1) lan\b"
+    r"\b(?:bao lau|may (?:ngay|tuan|thang|nam|quy))(?:\s+[a-z]+){0,5}? (?:mot|1) lan\b"
     r"|\bdinh ky (?:bao lau|the nao|ra sao|khi nao)\b"
 )
 _OFTEN_GIVEN = re.compile(
@@ -156,7 +164,7 @@ _NOT_A_UNIT = frozenset(
 _COUNTED = frozenset(
     (
         "dang vien", "dai bieu", "nguoi", "dong chi", "chi bo", "tap the", "ca nhan",
-        "to chuc", "xe", "cuon", "luot", "dau xe", "lai xe", "tinh", "buoi", "chuyen",
+        "to chuc", "xe", "cuon", "luot", "dau xe", "lai xe", "tinh", "buoi", "chuyen", "can bo",
     )
 )  # fmt: skip
 # Units that measure (an amount, an age, a time) rather than count people or things.
@@ -344,6 +352,9 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     if unit == "noi chon":
         return bool(_PLACE_GIVEN.search(strip_diacritics(sentence)))
     words = _UNIT_GIVEN.get(unit, re.escape(unit))
+    # Written with other marks a unit is another word: «chuyên đề», «vận chuyển» count no
+    # «chuyến», «lẫn» no «lần» (a sentence keeps its marks; folded, they would match).
+    folded = folded_as_written(sentence, _UNIT_WRITTEN)
     if unit == "phan tram" and re.search(r"\d\s*%", folded):
         return True
     # A count of people or things may have words between («hai phần ba số đảng viên»); an
@@ -360,7 +371,11 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     # A count may also follow what it counts, in digits: «đội ngũ cộng tác viên gồm 27 đồng
     # chí», «nâng tổng số tổ chức đảng trong các doanh nghiệp … lên 21» (not «là một …»).
     return unit not in _AMOUNTS and bool(
-        re.search(rf"\b(?:{words})\b(?:\s+\S+){{0,10}}?\s+(?:len|la|gom|dat|co)\s+\d", folded)
+        re.search(
+            rf"\b(?:{words})\b(?:\s+\S+){{0,10}}?\s+(?:len|la|gom|dat|co)\s+\d[\d.,]*"
+            r"(?![\d.,]|\s*(?:%|phan tram))",  # a share is no count: «… đúng giờ đạt 97,5%»
+            folded,
+        )
     )
 
 

@@ -163,3 +163,13 @@ def test_the_event_asked_is_answered_with_its_time() -> None:
     # the event without a time, and a time of another event
     assert not holds_what_is_asked("Ban Tổ chức tổng hợp, tham mưu sơ kết, tổng kết.", asked)
     assert not holds_what_is_asked("Gửi kế hoạch về Ban Tổ chức trước ngày 15/02/2022.", asked)
+
+
+def test_how_often_an_event_happens_is_answered_with_its_frequency() -> None:
+    asked = "Ban Tuyên giáo theo dõi tình hình tư tưởng thì bao lâu phải báo cáo một lần?"
+    assert holds_what_is_asked("Ban Tuyên giáo định kỳ hằng quý báo cáo Ban Thường vụ.", asked)
+    # a frequency of something else, and the event without one
+    assert not holds_what_is_asked(
+        "Ban Tuyên giáo gửi tài liệu trước ngày 15 của tháng đầu mỗi quý.", asked
+    )
+    assert not holds_what_is_asked("Ban Tuyên giáo theo dõi tình hình tư tưởng.", asked)

@@ -167,6 +167,10 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         ("Ban Tuyên giáo phải báo cáo Bộ Chính trị bao lâu một lần?", "tan suat"),
         ("cong doan gop y xay dung to chuc dang may thang mot lan", "tan suat"),
         ("dinh ky bao lau chi bo phai kiem diem", "tan suat"),
+        ("Ban Tuyên giáo theo dõi tư tưởng thì bao lâu phải báo cáo một lần?", "tan suat"),
+        ("Bộ Chính trị, Ban Bí thư bao lâu báo cáo Trung ương một lần ạ?", "tan suat"),
+        # «cần … bao nhiêu cán bộ»: «cán bộ» folds like the «cần» of a question, but is counted
+        ("vậy cần quy hoạch bao nhiêu cán bộ cấp chiến lược?", "can bo"),
         # a person's name, however far the person is named before it
         ("quần chúng lái xe tuyến 03 được chi bộ xe buýt đề nghị kết nạp tên là gì", "ten nguoi"),
         ("dong chi pho bi thu chi bo ho ten day du la gi", "ten nguoi"),
@@ -229,6 +233,22 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         ("Đồng chí Đỗ Thanh Bình phát biểu chỉ đạo.", "ten nguoi", True),
         ("đề nghị kết nạp 01 quần chúng ưu tú là lái xe tuyến số 03", "ten nguoi", False),
         ("Ban Thường vụ Đảng ủy Khối chủ trì.", "ten nguoi", False),
+        # a document's number is no count of cadres
+        (
+            "xây dựng đội ngũ cán bộ các cấp, nhất là cấp chiến lược, theo Nghị quyết số 18-NQ/TW.",
+            "can bo",
+            False,
+        ),
+        ("Khóa XIII quy hoạch 150 cán bộ cấp chiến lược.", "can bo", True),
+        # «chuyên đề», «vận chuyển» are no «chuyến»; a share is no count of trips
+        (
+            "Sinh hoạt định kỳ tháng 5/2024 gắn với chuyên đề học tập và làm theo Bác",
+            "chuyen",
+            False,
+        ),
+        ("tỷ lệ chuyến xe xuất bến đúng giờ đạt 97,5%", "chuyen", False),
+        ("Mỗi ngày xí nghiệp chạy 120 chuyến xe.", "chuyen", True),
+        ("các tuyến xe có tổng số chuyến là 120 trong tháng", "chuyen", True),
     ],
 )
 def test_a_figure_answers_only_in_the_unit_asked(sentence: str, unit: str, gives: bool) -> None:
