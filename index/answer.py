@@ -26,6 +26,8 @@ from index.quotes import (
     figure_further,
     focus_coverage,
     folded_as_written,
+    names_person,
+    person_named,
     select_quotes,
 )
 from index.retriever import Hit, Retriever, SearchResult
@@ -184,6 +186,10 @@ class AnswerService:
         if led is None:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         picked = led
+        person = None if by_number else person_named(result.query)
+        if person is not None:  # the quote naming the person asked about leads, if any does
+            lead = next((q for q in picked if names_person(q.text, person)), None)
+            picked = picked if lead is None else [lead] + [q for q in picked if q is not lead]
         if not by_number:  # the quote holding the event or sanction asked leads, if any does
             lead = next((q for q in picked if holds_what_is_asked(q.text, result.query)), None)
             answered = answered and lead is not None

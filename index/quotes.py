@@ -186,6 +186,31 @@ _PERSON = (
     r"\b[Dd]ong chi (?!(?:Bi thu|Pho|Chi uy|Uy vien|Truong|Giam doc|Chu tich|Thu ky)\b)"
     r"[A-Z]\w* [A-Z]\w*"
 )
+# A person named (marks stripped, case kept): «đồng chí Hoa», «quần chúng Lê Thị Thu Trang» — not
+# a title («đồng chí Bí thư»).
+_NAMED = (
+    r"\b(?:[Dd]ong chi|[Dd]/c|[Qq]uan chung)\s+"
+    r"(?!(?:Bi thu|Pho|Chi uy|Uy vien|Truong|Giam doc|Chu tich|Thu ky)\b)"
+)
+_NAMED_IN_QUESTION = re.compile(_NAMED + r"([A-Z]\w*(?:\s+[A-Z]\w*){0,3})")
+_NAMED_IN_SENTENCE = re.compile(_NAMED + r"([A-Z]\w*(?:\s+[A-Z]\w*){1,4})")
+
+
+def person_named(question: str) -> str | None:
+    """The person a question names («đồng chí Hoa» → «Hoa»; marks stripped), if any."""
+    found = _NAMED_IN_QUESTION.search(strip_diacritics(nfc(question)))
+    return None if found is None else found.group(1)
+
+
+def names_person(sentence: str, name: str) -> bool:
+    """True when ``sentence`` names a person whose name ends with ``name`` («Đồng chí Phạm Thị
+    Hoa: …» for «Hoa»); «Thanh Hóa» is no person."""
+    return any(
+        re.search(rf"(?:^|\s){re.escape(name)}$", found.group(1), re.I)
+        for found in _NAMED_IN_SENTENCE.finditer(strip_diacritics(nfc(sentence)))
+    )
+
+
 # A person or a body that may act in a sentence: «đồng chí Đỗ Thanh Bình», «Ban Tuyên giáo
 # Trung ương hướng dẫn», «cấp ủy».
 _AGENT = re.compile(

@@ -19,6 +19,8 @@ from index.quotes import (
     focus_coverage,
     gives_figure,
     gives_unit,
+    names_person,
+    person_named,
     select_quotes,
 )
 from index.retriever import Hit, SearchResult
@@ -533,3 +535,28 @@ def test_a_list_asked_by_its_subject_leads_with_the_item_labelled_so() -> None:
          "2. Công tác xây dựng Đảng: kiểm điểm đảng viên chưa hoàn thành nhiệm vụ."),
     )  # fmt: skip
     assert first_quote(found).startswith("Công tác chính trị, tư tưởng:")
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("đề dẫn của đồng chí Hoa viết thành bài xong thì gửi về đâu", "Hoa"),
+        ("de dan cua dong chi Hoa viet xong gui ve dau", "Hoa"),
+        ("quần chúng Lê Thị Thu Trang đang làm công việc gì", "Le Thi Thu Trang"),
+        # a title names nobody; nor does a person typed without capitals
+        ("đồng chí Bí thư chi bộ kết luận những gì", None),
+        ("dong chi hoa gui bai ve dau", None),
+    ],
+)
+def test_the_person_a_question_names(question: str, person: str | None) -> None:
+    assert person_named(question) == person
+
+
+def test_a_quote_names_the_person_asked_about_by_the_end_of_the_name() -> None:
+    assert names_person(
+        "Đồng chí Phạm Thị Hoa: hoàn thiện đề dẫn sinh hoạt chuyên đề quý II.", "Hoa"
+    )
+    # a province is no person, nor is a quarter's subject
+    assert not names_person("Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh Thanh Hóa tổ chức.", "Hoa")
+    assert not names_person("b) Quý II: Học tập và làm theo tư tưởng Hồ Chí Minh.", "Hoa")
+    assert not names_person("Đồng chí Nguyễn Văn Khánh chủ trì.", "Hoa")
