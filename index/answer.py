@@ -482,7 +482,14 @@ _SANCTION = re.compile(r"\b(ky luat|xu ly|khai tru|canh cao|khien trach|cach chu
 _TIME_GIVEN = re.compile(
     r"\b\d{1,2}/\d{1,2}\b|\b(ngay|thang|nam|quy) (\d|[ivx]{1,4}\b)"
     r"|\b(hang|moi) (ngay|tuan|thang|quy|nam)\b|\b(giua|cuoi|dau) (nhiem ky|nam|quy|thang)\b"
-    r"|\b(dinh ky|truoc ngay|cham nhat)\b"
+    r"|\b(dinh ky|truoc ngay|cham nhat|ngay ky)\b|\bky hop (sau|toi|tiep theo)\b"
+)
+
+
+# A time of the calendar is asked (folded) — not «áp dụng khi nào», «vào lúc nào», which ask
+# the occasion («khi đảng viên thay đổi nơi cư trú», «cuối buổi sinh hoạt»).
+_CALENDAR_ASKED = re.compile(
+    r"\b(thoi han|han chot|ngay nao|ngay may|ngay bao nhieu|nam nao|thang nao|quy nao)\b"
 )
 
 
@@ -498,7 +505,11 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
     if sanction and not _SANCTION.search(folded):
         return False
     event = asked_event(question)
-    return event is None or (event in folded and bool(_TIME_GIVEN.search(folded)))
+    if event is None:  # «… xong trước thời hạn nào», «… năm nào»: a time, of whatever
+        return not _CALENDAR_ASKED.search(fold(question).lower()) or bool(
+            _TIME_GIVEN.search(folded)
+        )
+    return event in folded and bool(_TIME_GIVEN.search(folded))
 
 
 def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> list[Quote] | None:

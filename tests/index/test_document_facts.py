@@ -173,3 +173,22 @@ def test_how_often_an_event_happens_is_answered_with_its_frequency() -> None:
         "Ban Tuyên giáo gửi tài liệu trước ngày 15 của tháng đầu mỗi quý.", asked
     )
     assert not holds_what_is_asked("Ban Tuyên giáo theo dõi tình hình tư tưởng.", asked)
+
+
+def test_a_time_question_without_an_event_is_answered_with_a_time() -> None:
+    asked = "Bộ Chính trị yêu cầu rà soát chuẩn mực đạo đức công vụ xong trước thời hạn nào?"
+    assert not holds_what_is_asked(
+        "Các cơ quan, đơn vị rà soát, bổ sung chuẩn mực đạo đức công vụ cho phù hợp.", asked
+    )
+    assert holds_what_is_asked("Rà soát chuẩn mực đạo đức công vụ xong trong năm 2022.", asked)
+    # «ở kỳ họp sau», «từ ngày ký» are times too
+    assert holds_what_is_asked(
+        "Thực hiện nghiêm việc đánh giá kết quả thực hiện nghị quyết ở kỳ họp sau.",
+        "nghị quyết của cấp ủy khi nào phải đánh giá kết quả thực hiện",
+    )
+    assert holds_what_is_asked("Quy định này có hiệu lực từ ngày ký.", "QĐ 37 hiệu lực từ ngày nào")
+    # «áp dụng khi nào» asks the occasion, not a day
+    assert holds_what_is_asked(
+        "Chuyển sinh hoạt đảng tạm thời áp dụng khi đảng viên đi học tập trung.",
+        "chuyen sinh hoat dang tam thoi ap dung khi nao",
+    )
