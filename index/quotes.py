@@ -242,10 +242,13 @@ _ITEM_OPENING = (
 _PART_OPENS = re.compile(_ITEM_OPENING.format(_PART))
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 # A month the question names, and an item of a programme that opens with a month («- Tháng 1:
-# …»): an item of another month than the one asked answers for that other month.
+# …») or an account of one («Trong tháng 4, …»): another month than the one asked answers for
+# that other month.
 _MONTH = r"(?i:thang)\s+0?(\d{1,2})\b"
 _MONTH_ASKED = re.compile(rf"\b{_MONTH}")
 _MONTH_OPENS = re.compile(_ITEM_OPENING.format(_MONTH))
+# A sentence telling what happened in a month: «Trong tháng 4, Xí nghiệp đã …».
+_MONTH_LEADS = re.compile(rf"^\s*(?:[-–+•*]\s*)?(?i:trong\s+)?{_MONTH}(?:\s*/\s*\d{{4}})?\s*,")
 # The labels as written with their marks: «quỹ 2», «mức 3 triệu» fold the same but are no part.
 _PART_MARKED = {
     "quy": "quý", "buoc": "bước", "giai doan": "giai đoạn", "dot": "đợt", "phan": "phần",
@@ -566,7 +569,8 @@ def select_quotes(
                 if opens is not None and opens[0] == part[0] and opens != part:
                     score *= 0.5
             if month is not None:
-                opens_month = _MONTH_OPENS.match(strip_diacritics(sentence))
+                plain = strip_diacritics(sentence)
+                opens_month = _MONTH_OPENS.match(plain) or _MONTH_LEADS.match(plain)
                 if opens_month is not None and opens_month.group(1) != month.group(1):
                     score *= 0.5
             if _is_fragment(sentence):

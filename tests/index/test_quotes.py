@@ -507,6 +507,15 @@ def test_an_item_of_another_month_than_the_one_asked_does_not_lead() -> None:
     assert first_quote(found).startswith("Công tác xây dựng Đảng: chuẩn bị")
 
 
+def test_an_account_of_another_month_than_the_one_asked_does_not_lead() -> None:
+    found = result(
+        "Tháng 5 chi bộ đặt chỉ tiêu xuất bến đúng giờ bao nhiêu phần trăm?",
+        (GUIDE, "Trong tháng 4, Xí nghiệp có tỷ lệ chuyến xe xuất bến đúng giờ đạt 97,5%."),
+        (GUIDE, "Nhiệm vụ chuyên môn: tỷ lệ xuất bến đúng giờ từ 98% trở lên."),
+    )
+    assert first_quote(found).startswith("Nhiệm vụ chuyên môn")
+
+
 def test_of_two_sentences_sharing_the_question_s_words_the_long_one_does_not_win_by_length() -> (
     None
 ):
