@@ -452,6 +452,10 @@ _EVENT_AFTER = re.compile(rf"\b{_WHEN}\s+{_LINK}([a-z]+\s+[a-z]+)")
 _EVENT_BEFORE = re.compile(rf"\b([a-z]+\s+[a-z]+)\s+{_LINK}{_WHEN}\b")
 # «bao lâu phải báo cáo một lần»: how often something happens — the words after «bao lâu»
 _OFTEN_EVENT = re.compile(rf"\bbao lau\s+{_LINK}([a-z]+\s+[a-z]+)")
+# «… được kết nạp vào Đảng ngày nào»: what is done to the subject, named before the time asked
+_EVENT_DONE = re.compile(
+    rf"\b(?:duoc|bi)\s+(?!duoc\b|bi\b)([a-z]+\s+[a-z]+)(?:\s+[a-z]+){{0,3}}\s+{_WHEN}"
+)
 # not an event: question words, and a preposition opening what follows («để bàn», «trong tháng»)
 _NOT_EVENT = frozenset(
     "la gi nao ai the sao vay co khong de den trong cua o tai cho ve ngay thang nam mot".split()
@@ -464,7 +468,7 @@ def asked_event(question: str) -> str | None:
     báo cáo một lần»), folded; None for another."""
     folded = fold(question).lower()
     often = asked_unit(question) == "tan suat"
-    for pattern in (_OFTEN_EVENT if often else _EVENT_AFTER,):
+    for pattern in (_OFTEN_EVENT,) if often else (_EVENT_AFTER, _EVENT_DONE):
         found = pattern.search(folded)
         if found is not None:
             words = found.group(1).split()
