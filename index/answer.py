@@ -27,6 +27,8 @@ from index.quotes import (
     focus_coverage,
     folded_as_written,
     names_person,
+    outline,
+    outline_asked,
     person_named,
     select_quotes,
 )
@@ -165,6 +167,9 @@ class AnswerService:
         fact = self._document_fact(result, found, readable)
         if fact is not None:
             return replace(fact, unknown_numbers=unknown)
+        parts = self._outline(result, found, readable)
+        if parts is not None:
+            return replace(parts, unknown_numbers=unknown)
         picked = select_quotes(
             replace(result, hits=hits),
             result.weights,
@@ -246,6 +251,37 @@ class AnswerService:
                     result.query, (quote,), (Source(1, citation, document.id, (passage.id,)),)
                 )
         return None
+
+    def _outline(self, result: SearchResult, hits: list[Hit], readable: Readable) -> Answer | None:
+        """«KH 48 có mấy nhóm nhiệm vụ, gồm những gì?» is answered by the numbered headings of
+        the section that names what is asked («II. NỘI DUNG, NHIỆM VỤ»: «1. Tổ chức học tập,
+        quán triệt», …, «6. Phát huy vai trò giám sát của quần chúng»), each quoted from its
+        passage; «Kết luận 01 có mấy nội dung» by those of a document named that has no such
+        sections. The document is the one the question names, or its best hit. None when the
+        question asks no such parts or the document has no such outline."""
+        asked = outline_asked(result.query)
+        if asked is None or result.citing or result.article or not hits:
+            return None
+        document = self._subject_document(result, hits, readable) or hits[0].document
+        named = document.number is not None and document.number in result.numbers
+        count = re.search(r"\bmay\s", fold(result.query).lower()) is not None
+        with Session(self.engine) as session:
+            passages = store.passages_of(session, document.id)
+        paths = {p.id: p.heading_path for p in passages}
+        parts = outline(
+            [(p.id, p.text) for p in passages if p.id is not None], asked, whole=named and count
+        )
+        if not parts:
+            return None
+        ids = tuple(dict.fromkeys(pid for pid, _line in parts))
+        # cited by the section holding them all («mục II»), or the document itself
+        shared = list(paths[ids[0]])
+        for pid in ids[1:]:
+            while shared and list(paths[pid][: len(shared)]) != shared:
+                shared.pop()
+        citation = document.cite_prose(section_label(shared))
+        quotes = tuple(QuotedSentence(line, 1, pid) for pid, line in parts)
+        return Answer(result.query, quotes, (Source(1, citation, document.id, ids),))
 
     def _subject_document(
         self, result: SearchResult, hits: list[Hit], readable: Readable

@@ -104,9 +104,12 @@ _MARKER = re.compile(r"^([-–+•*]|[a-zđ]\)|\d{1,2}[.)])\s+", re.I)
 
 def answers_with(quote: str, gold: Sequence[str]) -> bool:
     """True when ``quote`` holds a gold sentence (or is a long enough part of one: a quote of
-    one item of a gold list; its list marker, which the gold leaves out, aside)."""
+    one item of a gold list). A list marker opening the quote or a gold sentence is left out on
+    both sides: a short heading quoted as «1. Tổ chức học tập, quán triệt» holds the gold item
+    written the same way."""
     q = _MARKER.sub("", _norm(quote))
-    return any(g in q or (len(q) >= 40 and q in g) for g in map(_norm, gold))
+    golds = [_MARKER.sub("", _norm(g)) for g in gold]
+    return any(g in q or (len(q) >= 40 and q in g) for g in golds)
 
 
 @dataclass

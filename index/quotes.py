@@ -10,7 +10,7 @@ items. Every quote is a substring of its passage.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from index.lexical import tokenize
@@ -765,3 +765,54 @@ def _document_lead(hits: list[Hit]) -> list[Quote]:
         if len(quotes) >= 2:
             break
     return quotes[:3]
+
+
+# «KH 48 có mấy nhóm nhiệm vụ», «những nhóm nhiệm vụ, giải pháp nào», «có mấy nội dung»: the
+# parts of a document's outline are asked (folded) — not «bao nhiêu phần trăm».
+_OUTLINE_ASKED = re.compile(
+    r"\b(may|nhung|cac)\s+(?:nhom\s+)?(noi dung|nhiem vu|giai phap|nhom)\b(?!\s+(?:la|cua)\b)"
+)
+# A part of the outline: a numbered heading line, a title and not a sentence («1. Tổ chức học
+# tập, quán triệt», not «1. Quán triệt sâu sắc … chỉnh đốn Đảng.»).
+_OUTLINE_ITEM = re.compile(r"^\d{1,2}\.\s+[^\W\d_][^\n]{2,100}$")
+_SECTION_LINE = re.compile(r"^[IVX]{1,4}\.\s+\S[^\n]{2,100}$")
+
+
+def outline_asked(question: str) -> str | None:
+    """The kind of part a question asks a document's outline for («nhiem vu», «noi dung»;
+    «nhom» alone), folded; None when it asks none."""
+    found = _OUTLINE_ASKED.search(fold(question).lower())
+    return None if found is None else found.group(2)
+
+
+def outline(
+    passages: Sequence[tuple[int, str]], asked: str, *, whole: bool = False
+) -> list[tuple[int, str]]:
+    """The numbered headings of the section a question asks for, as (passage id, line) in
+    reading order, each line verbatim from its passage: those under a section whose heading
+    names what is asked («III. NHIỆM VỤ, GIẢI PHÁP» for «nhóm nhiệm vụ, giải pháp»), or, with
+    ``whole``, those of a document not divided in such sections (Kết luận 01: «1. Tiếp tục quán
+    triệt …» to «7. Tổ chức thực hiện»). Empty unless at least two are found."""
+    sections: dict[str | None, list[tuple[int, str]]] = {}
+    current: str | None = None
+    seen: set[str] = set()
+    for passage_id, text in passages:
+        for raw in text.splitlines():
+            line = raw.strip()
+            if _SECTION_LINE.match(line) and heading_match(line) is not None:
+                current = fold(line).lower()
+                continue
+            if (
+                _OUTLINE_ITEM.match(line)
+                and line[-1] not in ".;:!?…,"
+                and line not in seen
+                and line in text
+            ):
+                seen.add(line)
+                sections.setdefault(current, []).append((passage_id, line))
+    for section, items in sections.items():
+        if section is not None and asked in section and len(items) >= 2:
+            return items
+    if whole and len(sections) == 1 and None in sections and len(sections[None]) >= 2:
+        return sections[None]
+    return []

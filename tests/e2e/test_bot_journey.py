@@ -103,6 +103,8 @@ async def test_a_forged_invite_and_a_stranger_get_one_polite_sentence(
             "37-QĐ/TW",
             "sai sự thật",
         ),
+        # the parts of a plan: every numbered heading of the section asked, cited to it
+        ("kh48 co may nhom nhiem vu, gom nhung gi", "Thanh Hóa — II", "6. Phát huy vai trò"),
         # an article and a clause named: that clause, cited to its article
         (
             "khoan 3 dieu 6 qd 37 noi gi",
@@ -125,6 +127,7 @@ async def test_members_get_cited_answers_with_or_without_diacritics(
     assert any(quoted in text and n in cited for text, n in read.quotes), read.quotes
     assert_verbatim(deployment.services.engine, read.quotes)
     assert set(deployment.buttons(answer)) >= {"📄 [1]", "🔎 Thêm kết quả", "👍", "👎"}
+    print(deployment.transcript(lan))
 
 
 async def test_off_topic_questions_are_answered_honestly(deployment: Deployment) -> None:

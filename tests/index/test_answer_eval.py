@@ -52,3 +52,10 @@ def test_a_quote_answers_when_it_holds_the_gold_or_a_long_part_of_it() -> None:
     assert answers_with("a) Chi bộ sinh hoạt thường kỳ mỗi tháng một lần, do bí thư", gold)
     assert not answers_with("Chi bộ sinh hoạt", gold)  # too short a part to count
     assert not answers_with("Đảng viên đóng đảng phí hằng tháng.", gold)
+
+
+def test_a_short_heading_answers_the_gold_item_it_is_with_its_number() -> None:
+    gold = ["1. Tổ chức học tập, quán triệt", "2. Xây dựng kế hoạch thực hiện ở cơ sở"]
+    assert answers_with("1. Tổ chức học tập, quán triệt", gold)
+    assert answers_with("Tổ chức học tập, quán triệt", gold)
+    assert not answers_with("3. Tự phê bình và phê bình", gold)

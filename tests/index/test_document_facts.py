@@ -211,3 +211,25 @@ def test_a_time_question_without_an_event_is_answered_with_a_time() -> None:
         "Chuyển sinh hoạt đảng tạm thời áp dụng khi đảng viên đi học tập trung.",
         "chuyen sinh hoat dang tam thoi ap dung khi nao",
     )
+
+
+def test_the_parts_a_plan_is_divided_in_are_quoted_as_its_headings(
+    answers: AnswerService,
+) -> None:
+    answer = answers.answer("KH48 có mấy nhóm nhiệm vụ, gồm những gì?")
+    assert [q.text for q in answer.quotes] == [
+        "1. Tổ chức học tập, quán triệt",
+        "2. Xây dựng kế hoạch thực hiện ở cơ sở",
+        "3. Tự phê bình và phê bình",
+        "4. Nâng cao chất lượng sinh hoạt chi bộ",
+        "5. Kiểm tra, giám sát",
+        "6. Phát huy vai trò giám sát của quần chúng",
+    ]
+    (source,) = answer.sources
+    assert "48-KH/ĐUK" in source.citation and source.citation.split(" — ")[1].startswith("II")
+    # typed bare, of a conclusion without sections named by its number
+    bare = answers.answer("ket luan 01 cua bo chinh tri co may noi dung, la nhung gi")
+    assert len(bare.quotes) == 7 and bare.quotes[-1].text == "7. Tổ chức thực hiện"
+    # a question about one task of a resolution is no outline question
+    task = answers.answer("NQ 05-NQ/CB: phó bí thư kiểm tra đột xuất xe về những nội dung gì?")
+    assert "kiểm tra đột xuất" in task.quotes[0].text

@@ -20,6 +20,8 @@ from index.quotes import (
     gives_figure,
     gives_unit,
     names_person,
+    outline,
+    outline_asked,
     person_named,
     select_quotes,
 )
@@ -569,3 +571,53 @@ def test_a_quote_names_the_person_asked_about_by_the_end_of_the_name() -> None:
     assert not names_person("Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh Thanh Hóa tổ chức.", "Hoa")
     assert not names_person("b) Quý II: Học tập và làm theo tư tưởng Hồ Chí Minh.", "Hoa")
     assert not names_person("Đồng chí Nguyễn Văn Khánh chủ trì.", "Hoa")
+
+
+PLAN = [
+    (
+        11,
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Quán triệt sâu sắc nội dung Kết luận số 21-KL/TW.\n"
+        "2. Việc thực hiện phải gắn với Chỉ thị số 05-CT/TW.",
+    ),
+    (
+        12,
+        "II. NỘI DUNG, NHIỆM VỤ\n1. Tổ chức học tập, quán triệt\na) Các chi bộ tổ chức "
+        "học tập.\n2. Xây dựng kế hoạch thực hiện ở cơ sở\nCác chi bộ xây dựng kế hoạch.",
+    ),
+    (13, "3. Kiểm tra, giám sát\nỦy ban Kiểm tra đưa việc thực hiện vào chương trình."),
+    (14, "III. TỔ CHỨC THỰC HIỆN\n1. Ban Tuyên giáo chủ trì hướng dẫn việc học tập."),
+]
+
+
+def test_a_question_asking_the_parts_of_a_document_names_them() -> None:
+    assert outline_asked("KH48 có mấy nhóm nhiệm vụ, gồm những gì?") == "nhiem vu"
+    assert outline_asked("ket luan 01 co may noi dung") == "noi dung"
+    assert outline_asked("đề ra những nhóm nhiệm vụ, giải pháp nào") == "nhiem vu"
+    assert outline_asked("đảng phí đóng bao nhiêu phần trăm") is None
+    assert outline_asked("Ai kết luận các nhiệm vụ là của ai") is None
+
+
+def test_the_outline_is_the_numbered_headings_of_the_section_asked_verbatim() -> None:
+    parts = outline(PLAN, "nhiem vu")
+    assert [line for _pid, line in parts] == [
+        "1. Tổ chức học tập, quán triệt",
+        "2. Xây dựng kế hoạch thực hiện ở cơ sở",
+        "3. Kiểm tra, giám sát",
+    ]  # not the numbered sentences of «I. MỤC ĐÍCH» or «III. TỔ CHỨC THỰC HIỆN»
+    assert [pid for pid, _line in parts] == [12, 12, 13]
+    assert all(line in dict(PLAN)[pid] for pid, line in parts)
+    # no section names what is asked, and the document is divided in sections: nothing
+    assert outline(PLAN, "giai phap") == []
+    assert outline(PLAN, "giai phap", whole=True) == []
+
+
+def test_a_document_without_sections_is_outlined_only_when_asked_whole() -> None:
+    conclusion = [
+        (21, "1. Tiếp tục quán triệt sâu sắc mục đích, yêu cầu của Chỉ thị\nCác cấp ủy …."),
+        (22, "2. Chuyên đề toàn khóa\nTổ chức học tập chuyên đề toàn khóa."),
+    ]
+    assert outline(conclusion, "noi dung") == []
+    assert [line for _pid, line in outline(conclusion, "noi dung", whole=True)] == [
+        "1. Tiếp tục quán triệt sâu sắc mục đích, yêu cầu của Chỉ thị",
+        "2. Chuyên đề toàn khóa",
+    ]
