@@ -35,7 +35,7 @@ from index.quotes import (
 from index.retriever import Hit, Retriever, SearchResult
 from knowledge import store
 from knowledge.models import Document, DocumentCitation, Passage
-from knowledge.numbers import TYPE_NAMES, years_mentioned
+from knowledge.numbers import TYPE_NAMES, find_numbers, years_mentioned
 from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold
 
@@ -191,6 +191,10 @@ class AnswerService:
         if led is None:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         picked = led
+        source = None if by_number else _source_named(result)
+        if source is not None:  # «theo Kết luận 01 … Chỉ thị 05»: a quote of KL 01 leads
+            lead = next((q for q in picked if hits[q.hit_index].document.number == source), None)
+            picked = picked if lead is None else [lead] + [q for q in picked if q is not lead]
         person = None if by_number else person_named(result.query)
         if person is not None:  # the quote naming the person asked about leads, if any does
             lead = next((q for q in picked if names_person(q.text, person)), None)
@@ -550,6 +554,21 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
             _TIME_GIVEN.search(folded)
         )
     return event in folded and bool(_TIME_GIVEN.search(folded))
+
+
+def _source_named(result: SearchResult) -> str | None:
+    """The document a question naming several asks about: the first named, when the next is
+    not named beside it («theo Kết luận số 01 thì khi nào sơ kết, tổng kết Chỉ thị 05», «Kết
+    luận 01 coi việc thực hiện CT 05 là nhiệm vụ gì» ask what KL 01 says of CT 05; «Học tập
+    KL 21 và QĐ 37 …» names two alike). None for one number, or two named alike."""
+    refs = find_numbers(result.query)
+    if len(refs) < 2:
+        return None
+    between = fold(result.query[refs[0].span[1] : refs[1].span[0]]).lower()
+    if re.fullmatch(r"[\s,;]*(va|hoac|,)?[\s,;]*", between):
+        return None
+    matches = [n for n in result.numbers if refs[0].matches(n)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _of_the_year_asked(picked: list[Quote], hits: list[Hit], question: str) -> list[Quote] | None:

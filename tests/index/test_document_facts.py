@@ -8,12 +8,13 @@ from sqlalchemy.engine import Engine
 
 from index.answer import (
     AnswerService,
+    _source_named,
     asked_event,
     document_question,
     holds_what_is_asked,
     subject_kind,
 )
-from index.retriever import Retriever
+from index.retriever import Retriever, SearchResult
 
 
 @pytest.fixture
@@ -233,3 +234,21 @@ def test_the_parts_a_plan_is_divided_in_are_quoted_as_its_headings(
     # a question about one task of a resolution is no outline question
     task = answers.answer("NQ 05-NQ/CB: phó bí thư kiểm tra đột xuất xe về những nội dung gì?")
     assert "kiểm tra đột xuất" in task.quotes[0].text
+
+
+def test_the_document_asked_about_is_the_first_named_unless_named_alike() -> None:
+    def source(question: str, numbers: list[str]) -> str | None:
+        return _source_named(SearchResult([], question, question, numbers))
+
+    kl01, ct05 = "01-KL/TW", "05-CT/TW"
+    asked = "theo kết luận số 01 thì khi nào sơ kết, tổng kết chỉ thị 05"
+    assert source(asked, [kl01, ct05]) == kl01
+    assert source("kết luận số 01 coi việc thực hiện CT 05 là nhiệm vụ gì?", [kl01, ct05]) == kl01
+    assert source("Học tập KL 21 và QĐ 37 phải xong khi nào?", ["21-KL/TW", "37-QĐ/TW"]) is None
+    assert source("Chỉ thị 05 nói về gì?", [ct05]) is None
+
+
+def test_what_the_conclusion_named_first_says_leads(answers: AnswerService) -> None:
+    # Chỉ thị 05 itself asks for periodic reviews; Kết luận 01, asked about, sets them
+    answer = answers.answer("theo kết luận số 01 thì khi nào sơ kết, tổng kết chỉ thị 05")
+    assert answer.quotes[0].text.startswith("- Giữa nhiệm kỳ tổ chức sơ kết")
