@@ -193,16 +193,13 @@ class AnswerService:
         picked = led
         source = None if by_number else _source_named(result)
         if source is not None:  # «theo Kết luận 01 … Chỉ thị 05»: a quote of KL 01 leads
-            lead = next((q for q in picked if hits[q.hit_index].document.number == source), None)
-            picked = picked if lead is None else [lead] + [q for q in picked if q is not lead]
+            picked, _ = _led_by(picked, lambda q: hits[q.hit_index].document.number == source)
         person = None if by_number else person_named(result.query)
         if person is not None:  # the quote naming the person asked about leads, if any does
-            lead = next((q for q in picked if names_person(q.text, person)), None)
-            picked = picked if lead is None else [lead] + [q for q in picked if q is not lead]
+            picked, _ = _led_by(picked, lambda q: names_person(q.text, person))
         if not by_number:  # the quote holding the event or sanction asked leads, if any does
-            lead = next((q for q in picked if holds_what_is_asked(q.text, result.query)), None)
-            answered = answered and lead is not None
-            picked = picked if lead is None else [lead] + [q for q in picked if q is not lead]
+            picked, held = _led_by(picked, lambda q: holds_what_is_asked(q.text, result.query))
+            answered = answered and held
         focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
         if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
@@ -485,11 +482,11 @@ _PURPOSE_SECTION = re.compile(r"^(?:[ivx\d]{1,4}[.)]\s*)?(muc tieu|muc dich)\b")
 
 
 # «bao giờ thì sơ kết», «được kết nạp vào Đảng ngày nào»: what happens at the time asked — the
-# two words after the time asked, or before it (folded; function words between are skipped).
+# two words after the time asked, or those after «được» / «bị» before it (folded; function words
+# between are skipped). Other words before it are mostly its subject («ký», «chi bộ»).
 _WHEN = r"(?:bao gio|khi nao|luc nao|ngay nao|hom nao|thoi gian nao|nam nao|thang nao)"
 _LINK = r"(?:(?:thi|se|phai|duoc|da|moi|can|vao|tu|truoc|trong|la)\s+)*"
 _EVENT_AFTER = re.compile(rf"\b{_WHEN}\s+{_LINK}([a-z]+\s+[a-z]+)")
-_EVENT_BEFORE = re.compile(rf"\b([a-z]+\s+[a-z]+)\s+{_LINK}{_WHEN}\b")
 # «bao lâu phải báo cáo một lần»: how often something happens — the words after «bao lâu»
 _OFTEN_EVENT = re.compile(rf"\bbao lau\s+{_LINK}([a-z]+\s+[a-z]+)")
 # «… được kết nạp vào Đảng ngày nào»: what is done to the subject, named before the time asked
@@ -554,6 +551,14 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
             _TIME_GIVEN.search(folded)
         )
     return event in folded and bool(_TIME_GIVEN.search(folded))
+
+
+def _led_by(picked: list[Quote], leads: Callable[[Quote], bool]) -> tuple[list[Quote], bool]:
+    """The quotes with the first that ``leads`` moved to the front, and whether one did."""
+    lead = next((q for q in picked if leads(q)), None)
+    if lead is None:
+        return picked, False
+    return [lead] + [q for q in picked if q is not lead], True
 
 
 def _source_named(result: SearchResult) -> str | None:

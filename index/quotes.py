@@ -802,12 +802,7 @@ def outline(
             if _SECTION_LINE.match(line) and heading_match(line) is not None:
                 current = fold(line).lower()
                 continue
-            if (
-                _OUTLINE_ITEM.match(line)
-                and line[-1] not in ".;:!?…,"
-                and line not in seen
-                and line in text
-            ):
+            if _OUTLINE_ITEM.match(line) and line[-1] not in ".;:!?…," and line not in seen:
                 seen.add(line)
                 sections.setdefault(current, []).append((passage_id, line))
     for section, items in sections.items():
