@@ -294,3 +294,45 @@ def test_an_article_of_another_cells_document_is_neither_quoted_nor_counted(
     assert lan_missing.missing_article == (
         "Quyết định 03-QĐ/CB trong kho chỉ có 2 điều, không có Điều 9."
     )
+
+
+CELL_PLAN = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
+*
+Số 07-KH/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 28 tháng 11 năm 2026
+
+KẾ HOẠCH
+sửa chữa đội xe quý I năm 2027
+
+I. MỤC ĐÍCH
+Bảo đảm đội xe chạy đúng giờ trong dịp Tết.
+
+II. NHIỆM VỤ
+1. Kiểm định phanh xe tuyến 03
+Đội xe số 2 kiểm định toàn bộ hệ thống phanh trước ngày 15/01/2027.
+2. Thay lốp xe tuyến 05
+Tổ kỹ thuật thay lốp 12 xe, xong trong tháng 01/2027.
+"""
+
+
+def test_the_outline_of_another_cells_plan_is_shown_to_nobody_else(world: World) -> None:
+    plan = world.minutes_file.with_name("ke-hoach-07.txt")
+    plan.write_text(CELL_PLAN, encoding="utf-8")
+    added = Ingester(world.engine, KnowledgeSettings()).ingest_file(
+        plan, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=world.cell_a.id)
+    )
+    assert added.status == "added"
+    world.retriever.sync()
+    headings = ["1. Kiểm định phanh xe tuyến 03", "2. Thay lốp xe tuyến 05"]
+
+    for question in (
+        "Kế hoạch 07-KH/CB có mấy nhóm nhiệm vụ?",
+        "kế hoạch sửa chữa đội xe quý I năm 2027 gồm những nhiệm vụ gì",
+    ):
+        lan = world.answers.answer(question, readable=world.readable(LAN))
+        hung = world.answers.answer(question, readable=world.readable(HUNG))
+        assert [q.text for q in lan.quotes] == headings, question
+        shown = " ".join(q.text for q in hung.quotes)
+        assert not any(h in shown for h in headings), question
+        assert "Kiểm định phanh" not in shown and "Thay lốp" not in shown, question
