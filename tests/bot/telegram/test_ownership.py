@@ -23,6 +23,7 @@ from bot.models import (
     MemberStatus,
     Notice,
     NoticeDelivery,
+    NoticeState,
     Role,
 )
 from bot.services import Services
@@ -122,7 +123,11 @@ def _state(session: Session) -> tuple[Any, ...]:
     return (
         sorted((m.id, m.status, m.telegram_user_id) for m in session.exec(select(Member)).all()),
         [i.revoked_at for i in session.exec(select(Invite)).all()],
-        [(n.state, n.cancelled_at) for n in session.exec(select(Notice)).all()],
+        # stopped or not: the sender moves a queued notice on to done as it finishes sending
+        [
+            (n.state == NoticeState.CANCELLED, n.cancelled_at)
+            for n in session.exec(select(Notice)).all()
+        ],
         sorted(
             (d.id, d.read_at) for d in session.exec(select(NoticeDelivery)).all()
         ),  # (states move on as the sender sends)
