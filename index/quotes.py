@@ -748,16 +748,38 @@ def _clauses(hits: list[Hit], within: list[int], max_quotes: int) -> list[Quote]
     return lines[:max_quotes]
 
 
+# A line of the preamble that names what a document rests on («- Căn cứ Điều lệ Đảng;»,
+# «Thực hiện Nghị quyết Đại hội …;», «- Xét Tờ trình số 05 …,»): it says nothing of what the
+# document itself says.
+_PREAMBLE = re.compile(r"^\s*(?:[-–+•*]\s*)?(?:Căn cứ|Thực hiện|Xét)\b.*[;,]\s*$")
+
+
+def _subject_line(text: str, title: str) -> str | None:
+    """The line of a passage that states its document's subject: the title as written, or the
+    «về …» line of a title set on two lines («KẾT LUẬN CỦA BAN THƯỜNG VỤ …» / «về định hướng
+    …»), which says what the document is about."""
+    title = " ".join(fold(title).split())
+    if not title:
+        return None
+    found: list[str] = []
+    for line in text.split("\n"):
+        folded = " ".join(fold(line).split())
+        if len(folded) >= 10 and (folded in title or title[:40] == folded[:40]):
+            found.append(line.strip())
+    about = [line for line in found if fold(line).startswith("ve ")]
+    return next(iter(about or found), None)
+
+
 def _document_lead(hits: list[Hit]) -> list[Quote]:
-    """For a question that only names a document: its subject line and first sentences."""
+    """For a question that only names a document: its subject line and first sentences (not
+    the «Căn cứ …;» lines of its preamble, nor the wrapped rest of its title line)."""
     quotes: list[Quote] = []
     for hit_index, hit in enumerate(hits):
-        title = fold(hit.document.title)[:40]
-        for line in hit.text.split("\n"):
-            if title and fold(line).startswith(title):
-                quotes.append(Quote(hit_index, line.strip()))
-                break
-        body = candidate_sentences(hit.text)
+        line = _subject_line(hit.text, hit.document.title or "")
+        if line is not None:
+            quotes.append(Quote(hit_index, line))
+        sentences = candidate_sentences(hit.text)
+        body = [s for s in sentences if not _PREAMBLE.match(s) and not _is_fragment(s)]
         for sentence in body:
             if len(quotes) >= 2 or any(sentence in q.text or q.text in sentence for q in quotes):
                 continue

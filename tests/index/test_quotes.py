@@ -3,6 +3,7 @@ a list comes with its items, near misses are noticed, and every quote stays verb
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -620,4 +621,44 @@ def test_a_document_without_sections_is_outlined_only_when_asked_whole() -> None
     assert [line for _pid, line in outline(conclusion, "noi dung", whole=True)] == [
         "1. Tiếp tục quán triệt sâu sắc mục đích, yêu cầu của Chỉ thị",
         "2. Chuyên đề toàn khóa",
+    ]
+
+
+NOTICE = DocInfo(
+    3, "thong_bao", "215-TB/ĐUK", date(2024, 1, 12), "Đảng ủy Khối",
+    "Kết luận của Ban Thường vụ Đảng ủy Khối về định hướng nội dung sinh hoạt chuyên đề của chi "
+    "bộ năm 2024", "thong-bao-215.txt",
+)  # fmt: skip
+
+
+def test_a_document_named_alone_is_answered_by_its_subject_then_what_it_says() -> None:
+    # «Thông báo 215 nói gì»: the title is set on two lines; its «về …» line says what the
+    # notice is about, then comes the first sentence of its own (not the preamble's «Căn cứ»).
+    head = (
+        "THÔNG BÁO\nKẾT LUẬN CỦA BAN THƯỜNG VỤ ĐẢNG ỦY KHỐI\n"
+        "về định hướng nội dung sinh hoạt chuyên đề của chi bộ năm 2024\n\n"
+        "- Căn cứ Quy chế làm việc của Ban Thường vụ Đảng ủy Khối nhiệm kỳ 2020 - 2025;\n"
+        "Ngày 10/01/2024, Ban Thường vụ Đảng ủy Khối họp nghe báo cáo kết quả sinh hoạt chi bộ."
+    )
+    found = replace(result("Thông báo 215 nói gì", (NOTICE, head)), only_number=True)
+    assert [q.text for q in select_quotes(found, found.weights)] == [
+        "về định hướng nội dung sinh hoạt chuyên đề của chi bộ năm 2024",
+        "Ngày 10/01/2024, Ban Thường vụ Đảng ủy Khối họp nghe báo cáo kết quả sinh hoạt chi bộ.",
+    ]
+
+
+def test_the_wrapped_rest_of_a_title_is_no_sentence_of_the_document() -> None:
+    programme = DocInfo(
+        4, "chuong_trinh", "05-CTr/ĐU", date(2024, 1, 15), "Đảng ủy Công ty",
+        "CHƯƠNG TRÌNH CÔNG TÁC NĂM 2024", "chuong-trinh-05.md",
+    )  # fmt: skip
+    head = (
+        "CHƯƠNG TRÌNH CÔNG TÁC NĂM 2024\n\n"
+        "của Đảng bộ Công ty Cổ phần Vận tải và Dịch vụ Hàm Rồng\n\n"
+        "Đảng ủy Công ty xây dựng Chương trình công tác năm 2024 như sau:"
+    )
+    found = replace(result("CTr 05 nói gì", (programme, head)), only_number=True)
+    assert [q.text for q in select_quotes(found, found.weights)] == [
+        "CHƯƠNG TRÌNH CÔNG TÁC NĂM 2024",
+        "Đảng ủy Công ty xây dựng Chương trình công tác năm 2024 như sau:",
     ]
