@@ -32,7 +32,7 @@ from index.quotes import (
     person_named,
     select_quotes,
 )
-from index.retriever import Hit, Retriever, SearchResult
+from index.retriever import Filters, Hit, Retriever, SearchResult
 from knowledge import store
 from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import TYPE_NAMES, find_numbers, years_mentioned
@@ -163,6 +163,18 @@ class AnswerService:
             return Answer(result.query, unknown_numbers=unknown, missing_article=said)
         if not found:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
+        about = self._about_named(result, found, readable)
+        if about is not None:  # «kết luận … về tiếp tục thực hiện Chỉ thị 05»: that conclusion
+            first = {h.passage_id for h in about}
+            led = about + [h for h in found if h.passage_id not in first]
+            answer = self._answer(replace(result, hits=led), led, readable)
+            if answer.quotes:  # read as asking about the number when that conclusion says nothing
+                return answer
+        return self._answer(result, found, readable)
+
+    def _answer(self, result: SearchResult, found: list[Hit], readable: Readable) -> Answer:
+        """The answer from the relevant hits ``found`` (the first ``max_sources`` quoted)."""
+        unknown = tuple(result.unknown_numbers)
         hits = found[: self.max_sources]
         fact = self._document_fact(result, found, readable)
         if fact is not None:
@@ -304,6 +316,32 @@ class AnswerService:
                 [DocInfo.of(next(iter(citing.values())))] if len(citing) == 1 else []
             )
         return of_kind[0] if of_kind else None
+
+    def _about_named(
+        self, result: SearchResult, found: list[Hit], readable: Readable
+    ) -> list[Hit] | None:
+        """The passages of the document a question asks about when it first names another kind
+        of document than the number it names («theo kết luận của Bộ Chính trị về tiếp tục thực
+        hiện Chỉ thị 05 …», «Bộ Chính trị ra kết luận … Chỉ thị 05 sau mấy năm»): the documents
+        of that kind citing the number, best first. None when the kind is the number's own, or
+        no such document cites it."""
+        if not result.numbers or result.only_number or result.citing or result.article:
+            return None
+        kind = subject_kind(result.query)
+        refs = find_numbers(result.query)
+        if kind is None or not refs or kind not in fold(result.query[: refs[0].span[0]]).lower():
+            return None  # the kind must come before the number («Thực hiện KL 21 … báo cáo»)
+        named = {h.document.id: h.document for h in found if h.document.number in result.numbers}
+        if not named or any(fold(d.doc_type).lower() == kind for d in named.values()):
+            return None
+        citing = self._citing_of_kind(result.numbers, kind, readable)
+        if not citing:
+            return None
+        of_kind = self.retriever.search(
+            result.query, len(found), Filters(doc_type=kind), readable=readable
+        )
+        hits = [h for h in of_kind.hits if h.document.id in citing]
+        return hits or None
 
     def _citing_of_kind(
         self, numbers: list[str], kind: str, readable: Readable

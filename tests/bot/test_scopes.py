@@ -336,3 +336,37 @@ def test_the_outline_of_another_cells_plan_is_shown_to_nobody_else(world: World)
         shown = " ".join(q.text for q in hung.quotes)
         assert not any(h in shown for h in headings), question
         assert "Kiểm định phanh" not in shown and "Thay lốp" not in shown, question
+
+
+CELL_CT05_PLAN = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
+*
+Số 09-KH/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 30 tháng 11 năm 2026
+
+KẾ HOẠCH
+thực hiện Chỉ thị số 05-CT/TW năm 2027
+
+Mỗi đảng viên lái xe nhận đỡ đầu một điểm chờ xe buýt trên tuyến 03, giữ sạch mái che và bảng giờ.
+"""
+
+
+def test_another_cells_plan_about_a_shared_directive_is_quoted_to_nobody_else(
+    world: World,
+) -> None:
+    # «Kế hoạch thực hiện Chỉ thị 05 …» asks about the plan citing CT 05: the plan of Lan's
+    # cell for Lan; for Hùng of another cell that plan is no candidate, and CT 05 answers.
+    plan = world.minutes_file.with_name("ke-hoach-09.txt")
+    plan.write_text(CELL_CT05_PLAN, encoding="utf-8")
+    added = Ingester(world.engine, KnowledgeSettings()).ingest_file(
+        plan, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=world.cell_a.id)
+    )
+    assert added.status == "added"
+    world.retriever.sync()
+    question = "Kế hoạch thực hiện Chỉ thị 05 giao mỗi đảng viên lái xe nhận đỡ đầu việc gì?"
+    lan = world.answers.answer(question, readable=world.readable(LAN))
+    hung = world.answers.answer(question, readable=world.readable(HUNG))
+    assert lan.quotes[0].text.startswith("Mỗi đảng viên lái xe nhận đỡ đầu một điểm chờ xe buýt")
+    assert "09-KH/CB" in lan.sources[lan.quotes[0].source - 1].citation
+    shown = " ".join(q.text for q in hung.quotes) + " ".join(s.citation for s in hung.sources)
+    assert "điểm chờ xe buýt" not in shown and "09-KH/CB" not in shown

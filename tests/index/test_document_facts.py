@@ -252,3 +252,38 @@ def test_what_the_conclusion_named_first_says_leads(answers: AnswerService) -> N
     # Chỉ thị 05 itself asks for periodic reviews; Kết luận 01, asked about, sets them
     answer = answers.answer("theo kết luận số 01 thì khi nào sơ kết, tổng kết chỉ thị 05")
     assert answer.quotes[0].text.startswith("- Giữa nhiệm kỳ tổ chức sơ kết")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "theo ket luan cua bo chinh tri ve tiep tuc thuc hien chi thi 05 thi hoc tap lam theo Bac "
+        "phai gan voi nghi quyet trung uong nao",
+        "Kết luận tiếp tục thực hiện Chỉ thị 05 yêu cầu gắn việc học tập và làm theo Bác với "
+        "nghị quyết nào?",
+    ],
+)
+def test_a_conclusion_about_the_directive_named_is_quoted_from_that_conclusion(
+    answers: AnswerService, question: str
+) -> None:
+    # «kết luận … về tiếp tục thực hiện Chỉ thị 05»: the question names a conclusion by its kind
+    # before the directive's number; KL 01 cites CT 05 and says it, CT 05 itself does not.
+    answer = answers.answer(question)
+    assert "01-KL/TW" in answer.sources[answer.quotes[0].source - 1].citation
+    assert "Nghị quyết Trung ương 4 khóa XI, khóa XII" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the kind comes after the number: a report made, not a report that cites KL 21
+        "Thực hiện KL 21-KL/TW thì Bộ Chính trị, Ban Bí thư bao lâu báo cáo Trung ương một lần?",
+        # the kind is the number's own
+        "Kết luận 21 giao Ban Tổ chức Trung ương làm gì?",
+    ],
+)
+def test_a_kind_named_after_the_number_or_its_own_kind_leaves_the_number_asked(
+    answers: AnswerService, question: str
+) -> None:
+    answer = answers.answer(question)
+    assert "21-KL/TW" in answer.sources[answer.quotes[0].source - 1].citation
