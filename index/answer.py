@@ -320,23 +320,39 @@ class AnswerService:
     def _about_named(
         self, result: SearchResult, found: list[Hit], readable: Readable
     ) -> list[Hit] | None:
-        """The passages of the document a question asks about when it first names another kind
-        of document than the number it names («theo kết luận của Bộ Chính trị về tiếp tục thực
-        hiện Chỉ thị 05 …», «Bộ Chính trị ra kết luận … Chỉ thị 05 sau mấy năm»): the documents
-        of that kind citing the number, best first. None when the kind is the number's own, or
-        no such document cites it."""
+        """The passages of the document a question asks about when that is not the number it
+        names but a document citing it: one of another kind named before the number («theo kết
+        luận của Bộ Chính trị về tiếp tục thực hiện Chỉ thị 05 …»), or one by another issuer the
+        question names («Khi triển khai Kết luận 21, Đảng ủy Khối yêu cầu …» — KL 21 is the
+        Central Committee's, the plan implementing it the Khối's). Best first; None when the
+        question names the number's own kind or issuer, or nothing cites it."""
         if not result.numbers or result.only_number or result.citing or result.article:
             return None
-        kind = subject_kind(result.query)
+        named = [h.document for h in found if h.document.number in result.numbers]
         refs = find_numbers(result.query)
-        if kind is None or not refs or kind not in fold(result.query[: refs[0].span[0]]).lower():
-            return None  # the kind must come before the number («Thực hiện KL 21 … báo cáo»)
-        named = {h.document.id: h.document for h in found if h.document.number in result.numbers}
-        if not named or any(fold(d.doc_type).lower() == kind for d in named.values()):
+        if not named or not refs:
             return None
-        citing = self._citing_of_kind(result.numbers, kind, readable)
-        if not citing:
-            return None
+        asked = fold(result.query).lower()
+        kind = subject_kind(result.query)
+        citing: dict[int, Document] = {}
+        # the kind must come before the number («Thực hiện KL 21 … báo cáo» reports)
+        if kind is not None and kind in fold(result.query[: refs[0].span[0]]).lower():
+            if any(fold(d.doc_type).lower() == kind for d in named):
+                return None
+            citing = self._citing_of_kind(result.numbers, kind, readable)
+        if not citing:  # («hướng dẫn việc học tập KL 21 trong Đảng bộ Khối» guides no document)
+            if any(_issuer_named(d.issuer, asked) for d in named):
+                return None
+            # the documents found that cite the number, by the issuer named: ahead of the number
+            citing = self._citing_of_kind(result.numbers, None, readable)
+            by_issuer = [
+                h
+                for h in found
+                if h.document.number not in result.numbers
+                and h.document.id in citing
+                and _issuer_named(h.document.issuer, asked)
+            ]
+            return by_issuer or None
         of_kind = self.retriever.search(
             result.query, len(found), Filters(doc_type=kind), readable=readable
         )
@@ -344,9 +360,10 @@ class AnswerService:
         return hits or None
 
     def _citing_of_kind(
-        self, numbers: list[str], kind: str, readable: Readable
+        self, numbers: list[str], kind: str | None, readable: Readable
     ) -> dict[int, Document]:
-        """Readable documents of ``kind`` (folded) that cite one of ``numbers``, by id."""
+        """Readable documents of ``kind`` (folded; any kind for None) that cite one of
+        ``numbers``, by id."""
         with Session(self.engine) as session:
             citing = set(
                 session.exec(
@@ -358,7 +375,9 @@ class AnswerService:
             return {
                 d.id: d
                 for d in store.list_documents(session, readable=readable)
-                if d.id in citing and d.id is not None and fold(d.doc_type).lower() == kind
+                if d.id in citing
+                and d.id is not None
+                and (kind is None or fold(d.doc_type).lower() == kind)
             }
 
     def more(self, question: str, offset: int, *, readable: Readable = SHARED) -> MorePage:
@@ -597,6 +616,15 @@ def _led_by(picked: list[Quote], leads: Callable[[Quote], bool]) -> tuple[list[Q
     if lead is None:
         return picked, False
     return [lead] + [q for q in picked if q is not lead], True
+
+
+def _issuer_named(issuer: str | None, asked: str) -> bool:
+    """True when the folded question names the issuer by the first three syllables of its name
+    («Đảng ủy Khối …», «Bộ Chính trị», «Ban Tổ chức Trung ương»); «Đảng bộ» stands for its
+    «Đảng ủy»."""
+    core = " ".join(fold(issuer or "").lower().replace("dang bo", "dang uy").split()[:3])
+    said = asked.replace("dang bo", "dang uy")
+    return bool(core) and re.search(rf"\b{re.escape(core)}\b", said) is not None
 
 
 def _source_named(result: SearchResult) -> str | None:

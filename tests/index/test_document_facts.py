@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from index.answer import (
     AnswerService,
+    _issuer_named,
     _source_named,
     asked_event,
     document_question,
@@ -287,3 +288,24 @@ def test_a_kind_named_after_the_number_or_its_own_kind_leaves_the_number_asked(
 ) -> None:
     answer = answers.answer(question)
     assert "21-KL/TW" in answer.sources[answer.quotes[0].source - 1].citation
+
+
+def test_a_plan_by_the_issuer_named_comes_before_the_conclusion_it_implements(
+    answers: AnswerService,
+) -> None:
+    # KL 21 is the Central Committee's; the question asks what the Khối required when it put
+    # KL 21 into practice — its plan 48-KH/ĐUK, which cites KL 21, says it.
+    answer = answers.answer(
+        "Khi triển khai Kết luận 21 và Quy định 37, Đảng ủy Khối yêu cầu kiên quyết khắc phục "
+        "tình trạng gì?"
+    )
+    assert "48-KH/ĐUK" in answer.sources[answer.quotes[0].source - 1].citation
+    assert "kiên quyết khắc phục tình trạng hình thức" in answer.quotes[0].text
+
+
+def test_an_issuer_is_named_by_the_start_of_its_name() -> None:
+    khoi = "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh Thanh Hóa"
+    assert _issuer_named(khoi, "dang uy khoi yeu cau gi")
+    assert _issuer_named(khoi, "hoc tap ket luan 21 trong dang bo khoi")  # its Đảng bộ
+    assert not _issuer_named("Ban Chấp hành Trung ương", "dang uy khoi yeu cau gi")
+    assert not _issuer_named(None, "dang uy khoi yeu cau gi")
