@@ -105,6 +105,15 @@ async def test_a_forged_invite_and_a_stranger_get_one_polite_sentence(
         ),
         # the parts of a plan: every numbered heading of the section asked, cited to it
         ("kh48 co may nhom nhiem vu, gom nhung gi", "Thanh Hóa — II", "6. Phát huy vai trò"),
+        # a document named alone: its subject, then what it says — not its «Căn cứ» preamble
+        ("quy dinh 37 noi ve gi", "37-QĐ/TW", "Quy định này quy định những điều đảng viên"),
+        # a conclusion named by its kind before the directive it continues: quoted from it
+        (
+            "theo ket luan cua bo chinh tri ve tiep tuc thuc hien chi thi 05 thi hoc tap lam "
+            "theo Bac phai gan voi nghi quyet trung uong nao",
+            "01-KL/TW",
+            "Nghị quyết Trung ương 4 khóa XI, khóa XII",
+        ),
         # an article and a clause named: that clause, cited to its article
         (
             "khoan 3 dieu 6 qd 37 noi gi",
