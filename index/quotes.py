@@ -262,8 +262,9 @@ QUESTION_WORDS = frozenset(
     "cho biet hoi xin giup toi em co duoc phai can bi nua luon xong van da se cung het nhi "
     "ha day kia".split()
     # and the frame around them: «ra sao», «ở đâu», «do ai», «lấy ở đâu», «những gì», «có bắt …
-    # không», «bị coi là», «tất cả»
-    + "ra o do lay nhung bat coi tat".split()
+    # không», «tất cả» (not «coi»: «coi việc thực hiện CT 05 là nhiệm vụ gì» asks what it is
+    # regarded as, and the answer says «coi đây là …»)
+    + "ra o do lay nhung bat tat".split()
     # and «có cấm … không», which asks the permission, not about a ban
     + ["cam"]
 )

@@ -662,3 +662,20 @@ def test_the_wrapped_rest_of_a_title_is_no_sentence_of_the_document() -> None:
         "CHƯƠNG TRÌNH CÔNG TÁC NĂM 2024",
         "Đảng ủy Công ty xây dựng Chương trình công tác năm 2024 như sau:",
     ]
+
+
+def test_what_a_document_regards_something_as_is_answered_by_the_sentence_saying_coi() -> None:
+    conclusion = DocInfo(
+        5, "ket_luan", "01-KL/TW", date(2021, 5, 18), "Bộ Chính trị",
+        "về tiếp tục thực hiện Chỉ thị số 05-CT/TW", "ket-luan-01.md",
+    )  # fmt: skip
+    found = result(
+        "kết luận số 01 coi việc thực hiện CT 05 là nhiệm vụ gì?",
+        (conclusion, "Giữa nhiệm kỳ tổ chức sơ kết, cuối nhiệm kỳ tổng kết việc thực hiện."),
+        (
+            conclusion,
+            "Các cấp ủy tiếp tục thực hiện nghiêm túc Chỉ thị, coi đây là nhiệm vụ chính trị "
+            "quan trọng, thường xuyên.",
+        ),
+    )
+    assert first_quote(found).startswith("Các cấp ủy tiếp tục thực hiện nghiêm túc Chỉ thị, coi")
