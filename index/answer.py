@@ -26,6 +26,7 @@ from index.quotes import (
     figure_further,
     focus_coverage,
     folded_as_written,
+    gives_figure,
     names_person,
     outline,
     outline_asked,
@@ -206,6 +207,11 @@ class AnswerService:
         source = None if by_number else _source_named(result)
         if source is not None:  # «theo Kết luận 01 … Chỉ thị 05»: a quote of KL 01 leads
             picked, _ = _led_by(picked, lambda q: hits[q.hit_index].document.number == source)
+        unit = None if by_number else asked_unit(result.query)
+        if unit is not None:  # «sau mấy năm»: the quote giving a figure in that unit leads
+            picked, _ = _led_by(
+                picked, lambda q: gives_figure(q.text, result.query, unit, result.numbers)
+            )
         person = None if by_number else person_named(result.query)
         if person is not None:  # the quote naming the person asked about leads, if any does
             picked, _ = _led_by(picked, lambda q: names_person(q.text, person))
@@ -344,15 +350,16 @@ class AnswerService:
             if any(_issuer_named(d.issuer, asked) for d in named):
                 return None
             # the documents found that cite the number, by the issuer named: ahead of the number
-            citing = self._citing_of_kind(result.numbers, None, readable)
             by_issuer = [
                 h
                 for h in found
                 if h.document.number not in result.numbers
-                and h.document.id in citing
                 and _issuer_named(h.document.issuer, asked)
             ]
-            return by_issuer or None
+            if not by_issuer:  # (most questions: no store read)
+                return None
+            citing = self._citing_of_kind(result.numbers, None, readable)
+            return [h for h in by_issuer if h.document.id in citing] or None
         of_kind = self.retriever.search(
             result.query, len(found), Filters(doc_type=kind), readable=readable
         )

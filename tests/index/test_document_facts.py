@@ -309,3 +309,12 @@ def test_an_issuer_is_named_by_the_start_of_its_name() -> None:
     assert _issuer_named(khoi, "hoc tap ket luan 21 trong dang bo khoi")  # its Đảng bộ
     assert not _issuer_named("Ban Chấp hành Trung ương", "dang uy khoi yeu cau gi")
     assert not _issuer_named(None, "dang uy khoi yeu cau gi")
+
+
+def test_of_the_quotes_the_one_giving_the_figure_asked_leads(answers: AnswerService) -> None:
+    # «sau mấy năm»: KL 01's «Để tiếp tục thực hiện … Chỉ thị số 05» shares more words, but
+    # «Sau 5 năm thực hiện Chỉ thị số 05 …» gives the years asked.
+    answer = answers.answer(
+        "Bộ Chính trị ra kết luận tiếp tục thực hiện Chỉ thị 05 sau mấy năm thực hiện Chỉ thị?"
+    )
+    assert answer.quotes[0].text.startswith("Sau 5 năm thực hiện Chỉ thị số 05-CT/TW")
