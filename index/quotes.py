@@ -61,7 +61,9 @@ _GIVES = {
         r"\b\d{1,2}/\d{1,2}\b|\b(ngay|thang|nam|quy) \d|\b(hang thang|hang nam|hang quy|dinh ky"
         r"|truoc ngay|cham nhat)\b"
     ),
-    "list": re.compile(r":\s*$"),
+    # a lead-in ending the sentence (its items follow), or items after a colon in the sentence
+    # («cần tập trung vào ba việc: đưa …; người đứng đầu …», «được nhân rộng, như: "…"; "…"»)
+    "list": re.compile(r":\s*$|:\s*\S[^:]*;"),
     "permission": re.compile(r"\b(khong duoc|nghiem cam|cam|duoc phep|bat buoc)\b"),
     # how a report states one: «còn nặng về hình thức», «chưa đồng đều», «còn nể nang»
     "shortcoming": re.compile(

@@ -679,3 +679,23 @@ def test_what_a_document_regards_something_as_is_answered_by_the_sentence_saying
         ),
     )
     assert first_quote(found).startswith("Các cấp ủy tiếp tục thực hiện nghiêm túc Chỉ thị, coi")
+
+
+def test_a_list_asked_is_answered_by_a_sentence_listing_items_after_a_colon() -> None:
+    notice = DocInfo(
+        6, "bai_viet", None, date(2024, 5, 22), "Ban Tuyên giáo Đảng ủy Khối",
+        "Đảng ủy Khối sơ kết 3 năm thực hiện Kết luận số 01-KL/TW", "tin-so-ket.html",
+    )  # fmt: skip
+    found = result(
+        "bí thư đảng ủy khối yêu cầu tập trung vào những việc gì",
+        (
+            notice,
+            "Bí thư Đảng ủy Khối phát biểu chỉ đạo hội nghị.",
+        ),
+        (
+            notice,
+            "Trong đó, cần tập trung vào ba việc: đưa chuyên đề vào sinh hoạt chi bộ; người đứng "
+            "đầu phải nêu gương; biểu dương điển hình.",
+        ),
+    )
+    assert first_quote(found).startswith("Trong đó, cần tập trung vào ba việc:")
