@@ -166,10 +166,14 @@ def test_a_sanction_asked_is_answered_only_by_a_quote_naming_one() -> None:
     assert holds_what_is_asked(
         "Đảng viên vi phạm những điều không được làm bị xem xét, xử lý kỷ luật.", asked
     )
-    # a count of those disciplined is asked: the figure rules answer it
-    assert holds_what_is_asked(
-        "Năm 2019 có 2 đảng viên vi phạm bị nhắc nhở.",
-        "năm 2019 xã Tân Hòa kỷ luật bao nhiêu đảng viên?",
+    # a count of those disciplined: a count of members reminded is not one of them
+    counted = "năm 2019 xã Tân Hòa kỷ luật bao nhiêu đảng viên?"
+    assert not holds_what_is_asked("Năm 2019 có 2 đảng viên vi phạm bị nhắc nhở.", counted)
+    assert holds_what_is_asked("Đảng ủy đã xử lý kỷ luật 2 đảng viên vi phạm.", counted)
+    # how many absences lead to a sanction: a rule about attending twice a year names none
+    assert not holds_what_is_asked(
+        "Cấp ủy viên cấp trên dự sinh hoạt ít nhất 2 lần/năm tại chi bộ mình phụ trách.",
+        "theo chuong trinh 13 dang vien vang sinh hoat chi bo may lan thi bi xoa ten",
     )
     # «quy định chi bộ» holds no «đình chỉ»; no sanction is asked
     assert holds_what_is_asked(
