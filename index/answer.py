@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from index import texts
 from index.citation import DocInfo, section_label
@@ -339,6 +339,16 @@ class AnswerService:
         if not named or not refs:
             return None
         asked = fold(result.query).lower()
+        review = _REVIEW.search(asked)
+        if review is not None:  # «Sau 5 năm làm theo Chỉ thị 05 …»: a later review of it
+            years = f"{review.group(1)} nam thuc hien"  # «Sau 5 năm thực hiện Chỉ thị …»
+            reviews = self._citing_saying(result.numbers, years, readable)
+            if reviews:
+                found_in = self.retriever.search(
+                    result.query, len(found), Filters(documents=frozenset(reviews)),
+                    readable=readable,
+                )  # fmt: skip
+                return found_in.hits or None
         kind = subject_kind(result.query)
         citing: dict[int, Document] = {}
         # the kind must come before the number («Thực hiện KL 21 … báo cáo» reports)
@@ -365,6 +375,19 @@ class AnswerService:
         )
         hits = [h for h in of_kind.hits if h.document.id in citing]
         return hits or None
+
+    def _citing_saying(self, numbers: list[str], words: str, readable: Readable) -> set[int]:
+        """Readable documents citing one of ``numbers`` whose text says ``words`` (folded)."""
+        citing = self._citing_of_kind(numbers, None, readable)
+        if not citing:
+            return set()
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(Passage.document_id, Passage.text).where(
+                    col(Passage.document_id).in_(sorted(citing))
+                )
+            ).all()
+        return {doc for doc, text in rows if doc is not None and words in fold(text).lower()}
 
     def _citing_of_kind(
         self, numbers: list[str], kind: str | None, readable: Readable
@@ -624,6 +647,11 @@ def _led_by(picked: list[Quote], leads: Callable[[Quote], bool]) -> tuple[list[Q
     if lead is None:
         return picked, False
     return [lead] + [q for q in picked if q is not lead], True
+
+
+# «Sau 5 năm làm theo Chỉ thị 05», «việc thực hiện Chỉ thị 05 trong 5 năm qua» (folded): the
+# question asks what a later review of the document says, not the document.
+_REVIEW = re.compile(r"\b(?:sau|trong|qua)\s+(\d{1,2})\s+nam\b")
 
 
 def _issuer_named(issuer: str | None, asked: str) -> bool:

@@ -82,14 +82,18 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search by document type, year of issue or issuer (folded substring)."""
+    """Restrict a search by document type, year of issue, issuer (folded substring) or to a set
+    of documents."""
 
     doc_type: str | None = None
     year: int | None = None
     issuer: str | None = None
+    documents: frozenset[int] | None = None  # these documents only (by id)
 
     def allows(self, doc: DocInfo) -> bool:
         """True if the document passes every filter."""
+        if self.documents is not None and doc.id not in self.documents:
+            return False
         if self.doc_type and fold(doc.doc_type) != fold(self.doc_type):
             return False
         if self.year and (doc.issued_on is None or doc.issued_on.year != self.year):
@@ -99,7 +103,7 @@ class Filters:
     @property
     def active(self) -> bool:
         """True when any filter is set."""
-        return bool(self.doc_type or self.year or self.issuer)
+        return bool(self.doc_type or self.year or self.issuer or self.documents is not None)
 
 
 @dataclass

@@ -322,3 +322,20 @@ def test_of_the_quotes_the_one_giving_the_figure_asked_leads(answers: AnswerServ
         "Bộ Chính trị ra kết luận tiếp tục thực hiện Chỉ thị 05 sau mấy năm thực hiện Chỉ thị?"
     )
     assert answer.quotes[0].text.startswith("Sau 5 năm thực hiện Chỉ thị số 05-CT/TW")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Sau 5 năm làm theo Chỉ thị 05 thì còn những hạn chế gì?",
+        "Bo Chinh tri danh gia viec thuc hien Chi thi 05 trong 5 nam qua da lam duoc nhung gi?",
+    ],
+)
+def test_a_review_of_the_directive_after_years_is_quoted_from_the_review(
+    answers: AnswerService, question: str
+) -> None:
+    # CT 05 cannot say how its own first five years went; KL 01, which cites it and says «Sau 5
+    # năm thực hiện Chỉ thị số 05-CT/TW …», does. (CT 05's «Sau 5 năm thực hiện Chỉ thị số
+    # 03-CT/TW» is about the directive before it.)
+    answer = answers.answer(question)
+    assert "01-KL/TW" in answer.sources[answer.quotes[0].source - 1].citation

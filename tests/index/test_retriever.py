@@ -288,3 +288,12 @@ def test_an_index_whose_restorer_lacks_everyday_text_relearns_it_at_sync(
     relearned = DiacriticRestorer.from_bytes(path.read_bytes())
     assert relearned.everyday
     assert "rượu bia" in relearned.restore("dang vien uong ruou bia")
+
+
+def test_a_search_restricted_to_some_documents_ranks_only_theirs(hash_retriever: Retriever) -> None:
+    question = "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
+    found = {h.document.id for h in hash_retriever.search(question, 30).hits}
+    assert len(found) >= 2
+    keep = frozenset(sorted(found)[-1:])
+    only = hash_retriever.search(question, 30, Filters(documents=keep))
+    assert only.hits and {h.document.id for h in only.hits} == set(keep)
