@@ -344,11 +344,7 @@ class AnswerService:
             years = f"{review.group(1)} nam thuc hien"  # «Sau 5 năm thực hiện Chỉ thị …»
             reviews = self._citing_saying(result.numbers, years, readable)
             if reviews:
-                found_in = self.retriever.search(
-                    result.query, len(found), Filters(documents=frozenset(reviews)),
-                    readable=readable,
-                )  # fmt: skip
-                return found_in.hits or None
+                return self._within(result.query, reviews, len(found), readable)
         kind = subject_kind(result.query)
         citing: dict[int, Document] = {}
         # the kind must come before the number («Thực hiện KL 21 … báo cáo» reports)
@@ -370,11 +366,17 @@ class AnswerService:
                 return None
             citing = self._citing_of_kind(result.numbers, None, readable)
             return [h for h in by_issuer if h.document.id in citing] or None
-        of_kind = self.retriever.search(
-            result.query, len(found), Filters(doc_type=kind), readable=readable
+        return self._within(result.query, set(citing), len(found), readable)
+
+    def _within(
+        self, question: str, documents: set[int], k: int, readable: Readable
+    ) -> list[Hit] | None:
+        """The best ``k`` passages for ``question`` among ``documents`` (and what ``readable``
+        may read); None when there are none."""
+        found = self.retriever.search(
+            question, k, Filters(documents=frozenset(documents)), readable=readable
         )
-        hits = [h for h in of_kind.hits if h.document.id in citing]
-        return hits or None
+        return found.hits or None
 
     def _citing_saying(self, numbers: list[str], words: str, readable: Readable) -> set[int]:
         """Readable documents citing one of ``numbers`` whose text says ``words`` (folded)."""
