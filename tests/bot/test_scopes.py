@@ -101,6 +101,16 @@ class World:
         with Session(self.engine) as session:
             return members.readable_of(session, telegram_user_id=telegram_user_id)
 
+    def add_cell_a_document(self, file_name: str, text: str) -> None:
+        """A document Bình adds to cell A's own library, indexed."""
+        path = self.minutes_file.with_name(file_name)
+        path.write_text(text, encoding="utf-8")
+        added = Ingester(self.engine, KnowledgeSettings()).ingest_file(
+            path, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=self.cell_a.id)
+        )
+        assert added.status == "added"
+        self.retriever.sync()
+
 
 @pytest.fixture
 def world(engine: Engine, tmp_path: Path) -> World:
@@ -274,13 +284,7 @@ Quy chế này quy định việc phân công trong chi ủy nhiệm kỳ 2025 -
 def test_an_article_of_another_cells_document_is_neither_quoted_nor_counted(
     world: World,
 ) -> None:
-    rules = world.minutes_file.with_name("quyet-dinh-03.txt")
-    rules.write_text(CELL_RULES, encoding="utf-8")
-    added = Ingester(world.engine, KnowledgeSettings()).ingest_file(
-        rules, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=world.cell_a.id)
-    )
-    assert added.status == "added"
-    world.retriever.sync()
+    world.add_cell_a_document("quyet-dinh-03.txt", CELL_RULES)
 
     lan = world.answers.answer("Điều 2 Quyết định 03-QĐ/CB nói gì", readable=world.readable(LAN))
     lan_missing = world.answers.answer("Điều 9 Quyết định 03-QĐ/CB", readable=world.readable(LAN))
@@ -317,13 +321,7 @@ Tổ kỹ thuật thay lốp 12 xe, xong trong tháng 01/2027.
 
 
 def test_the_outline_of_another_cells_plan_is_shown_to_nobody_else(world: World) -> None:
-    plan = world.minutes_file.with_name("ke-hoach-07.txt")
-    plan.write_text(CELL_PLAN, encoding="utf-8")
-    added = Ingester(world.engine, KnowledgeSettings()).ingest_file(
-        plan, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=world.cell_a.id)
-    )
-    assert added.status == "added"
-    world.retriever.sync()
+    world.add_cell_a_document("ke-hoach-07.txt", CELL_PLAN)
     headings = ["1. Kiểm định phanh xe tuyến 03", "2. Thay lốp xe tuyến 05"]
 
     for question in (
@@ -356,13 +354,7 @@ def test_another_cells_plan_about_a_shared_directive_is_quoted_to_nobody_else(
 ) -> None:
     # «Kế hoạch thực hiện Chỉ thị 05 …» asks about the plan citing CT 05: the plan of Lan's
     # cell for Lan; for Hùng of another cell that plan is no candidate, and CT 05 answers.
-    plan = world.minutes_file.with_name("ke-hoach-09.txt")
-    plan.write_text(CELL_CT05_PLAN, encoding="utf-8")
-    added = Ingester(world.engine, KnowledgeSettings()).ingest_file(
-        plan, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=world.cell_a.id)
-    )
-    assert added.status == "added"
-    world.retriever.sync()
+    world.add_cell_a_document("ke-hoach-09.txt", CELL_CT05_PLAN)
     question = "Kế hoạch thực hiện Chỉ thị 05 giao mỗi đảng viên lái xe nhận đỡ đầu việc gì?"
     lan = world.answers.answer(question, readable=world.readable(LAN))
     hung = world.answers.answer(question, readable=world.readable(HUNG))

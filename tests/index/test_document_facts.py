@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from index.answer import (
+    Answer,
     AnswerService,
     _issuer_named,
     _source_named,
@@ -16,6 +17,11 @@ from index.answer import (
     subject_kind,
 )
 from index.retriever import Retriever, SearchResult
+
+
+def first_cited(answer: Answer) -> str:
+    """The citation of the source the first quote is marked with."""
+    return answer.sources[answer.quotes[0].source - 1].citation
 
 
 @pytest.fixture
@@ -274,7 +280,7 @@ def test_a_conclusion_about_the_directive_named_is_quoted_from_that_conclusion(
     # «kết luận … về tiếp tục thực hiện Chỉ thị 05»: the question names a conclusion by its kind
     # before the directive's number; KL 01 cites CT 05 and says it, CT 05 itself does not.
     answer = answers.answer(question)
-    assert "01-KL/TW" in answer.sources[answer.quotes[0].source - 1].citation
+    assert "01-KL/TW" in first_cited(answer)
     assert "Nghị quyết Trung ương 4 khóa XI, khóa XII" in answer.quotes[0].text
 
 
@@ -291,7 +297,7 @@ def test_a_kind_named_after_the_number_or_its_own_kind_leaves_the_number_asked(
     answers: AnswerService, question: str
 ) -> None:
     answer = answers.answer(question)
-    assert "21-KL/TW" in answer.sources[answer.quotes[0].source - 1].citation
+    assert "21-KL/TW" in first_cited(answer)
 
 
 def test_a_plan_by_the_issuer_named_comes_before_the_conclusion_it_implements(
@@ -303,7 +309,7 @@ def test_a_plan_by_the_issuer_named_comes_before_the_conclusion_it_implements(
         "Khi triển khai Kết luận 21 và Quy định 37, Đảng ủy Khối yêu cầu kiên quyết khắc phục "
         "tình trạng gì?"
     )
-    assert "48-KH/ĐUK" in answer.sources[answer.quotes[0].source - 1].citation
+    assert "48-KH/ĐUK" in first_cited(answer)
     assert "kiên quyết khắc phục tình trạng hình thức" in answer.quotes[0].text
 
 
@@ -338,4 +344,4 @@ def test_a_review_of_the_directive_after_years_is_quoted_from_the_review(
     # năm thực hiện Chỉ thị số 05-CT/TW …», does. (CT 05's «Sau 5 năm thực hiện Chỉ thị số
     # 03-CT/TW» is about the directive before it.)
     answer = answers.answer(question)
-    assert "01-KL/TW" in answer.sources[answer.quotes[0].source - 1].citation
+    assert "01-KL/TW" in first_cited(answer)
