@@ -26,10 +26,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…;])[\"”’)]*\s+(?=[\"“(\-–+•]?\
 # Passages are cut only at full stops; ";" and "," separate the clauses of one sentence and are
 # cut at only when that sentence alone exceeds the passage limit.
 _FULL_STOP = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\-–+•]?\s*(\w))", re.U)
+# What comes before an item's text on its line: «1.», «2.3.», «IV.», «b.», «Điều 6.».
+_MARKER_ONLY = re.compile(
+    r"(?:(?:Điều|Khoản|Mục|Chương|Phần)\s+)?(?:\d{1,3}(?:\.\d{1,2})*|[IVXLC]{1,6}|[a-zđ])\.", re.I
+)
 _CLAUSE_END = re.compile(r"(?<=[,:;])\s+")
 HEADING_MAX_CHARS = 160
 # Bump when chunking output changes, so caches of chunked text (e.g. evaluation stores) rebuild.
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 # Headings of this rank or higher (Phần, Chương, Mục, Điều, I.) always open a new passage, so a
 # passage never straddles two articles and its heading path names the article it quotes.
 SECTION_RANK = 4
@@ -120,11 +124,15 @@ def _full_sentences(text: str) -> list[str]:
 
 
 def _split_at(pattern: re.Pattern[str], text: str) -> list[str]:
-    """``text`` cut at the matches of ``pattern`` whose next word starts upper case or a digit."""
+    """``text`` cut at the matches of ``pattern`` whose next word starts upper case or a digit,
+    never right after an item's marker («1. Chi bộ …», «IV. Đổi mới …», «Điều 2. Quy định …»):
+    the marker stays with its item."""
     parts: list[str] = []
     start = 0
     for found in pattern.finditer(text):
         following = found.group(1)
+        if _MARKER_ONLY.fullmatch(text[start : found.start()].strip()):
+            continue
         if following.isupper() or following.isdigit():
             parts.append(text[start : found.start()].strip())
             start = found.end()

@@ -81,7 +81,7 @@ def test_a_figure_ranked_below_the_first_passages_is_found_before_refusing(
          "HỘI NGHỊ LẦN THỨ SÁU BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG KHÓA XII", "18-NQ/TW"),
         # its stated goal: the first sentence of its «Mục tiêu» / «Mục đích» section
         ("KL 21 đặt ra mục tiêu gì", "Tiếp tục xây dựng Đảng ta thật sự trong sạch", "21-KL/TW"),
-        ("ke hoach 48 cua dang uy khoi de lam gi", "Quán triệt sâu sắc nội dung Kết luận số 21",
+        ("ke hoach 48 cua dang uy khoi de lam gi", "1. Quán triệt sâu sắc nội dung Kết luận số 21",
          "48-KH/ĐUK"),
         # named by its kind and subject, without a number, as for its date
         ("chuong trinh nang cao chat luong sinh hoat chi bo cua dang uy khoi co muc tieu gi",

@@ -546,7 +546,7 @@ def test_a_list_asked_by_its_subject_leads_with_the_item_labelled_so() -> None:
          " Chí Minh; đảng viên đăng ký nội dung làm theo Bác.\n"
          "2. Công tác xây dựng Đảng: kiểm điểm đảng viên chưa hoàn thành nhiệm vụ."),
     )  # fmt: skip
-    assert first_quote(found).startswith("Công tác chính trị, tư tưởng:")
+    assert first_quote(found).startswith("1. Công tác chính trị, tư tưởng:")
 
 
 @pytest.mark.parametrize(

@@ -210,3 +210,25 @@ def test_a_clause_starting_in_lower_case_after_a_semicolon_stays_in_its_sentence
         "Đảng viên dự đầy đủ;",
         "12 tháng một lần.",
     ]
+
+
+def test_an_item_marker_stays_with_its_item() -> None:
+    # «1. Chi bộ …» was cut after «1.» as if the number ended a sentence: the bot quoted the item
+    # without its number, and the marker alone was dropped as too short to quote.
+    text = (
+        "1. Chi bộ sinh hoạt chuyên đề ít nhất mỗi quý một lần. Có thể tổ chức riêng.\n"
+        "IV. Đổi mới phương pháp sinh hoạt. Điều 2. Quy định này có hiệu lực từ ngày ký."
+    )
+
+    assert [s for line in text.split("\n") for s in split_sentences(line)] == [
+        "1. Chi bộ sinh hoạt chuyên đề ít nhất mỗi quý một lần.",
+        "Có thể tổ chức riêng.",
+        "IV. Đổi mới phương pháp sinh hoạt.",
+        "Điều 2. Quy định này có hiệu lực từ ngày ký.",
+    ]
+    # a sentence ending in a number or a capital letter is still a sentence
+    assert split_sentences("Kỳ họp năm 2021. Đồng chí Nguyễn Văn A. Hai câu.") == [
+        "Kỳ họp năm 2021.",
+        "Đồng chí Nguyễn Văn A.",
+        "Hai câu.",
+    ]
