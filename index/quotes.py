@@ -471,7 +471,8 @@ def candidate_sentences(text: str) -> list[str]:
     for line in text.split("\n"):
         if _is_heading(line.strip()):
             continue
-        for sentence in split_sentences(line):
+        item = _ITEM.match(line) is not None
+        for sentence in split_sentences(line, at_semicolons=not item):
             sentence = _tidy(sentence)
             if len(sentence) >= MIN_SENTENCE_CHARS and not _HEADER_NOISE.match(sentence):
                 out.append(sentence)

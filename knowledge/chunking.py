@@ -114,9 +114,10 @@ def _label(line: str, marker_rank: int) -> str:
 _HEADINGS_BY_RANK = dict(_HEADINGS)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences at . ! ? … ; followed by a capital or digit."""
-    return _split_at(_SENTENCE_END, text)
+def split_sentences(text: str, *, at_semicolons: bool = True) -> list[str]:
+    """Split a paragraph into sentences at . ! ? … ; followed by a capital or digit (at . ! ? …
+    only, without ``at_semicolons``)."""
+    return _split_at(_SENTENCE_END if at_semicolons else _FULL_STOP, text)
 
 
 def _full_sentences(text: str) -> list[str]:

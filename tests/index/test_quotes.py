@@ -112,6 +112,26 @@ def test_doubled_end_punctuation_is_cut_and_quotes_stay_verbatim() -> None:
     assert sentence.endswith("2021.") and not sentence.endswith("..") and sentence in text
 
 
+def test_an_item_is_quoted_whole_with_its_label_and_number() -> None:
+    # «- Tháng 4: Sơ kết công tác quý I; Ủy ban Kiểm tra …» was cut at «; Ủ…» and the bot quoted
+    # «Ủy ban Kiểm tra Đảng ủy kiểm tra chi bộ …» without the month it is planned for.
+    passage = (
+        "- Tháng 4: Sơ kết công tác quý I; Ủy ban Kiểm tra Đảng ủy kiểm tra chi bộ Xí nghiệp Xe "
+        "khách liên tỉnh.\n"
+        "1. Nâng cao chất lượng sinh hoạt chi bộ. Phấn đấu có ít nhất 8/9 chi bộ xếp loại tốt.\n"
+        "Hằng năm tổ chức tập huấn cho bí thư chi bộ; Đảng ủy cử cán bộ theo dõi từng chi bộ."
+    )
+    assert candidate_sentences(passage) == [
+        "- Tháng 4: Sơ kết công tác quý I; Ủy ban Kiểm tra Đảng ủy kiểm tra chi bộ Xí nghiệp Xe "
+        "khách liên tỉnh.",
+        "1. Nâng cao chất lượng sinh hoạt chi bộ.",
+        "Phấn đấu có ít nhất 8/9 chi bộ xếp loại tốt.",
+        # outside an item, a clause after «;» opening with a capital is still a sentence
+        "Hằng năm tổ chức tập huấn cho bí thư chi bộ;",
+        "Đảng ủy cử cán bộ theo dõi từng chi bộ.",
+    ]
+
+
 def test_a_place_and_date_line_is_no_sentence_to_quote() -> None:
     head = (
         "Số 215-TB/ĐUK\nThanh Hóa, ngày 12 tháng 01 năm 2024\nHà Nội, ngày 25 tháng 10 năm 2021\n"
