@@ -14,8 +14,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from index.lexical import tokenize
-from index.retriever import Hit, SearchResult, heading_article
+from index.retriever import OF_ISSUER, Hit, SearchResult, heading_article
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
+from knowledge.numbers import find_numbers
 from knowledge.text import fold, nfc, strip_diacritics, syllables
 
 # A document's header and footer lines, never an answer by themselves: its number, the Party's
@@ -468,13 +469,19 @@ def figure_further(
 def candidate_sentences(text: str) -> list[str]:
     """Sentences of a passage, kept verbatim (each is a substring of ``text``)."""
     out: list[str] = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
         if _is_heading(line.strip()):
             continue
         item = _ITEM.match(line) is not None
+        # «b) Phần nội dung:» is short, but it leads the items under it
+        leads = line.rstrip().endswith(":") and bool(
+            _ITEM.match(lines[n + 1] if n + 1 < len(lines) else "")
+        )
         for sentence in split_sentences(line, at_semicolons=not item):
             sentence = _tidy(sentence)
-            if len(sentence) >= MIN_SENTENCE_CHARS and not _HEADER_NOISE.match(sentence):
+            long_enough = len(sentence) >= MIN_SENTENCE_CHARS or (leads and line.endswith(sentence))
+            if long_enough and not _HEADER_NOISE.match(sentence):
                 out.append(sentence)
     return out
 
@@ -541,17 +548,23 @@ def select_quotes(
     asked_words = set(tokenize(result.dense_query, bigrams=False)) | set(weights)
     # The question as written, or restored when typed without marks: its syllables with marks.
     marked = _marked_forms(result.dense_query)
+    # In the named document's own sentences, the words naming it («hướng dẫn 05 của Đảng ủy
+    # Khối») say nothing about what is asked.
+    naming = _naming_words(result.query)
+    unnamed = {t: w for t, w in weights.items() if t not in naming}
     scored: list[tuple[float, int, int, str]] = []
     for hit_index, hit in enumerate(hits):
         if within is not None and hit_index not in within:
             continue
+        own = hit.document.number is not None and hit.document.number in result.numbers
+        sentence_weights = unnamed if own else weights
         for position, sentence in enumerate(candidate_sentences(hit.text)):
             tokens = set(tokenize(sentence))
             spoken = syllables(sentence)
             exact = set(spoken)
             score = sum(
                 w * (1.0 if not marked.get(t) or marked[t] & exact else FOLDED_ONLY)
-                for t, w in weights.items()
+                for t, w in sentence_weights.items()
                 if t in tokens
             )
             score += 0.5 * sum(1 for b in query_bigrams if b in tokens)
@@ -661,6 +674,24 @@ def _names_agent(sentence: str, holder: bool, doing: str | None) -> bool:
         ):
             return True
     return False
+
+
+def _naming_words(question: str) -> set[str]:
+    """The folded syllables that only name a document in ``question``: its kind and number
+    («hướng dẫn 05», «KL 01-KL/TW») and the issuer after it («của Đảng ủy Khối»)."""
+    question = nfc(question)
+    folded = fold(question).lower()
+    naming: list[str] = []
+    rest = folded
+    for ref in sorted(find_numbers(question), key=lambda r: -r.span[0]):
+        start, end = ref.span
+        issuer = OF_ISSUER.match(folded, end + 1) if folded[end : end + 1] == " " else None
+        if issuer is not None:
+            end = issuer.end()
+        naming.append(folded[start:end])
+        rest = rest[:start] + " " + rest[end:]
+    elsewhere = set(tokenize(rest, bigrams=False))
+    return {t for part in naming for t in tokenize(part, bigrams=False)} - elsewhere
 
 
 def _marked_forms(question: str) -> dict[str, set[str]]:

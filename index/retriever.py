@@ -872,7 +872,7 @@ def _citing_intent(text: str, refs: list[NumberRef]) -> bool:
 
 
 # «TB 215 của Đảng ủy Khối nói về việc gì»: the body a document is of names it further (folded).
-_OF_ISSUER = re.compile(
+OF_ISSUER = re.compile(
     r"\bcua\s+(?:bo chinh tri|ban bi thu|ban chap hanh trung uong(?: dang)?|trung uong"
     r"|ban (?:thuong vu|to chuc|tuyen giao|kiem tra)(?: trung uong| dang uy khoi)?"
     r"|dang uy(?: khoi| cong ty)?|chi bo(?: xi nghiep)?(?: xe buyt(?: so \d+)?)?)\b"
@@ -883,7 +883,7 @@ def _only_number(text: str, refs: list[NumberRef]) -> bool:
     rest = text
     for ref in sorted(refs, key=lambda r: -r.span[0]):
         rest = rest[: ref.span[0]] + " " + rest[ref.span[1] :]
-    words = re.findall(r"[^\W\d_]+", _OF_ISSUER.sub(" ", fold(rest)))
+    words = re.findall(r"[^\W\d_]+", OF_ISSUER.sub(" ", fold(rest)))
     return all(w in _FILLER for w in words)
 
 

@@ -106,6 +106,41 @@ def test_only_quotes_close_to_the_best_are_added() -> None:
     ]
 
 
+PROCESS = DocInfo(
+    4, "huong_dan", "05-HD/ĐUK", date(2021, 7, 20), "Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh",
+    "quy trình sinh hoạt chi bộ", "huong-dan-05.docx",
+)  # fmt: skip
+STEPS = (
+    "a) Phần mở đầu: chào cờ; tuyên bố lý do; giới thiệu đại biểu; cử thư ký.\n"
+    "b) Phần nội dung:\n"
+    "- Thông tin thời sự trong nước, trong tỉnh, không quá 15 phút.\n"
+    "- Xác định nhiệm vụ tháng tới và phân công cụ thể cho đảng viên."
+)
+
+
+def test_a_short_lead_in_is_quoted_with_the_items_under_it() -> None:
+    # «b) Phần nội dung:» is shorter than a sentence worth quoting alone; it was dropped, and
+    # the bot quoted one item of its list at a time.
+    found = result("phần nội dung của buổi sinh hoạt chi bộ gồm những gì", (PROCESS, STEPS))
+    assert first_quote(found) == STEPS[STEPS.index("b) Phần") :]
+
+
+def test_the_words_naming_the_document_asked_about_do_not_pick_its_sentence() -> None:
+    # «theo hướng dẫn 05 của Đảng ủy Khối» names the document: in its own sentences «hướng
+    # dẫn» and «Đảng ủy Khối» say nothing about what is asked, and a sentence holding them
+    # («Ban Tổ chức Đảng ủy Khối theo dõi, hướng dẫn …») led the answer.
+    passage = (
+        STEPS + "\n"
+        "2. Ban Tổ chức Đảng ủy Khối theo dõi, hướng dẫn việc sinh hoạt chi bộ 6 tháng, một năm."
+    )
+    found = result(
+        "Phần nội dung của buổi sinh hoạt chi bộ theo hướng dẫn 05 của Đảng ủy Khối gồm những gì",
+        (PROCESS, passage),
+    )
+    found = replace(found, numbers=["05-HD/ĐUK"])
+    assert first_quote(found).startswith("b) Phần nội dung:")
+
+
 def test_doubled_end_punctuation_is_cut_and_quotes_stay_verbatim() -> None:
     text = "Các cấp ủy tổ chức quán triệt đến từng đảng viên trong tháng 11 năm 2021.."
     [sentence] = candidate_sentences(text)
@@ -594,7 +629,7 @@ def test_a_quote_names_the_person_asked_about_by_the_end_of_the_name() -> None:
     assert not names_person("Đồng chí Nguyễn Văn Khánh chủ trì.", "Hoa")
 
 
-PLAN = [
+PLAN_PASSAGES = [
     (
         11,
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Quán triệt sâu sắc nội dung Kết luận số 21-KL/TW.\n"
@@ -619,17 +654,17 @@ def test_a_question_asking_the_parts_of_a_document_names_them() -> None:
 
 
 def test_the_outline_is_the_numbered_headings_of_the_section_asked_verbatim() -> None:
-    parts = outline(PLAN, "nhiem vu")
+    parts = outline(PLAN_PASSAGES, "nhiem vu")
     assert [line for _pid, line in parts] == [
         "1. Tổ chức học tập, quán triệt",
         "2. Xây dựng kế hoạch thực hiện ở cơ sở",
         "3. Kiểm tra, giám sát",
     ]  # not the numbered sentences of «I. MỤC ĐÍCH» or «III. TỔ CHỨC THỰC HIỆN»
     assert [pid for pid, _line in parts] == [12, 12, 13]
-    assert all(line in dict(PLAN)[pid] for pid, line in parts)
+    assert all(line in dict(PLAN_PASSAGES)[pid] for pid, line in parts)
     # no section names what is asked, and the document is divided in sections: nothing
-    assert outline(PLAN, "giai phap") == []
-    assert outline(PLAN, "giai phap", whole=True) == []
+    assert outline(PLAN_PASSAGES, "giai phap") == []
+    assert outline(PLAN_PASSAGES, "giai phap", whole=True) == []
 
 
 def test_a_document_without_sections_is_outlined_only_when_asked_whole() -> None:
