@@ -31,6 +31,7 @@ from index.quotes import (
     outline,
     outline_asked,
     person_named,
+    section_asked,
     select_quotes,
 )
 from index.retriever import Filters, Hit, Retriever, SearchResult
@@ -177,6 +178,9 @@ class AnswerService:
         """The answer from the relevant hits ``found`` (the first ``max_sources`` quoted)."""
         unknown = tuple(result.unknown_numbers)
         hits = found[: self.max_sources]
+        section = self._section(result, found, readable)
+        if section is not None:
+            return replace(section, unknown_numbers=unknown)
         fact = self._document_fact(result, found, readable)
         if fact is not None:
             return replace(fact, unknown_numbers=unknown)
@@ -300,6 +304,29 @@ class AnswerService:
                 shared.pop()
         citation = document.cite_prose(section_label(shared))
         quotes = tuple(QuotedSentence(line, 1, pid) for pid, line in parts)
+        return Answer(result.query, quotes, (Source(1, citation, document.id, ids),))
+
+    def _section(self, result: SearchResult, hits: list[Hit], readable: Readable) -> Answer | None:
+        """«Mục đích, yêu cầu của Kế hoạch 48»: the lines of the section of the document asked
+        about whose heading says what is asked, in reading order, cited by that section."""
+        if result.citing or result.article or not result.numbers or not hits:
+            return None
+        document = self._subject_document(result, hits, readable)
+        if document is None:
+            return None
+        with Session(self.engine) as session:
+            passages = [
+                (list(p.heading_path), p.id, p.text)
+                for p in store.passages_of(session, document.id)
+                if p.id is not None
+            ]
+        found = section_asked(passages, result.query, result.weights)
+        if found is None:
+            return None
+        path, lines = found
+        ids = tuple(dict.fromkeys(pid for pid, _line in lines))
+        citation = document.cite_prose(section_label(path))
+        quotes = tuple(QuotedSentence(line, 1, pid) for pid, line in lines)
         return Answer(result.query, quotes, (Source(1, citation, document.id, ids),))
 
     def _subject_document(

@@ -868,3 +868,41 @@ def outline(
     if whole and len(sections) == 1 and None in sections and len(sections[None]) >= 2:
         return sections[None]
     return []
+
+
+# Words that point at a part of a document rather than say what it is about («phần tổ chức
+# thực hiện», «mục nhiệm vụ giải pháp»).
+_POINTING = frozenset("phan muc chuong noi".split())
+MAX_SECTION_LINES = 6
+_SIGNATURE = re.compile(r"^(t/m|k/t|tm\.|kt\.|tl\.|q\.|nơi nhận|\(đã ký\))", re.I)
+
+
+def section_asked(
+    passages: Sequence[tuple[list[str], int, str]], question: str, weights: dict[str, float]
+) -> tuple[list[str], list[tuple[int, str]]] | None:
+    """A question naming nothing but a section of the document by its heading («mục đích yêu
+    cầu của Kế hoạch 48», «phần tổ chức thực hiện của Chương trình 13 nói gì»): that section's
+    heading path and its first lines in reading order, as (passage id, line) verbatim from the
+    ``passages`` (heading path, id, text). None when the question asks more than the heading
+    says («Quy định 37 phần tổ chức thực hiện giao cho ai»), or no heading says it."""
+    asked = set(focus_weights(weights)) - _naming_words(question)
+    if len(asked - _POINTING) < 2:
+        return None
+    for path, _pid, _text in passages:
+        for depth in range(1, len(path)):
+            heading = set(tokenize(_ITEM.sub("", path[depth]), bigrams=False))
+            if not asked <= heading | _POINTING or len(asked & heading) < 2:
+                continue
+            section = path[: depth + 1]
+            lines: list[tuple[int, str]] = []
+            for p_path, pid, text in passages:
+                if list(p_path[: depth + 1]) != list(section):
+                    continue
+                for raw in text.split("\n"):
+                    line = raw.strip()
+                    if _SIGNATURE.match(line):  # the document's end: signer and recipients
+                        break
+                    if line and not _is_heading(line) and not _HEADER_NOISE.match(line):
+                        lines.append((pid, line))
+            return (list(section), lines[:MAX_SECTION_LINES]) if lines else None
+    return None

@@ -247,6 +247,30 @@ def test_the_parts_a_plan_is_divided_in_are_quoted_as_its_headings(
     assert "kiểm tra đột xuất" in task.quotes[0].text
 
 
+@pytest.mark.parametrize(
+    "question", ["muc dich yeu cau cua ke hoach 48", "Mục đích, yêu cầu của KH 48/ĐUK là gì?"]
+)
+def test_a_section_asked_by_its_heading_is_quoted_in_reading_order(
+    answers: AnswerService, question: str
+) -> None:
+    # «mục đích yêu cầu» is only in the heading «I. MỤC ĐÍCH, YÊU CẦU»: typed bare the question
+    # was refused, none of its sentences holding those words.
+    answer = answers.answer(question)
+    assert [q.text[:3] for q in answer.quotes] == ["1. ", "2. ", "3. "]
+    assert answer.quotes[0].text.startswith("1. Quán triệt sâu sắc nội dung Kết luận số 21")
+    (source,) = answer.sources
+    assert "48-KH/ĐUK" in source.citation and "— I " in source.citation
+
+
+def test_a_last_section_ends_before_the_signature(
+    answers: AnswerService,
+) -> None:
+    answer = answers.answer("phần tổ chức thực hiện của chương trình 13 nói gì")
+    texts = [q.text for q in answer.quotes]
+    assert [t[:2] for t in texts] == ["1.", "2.", "3."]  # not «Lê Quang Hưng», «Nơi nhận»
+    assert "13-CTr/ĐUK" in answer.sources[0].citation
+
+
 def test_the_document_asked_about_is_the_first_named_unless_named_alike() -> None:
     def source(question: str, numbers: list[str]) -> str | None:
         return _source_named(SearchResult([], question, question, numbers))

@@ -24,6 +24,7 @@ from index.quotes import (
     outline,
     outline_asked,
     person_named,
+    section_asked,
     select_quotes,
 )
 from index.retriever import Hit, SearchResult
@@ -754,3 +755,41 @@ def test_a_list_asked_is_answered_by_a_sentence_listing_items_after_a_colon() ->
         ),
     )
     assert first_quote(found).startswith("Trong đó, cần tập trung vào ba việc:")
+
+
+SECTIONS = [
+    (["Kế hoạch 48-KH/ĐUK", "I. Mục đích, yêu cầu"], 1,
+     "I. MỤC ĐÍCH, YÊU CẦU\n1. Quán triệt sâu sắc nội dung Kết luận số 21-KL/TW.\n"
+     "2. Việc thực hiện phải gắn với Chỉ thị số 05-CT/TW."),
+    (["Kế hoạch 48-KH/ĐUK", "III. Tổ chức thực hiện"], 2,
+     "III. TỔ CHỨC THỰC HIỆN\n1. Ban Tổ chức Đảng ủy Khối chủ trì, theo dõi, tổng hợp.\n"
+     "T/M BAN THƯỜNG VỤ\nLê Quang Hưng\nNơi nhận:\n- Ban Tổ chức Tỉnh ủy (để báo cáo),"),
+]  # fmt: skip
+
+
+def weights_of(question: str) -> dict[str, float]:
+    """The retriever's weights: the words every document holds («của», «nói») are left out."""
+    return {t: 1.0 for t in tokenize(question, bigrams=False) if t not in {"cua", "noi", "ve"}}
+
+
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        ("muc dich yeu cau cua ke hoach 48", [
+            (1, "1. Quán triệt sâu sắc nội dung Kết luận số 21-KL/TW."),
+            (1, "2. Việc thực hiện phải gắn với Chỉ thị số 05-CT/TW."),
+        ]),
+        # the section ends where the signature block starts
+        ("phần tổ chức thực hiện của kế hoạch 48 nói gì", [
+            (2, "1. Ban Tổ chức Đảng ủy Khối chủ trì, theo dõi, tổng hợp."),
+        ]),
+        # «giao cho ai» asks what the heading does not say: the sentences answer it, not the section
+        ("Kế hoạch 48 phần tổ chức thực hiện giao cho ai", None),
+        ("Kế hoạch 48 nói gì về việc quán triệt", None),
+    ],
+)  # fmt: skip
+def test_a_section_is_asked_only_by_a_question_its_heading_says_all_of(
+    question: str, lines: list[tuple[int, str]] | None
+) -> None:
+    found = section_asked(SECTIONS, question, weights_of(question))
+    assert (found[1] if found else None) == lines
