@@ -559,6 +559,8 @@ _SIGNED_WHEN = re.compile(
     r"|ngay bao nhieu)\b"
     rf"|\b(ngay nao|khi nao|bao gio)\b.*\b({_SIGNED}|ban hanh|phat hanh)\b"
     r"|(?<!dien )\bra (ngay nao|khi nao|luc nao|bao gio)\b"
+    # «ban hành năm nào» (not «… kỳ … năm nào»: typed bare, «kỳ» of «nhiệm kỳ» reads as «ký»)
+    r"|\b(ban hanh|phat hanh)\b.*\b(nam nao|thang nao|nam bao nhieu)\b"
 )
 # The kinds of document a question may be about, folded («ke hoach», «chuong trinh», …).
 _KINDS = re.compile(

@@ -37,6 +37,8 @@ def answers(hash_retriever: Retriever, sample_engine: Engine) -> AnswerService:
         # «ra ngày nào» asks the same
         ("thong bao 215 cua dang uy khoi ra ngay nao", "Thanh Hóa, ngày 12 tháng 01 năm 2024",
          "215-TB/ĐUK"),
+        # «ban hành năm nào» asks it too (it was refused: no sentence says «năm nào»)
+        ("kết luận 01 ban hành năm nào", "Hà Nội, ngày 18 tháng 5 năm 2021", "01-KL/TW"),
         # a plan that implements KL 21: the plan's date, not the conclusion's
         ("Kế hoạch thực hiện Kết luận 21 của Khối ban hành ngày nào?",
          "Thanh Hóa, ngày 20 tháng 12 năm 2021", "48-KH/ĐUK"),

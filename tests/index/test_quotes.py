@@ -384,6 +384,10 @@ def test_signing_questions_are_answered_from_the_date_line_and_signature_block()
     assert signing_question("Hội nghị kỳ này diễn ra khi nào") is None
     assert signing_question("ky hop thu 5 dien ra khi nao") is None
     assert signing_question("Ai ký Kết luận 21?") == "signer"
+    # the year it was issued is its date too; «… nhiệm kỳ … năm nào» typed bare is not
+    assert signing_question("ket luan 01 ban hanh nam nao") == "date"
+    assert signing_question("Chỉ thị 05 được ban hành năm nào?") == "date"
+    assert signing_question("dai hoi nhiem ky 2020 2025 to chuc nam nao") is None
     assert signing_line(text, "date") == "Hà Nội, ngày 25 tháng 10 năm 2021"
     block = signing_line(text, "signer")
     assert block == "T/M BAN CHẤP HÀNH TRUNG ƯƠNG\nTỔNG BÍ THƯ\n\nNguyễn Văn A (mẫu)"
