@@ -829,6 +829,12 @@ def _document_lead(hits: list[Hit]) -> list[Quote]:
 _OUTLINE_ASKED = re.compile(
     r"\b(may|nhung|cac)\s+(?:nhom\s+)?(noi dung|nhiem vu|giai phap|nhom)\b(?!\s+(?:la|cua)\b)"
 )
+# «Quy định 37 có bao nhiêu điều?», «… gồm những điều nào» — its articles, asked about nothing
+# more («… bao nhiêu điều đảng viên không được làm» asks what the articles say).
+_ARTICLES_ASKED = re.compile(
+    r"\b(?:bao nhieu|may|nhung|cac)\s+dieu(?:\s+(?:nao|gi|vay|a|nhi|the))*\s*[?.!]*\s*$"
+)
+_ARTICLE_LINE = re.compile(r"^Điều\s+\d{1,3}\.\s+\S[^\n]{2,100}$")
 # A part of the outline: a numbered heading line, a title and not a sentence («1. Tổ chức học
 # tập, quán triệt», not «1. Quán triệt sâu sắc … chỉnh đốn Đảng.»).
 _OUTLINE_ITEM = re.compile(r"^\d{1,2}\.\s+[^\W\d_][^\n]{2,100}$")
@@ -837,8 +843,11 @@ _SECTION_LINE = re.compile(r"^[IVX]{1,4}\.\s+\S[^\n]{2,100}$")
 
 def outline_asked(question: str) -> str | None:
     """The kind of part a question asks a document's outline for («nhiem vu», «noi dung»;
-    «nhom» alone), folded; None when it asks none."""
-    found = _OUTLINE_ASKED.search(fold(question).lower())
+    «nhom» alone; «dieu» for its articles), folded; None when it asks none."""
+    folded = fold(question).lower()
+    if _ARTICLES_ASKED.search(folded):
+        return "dieu"
+    found = _OUTLINE_ASKED.search(folded)
     return None if found is None else found.group(2)
 
 
@@ -853,6 +862,14 @@ def outline(
     sections: dict[str | None, list[tuple[int, str]]] = {}
     current: str | None = None
     seen: set[str] = set()
+    if asked == "dieu":  # the articles' headings, in order
+        articles = [
+            (passage_id, line)
+            for passage_id, text in passages
+            for line in (raw.strip() for raw in text.splitlines())
+            if _ARTICLE_LINE.match(line)
+        ]
+        return list(dict.fromkeys(articles)) if len(articles) >= 2 else []
     for passage_id, text in passages:
         for raw in text.splitlines():
             line = raw.strip()
@@ -882,8 +899,9 @@ def section_asked(
 ) -> tuple[list[str], list[tuple[int, str]]] | None:
     """A question naming nothing but a section of the document by its heading («mục đích yêu
     cầu của Kế hoạch 48», «phần tổ chức thực hiện của Chương trình 13 nói gì»): that section's
-    heading path and its first lines in reading order, as (passage id, line) verbatim from the
-    ``passages`` (heading path, id, text). None when the question asks more than the heading
+    heading path and its first lines in reading order — or its numbered sub-headings, when it
+    is divided in parts — as (passage id, line) verbatim from the ``passages`` (heading path,
+    id, text). None when the question asks more than the heading
     says («Quy định 37 phần tổ chức thực hiện giao cho ai»), or no heading says it."""
     asked = set(focus_weights(weights)) - _naming_words(question)
     if len(asked - _POINTING) < 2:
@@ -895,6 +913,7 @@ def section_asked(
                 continue
             section = path[: depth + 1]
             lines: list[tuple[int, str]] = []
+            parts: list[tuple[int, str]] = []  # its numbered sub-headings, when divided
             for p_path, pid, text in passages:
                 if list(p_path[: depth + 1]) != list(section):
                     continue
@@ -902,7 +921,12 @@ def section_asked(
                     line = raw.strip()
                     if _SIGNATURE.match(line):  # the document's end: signer and recipients
                         break
-                    if line and not _is_heading(line) and not _HEADER_NOISE.match(line):
+                    if _is_heading(line):
+                        if _OUTLINE_ITEM.match(line):
+                            parts.append((pid, line))
+                    elif line and not _HEADER_NOISE.match(line):
                         lines.append((pid, line))
+            if len(parts) >= 2:  # «II. NHIỆM VỤ, GIẢI PHÁP»: «1. …», «2. …», «3. …»
+                return list(section), parts
             return (list(section), lines[:MAX_SECTION_LINES]) if lines else None
     return None

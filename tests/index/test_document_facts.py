@@ -273,6 +273,30 @@ def test_a_last_section_ends_before_the_signature(
     assert "13-CTr/ĐUK" in answer.sources[0].citation
 
 
+def test_a_section_divided_in_parts_is_quoted_as_their_headings(answers: AnswerService) -> None:
+    # the first lines of «II. NHIỆM VỤ, GIẢI PHÁP» were six «- …» items of its part 1 alone
+    answer = answers.answer("nhiệm vụ giải pháp của chương trình 13")
+    assert [q.text for q in answer.quotes] == [
+        "1. Nâng cao năng lực lãnh đạo của cấp ủy",
+        "2. Đổi mới nội dung, hình thức sinh hoạt chi bộ",
+        "3. Nâng cao chất lượng đội ngũ bí thư chi bộ",
+        "4. Tăng cường kiểm tra, giám sát và dự sinh hoạt chi bộ",
+        "5. Thực hiện việc xin ý kiến đảng viên về chất lượng buổi sinh hoạt",
+    ]
+
+
+@pytest.mark.parametrize("question", ["quy định 37 có bao nhiêu điều", "QD 37 gom nhung dieu nao"])
+def test_the_articles_of_a_regulation_are_its_outline(
+    answers: AnswerService, question: str
+) -> None:
+    # refused before: no sentence of Quy định 37 says how many articles it has
+    answer = answers.answer(question)
+    texts = [q.text for q in answer.quotes]
+    assert len(texts) == 10 and texts[0] == "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng"
+    assert texts[-1] == "Điều 10. Hiệu lực thi hành"
+    assert "37-QĐ/TW" in answer.sources[0].citation
+
+
 def test_the_document_asked_about_is_the_first_named_unless_named_alike() -> None:
     def source(question: str, numbers: list[str]) -> str | None:
         return _source_named(SearchResult([], question, question, numbers))

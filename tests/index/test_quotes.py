@@ -367,6 +367,13 @@ def test_what_a_question_asks_for(question: str, wanted: set[str]) -> None:
     assert asks(question) == wanted
 
 
+def test_only_a_question_about_the_articles_themselves_asks_their_outline() -> None:
+    assert outline_asked("quy định 37 có bao nhiêu điều") == "dieu"
+    assert outline_asked("QĐ 37 gồm những điều nào?") == "dieu"
+    # how many things a member must not do is asked of what the articles say
+    assert outline_asked("QĐ 47 có bao nhiêu điều đảng viên không được làm?") is None
+
+
 def test_signing_questions_are_answered_from_the_date_line_and_signature_block() -> None:
     text = (
         "BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 37-QĐ/TW\nHà Nội, ngày 25 tháng 10 năm 2021\n"
