@@ -33,6 +33,7 @@ from index.quotes import (
     person_named,
     section_asked,
     select_quotes,
+    without_cited_days,
 )
 from index.retriever import Filters, Hit, Retriever, SearchResult
 from knowledge import store
@@ -652,6 +653,12 @@ _CALENDAR_ASKED = re.compile(
 )
 
 
+# «khi nào», «bao giờ», «lúc nào» (folded): answered by a time or by the occasion («khi đảng
+# viên chuyển sinh hoạt», «sau khi được kết nạp», «kể từ ngày ký»).
+_WHEN_ASKED = re.compile(r"\b(khi nao|bao gio|luc nao)\b")
+_OCCASION = re.compile(r"\b(khi|ke tu|tu ngay|sau|truoc|trong thoi gian|trong thoi han|ngay)\b")
+
+
 def holds_what_is_asked(quote: str, question: str) -> bool:
     """False when a time question's event («sơ kết», «kết nạp») is not in the quote that would
     answer it with a time — a day of something else («gửi … trước ngày 15/02/2022») is no
@@ -666,9 +673,11 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
         return False
     event = asked_event(question)
     if event is None:  # «… xong trước thời hạn nào», «… năm nào»: a time, of whatever
-        return not _CALENDAR_ASKED.search(fold(question).lower()) or bool(
-            _TIME_GIVEN.search(folded)
-        )
+        asked = fold(question).lower()
+        if _WHEN_ASKED.search(asked):  # «có hiệu lực từ khi nào»: a time, or the occasion
+            own = without_cited_days(folded)
+            return bool(_TIME_GIVEN.search(own) or _OCCASION.search(own))
+        return not _CALENDAR_ASKED.search(asked) or bool(_TIME_GIVEN.search(folded))
     return event in folded and bool(_TIME_GIVEN.search(folded))
 
 

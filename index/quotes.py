@@ -367,6 +367,12 @@ def folded_as_written(question: str, expected: Mapping[str, str]) -> str:
     return words.sub(as_written, folded)
 
 
+def without_cited_days(folded: str) -> str:
+    """Folded text without the days that date the documents it cites («Nghị quyết số
+    18-NQ/TW ngày 25/10/2017»): they say when another document was issued, nothing more."""
+    return _CITED_DAY.sub("", folded)
+
+
 def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     """True when ``sentence`` holds a number written in ``unit`` («18 tuổi», «96,5%», «2 lần»,
     «23/23 đồng chí»). A day that dates a cited document counts only for a document the
@@ -832,9 +838,10 @@ _OUTLINE_ASKED = re.compile(
 # «Quy định 37 có bao nhiêu điều?», «… gồm những điều nào» — its articles, asked about nothing
 # more («… bao nhiêu điều đảng viên không được làm» asks what the articles say).
 _ARTICLES_ASKED = re.compile(
-    r"\b(?:bao nhieu|may|nhung|cac)\s+dieu(?:\s+(?:nao|gi|vay|a|nhi|the))*\s*[?.!]*\s*$"
+    r"\b(?:co|gom|chia(?: lam| thanh)?)\s+(?:bao nhieu|may|nhung|cac)\s+(dieu)"
+    r"(?:\s+(?:nao|gi|vay|a|nhi|the))*\s*[?.!]*\s*$"
 )
-_ARTICLE_LINE = re.compile(r"^Điều\s+\d{1,3}\.\s+\S[^\n]{2,100}$")
+_PART_LINES = {"dieu": re.compile(r"^Điều\s+\d{1,3}\.\s+\S[^\n]{2,100}$")}
 # A part of the outline: a numbered heading line, a title and not a sentence («1. Tổ chức học
 # tập, quán triệt», not «1. Quán triệt sâu sắc … chỉnh đốn Đảng.»).
 _OUTLINE_ITEM = re.compile(r"^\d{1,2}\.\s+[^\W\d_][^\n]{2,100}$")
@@ -845,8 +852,9 @@ def outline_asked(question: str) -> str | None:
     """The kind of part a question asks a document's outline for («nhiem vu», «noi dung»;
     «nhom» alone; «dieu» for its articles), folded; None when it asks none."""
     folded = fold(question).lower()
-    if _ARTICLES_ASKED.search(folded):
-        return "dieu"
+    parts = _ARTICLES_ASKED.search(folded)
+    if parts is not None:
+        return parts.group(1)
     found = _OUTLINE_ASKED.search(folded)
     return None if found is None else found.group(2)
 
@@ -862,14 +870,14 @@ def outline(
     sections: dict[str | None, list[tuple[int, str]]] = {}
     current: str | None = None
     seen: set[str] = set()
-    if asked == "dieu":  # the articles' headings, in order
-        articles = [
+    if asked in _PART_LINES:  # the articles' or the parts' headings, in order
+        heads = [
             (passage_id, line)
             for passage_id, text in passages
             for line in (raw.strip() for raw in text.splitlines())
-            if _ARTICLE_LINE.match(line)
+            if _PART_LINES[asked].match(line) and not line.endswith((".", ";", ","))
         ]
-        return list(dict.fromkeys(articles)) if len(articles) >= 2 else []
+        return list(dict.fromkeys(heads)) if len(heads) >= 2 else []
     for passage_id, text in passages:
         for raw in text.splitlines():
             line = raw.strip()

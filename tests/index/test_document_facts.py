@@ -208,6 +208,20 @@ def test_how_often_an_event_happens_is_answered_with_its_frequency() -> None:
     assert not holds_what_is_asked("Ban Tuyên giáo theo dõi tình hình tư tưởng.", asked)
 
 
+def test_a_when_question_is_answered_by_a_time_or_an_occasion_of_its_own() -> None:
+    # «hoạt động hiệu lực, hiệu quả» shares «hiệu lực»; the only day in it dates NQ 18: KL 21
+    # says nothing of when it takes effect, and the bot quoted this sentence
+    cited = (
+        "Tập trung xây dựng đội ngũ cán bộ các cấp, hoạt động hiệu lực, hiệu quả theo Nghị quyết "
+        "số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương khóa XII."
+    )
+    assert not holds_what_is_asked(cited, "ket luan 21 co hieu luc tu khi nao")
+    assert holds_what_is_asked(
+        "Quy định này có hiệu lực từ ngày ký, thay thế Quy định số 47-QĐ/TW ngày 01/11/2011.",
+        "Quy định 37 có hiệu lực từ khi nào",
+    )
+
+
 def test_a_time_question_without_an_event_is_answered_with_a_time() -> None:
     asked = "Bộ Chính trị yêu cầu rà soát chuẩn mực đạo đức công vụ xong trước thời hạn nào?"
     assert not holds_what_is_asked(
