@@ -114,6 +114,10 @@ async def test_a_forged_invite_and_a_stranger_get_one_polite_sentence(
             "01-KL/TW",
             "Nghị quyết Trung ương 4 khóa XI, khóa XII",
         ),
+        # a section asked by its heading: its items in order, cited to that section
+        ("muc dich yeu cau cua ke hoach 48", "Thanh Hóa — I (", "1. Quán triệt sâu sắc"),
+        # the articles of a regulation, when how many are asked
+        ("quy dinh 37 co bao nhieu dieu", "37-QĐ/TW", "Điều 10. Hiệu lực thi hành"),
         # an article and a clause named: that clause, cited to its article
         (
             "khoan 3 dieu 6 qd 37 noi gi",
