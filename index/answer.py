@@ -25,9 +25,11 @@ from index.quotes import (
     candidate_sentences,
     figure_further,
     focus_coverage,
+    focus_weights,
     folded_as_written,
     gives_figure,
     names_person,
+    naming_words,
     outline,
     outline_asked,
     person_named,
@@ -188,6 +190,15 @@ class AnswerService:
         parts = self._outline(result, found, readable)
         if parts is not None:
             return replace(parts, unknown_numbers=unknown)
+        named = next(
+            (h.document.number for h in found if h.document.number in result.numbers), None
+        )
+        if named and not result.only_number and not _asks_more_than_naming(result):
+            # «Chỉ thị 05 nói những gì», «Thông báo 215 kết luận những gì»: the document named
+            # is asked about as a whole, as «Chỉ thị 05 nói về gì» is — from its first passages
+            whole, heads = self.relevant_hits(named, self.max_sources, readable=readable)
+            if whole.only_number and heads:
+                result, hits = replace(whole, query=result.query), heads[: self.max_sources]
         picked = select_quotes(
             replace(result, hits=hits),
             result.weights,
@@ -653,9 +664,10 @@ _CALENDAR_ASKED = re.compile(
 )
 
 
-# «khi nào», «bao giờ», «lúc nào» (folded): answered by a time or by the occasion («khi đảng
-# viên chuyển sinh hoạt», «sau khi được kết nạp», «kể từ ngày ký»).
-_WHEN_ASKED = re.compile(r"\b(khi nao|bao gio|luc nao)\b")
+# «từ khi nào», «từ bao giờ» (folded) ask when something starts: answered by a time or by the
+# occasion («khi đảng viên chuyển sinh hoạt», «kể từ ngày ký»). («Vào lúc nào» may ask a step
+# of a procedure: «Phần kết thúc: … xin ý kiến đảng viên …».)
+_WHEN_ASKED = re.compile(r"\btu (khi nao|bao gio|luc nao)\b")
 _OCCASION = re.compile(r"\b(khi|ke tu|tu ngay|sau|truoc|trong thoi gian|trong thoi han|ngay)\b")
 
 
@@ -679,6 +691,12 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
             return bool(_TIME_GIVEN.search(own) or _OCCASION.search(own))
         return not _CALENDAR_ASKED.search(asked) or bool(_TIME_GIVEN.search(folded))
     return event in folded and bool(_TIME_GIVEN.search(folded))
+
+
+def _asks_more_than_naming(result: SearchResult) -> bool:
+    """True when the question has a word of its own besides the document it names, its
+    question words and particles."""
+    return bool(set(focus_weights(result.weights)) - naming_words(result.query))
 
 
 def _led_by(picked: list[Quote], leads: Callable[[Quote], bool]) -> tuple[list[Quote], bool]:

@@ -556,7 +556,7 @@ def select_quotes(
     marked = _marked_forms(result.dense_query)
     # In the named document's own sentences, the words naming it («hướng dẫn 05 của Đảng ủy
     # Khối») say nothing about what is asked.
-    naming = _naming_words(result.query)
+    naming = naming_words(result.query)
     unnamed = {t: w for t, w in weights.items() if t not in naming}
     scored: list[tuple[float, int, int, str]] = []
     for hit_index, hit in enumerate(hits):
@@ -682,7 +682,7 @@ def _names_agent(sentence: str, holder: bool, doing: str | None) -> bool:
     return False
 
 
-def _naming_words(question: str) -> set[str]:
+def naming_words(question: str) -> set[str]:
     """The folded syllables that only name a document in ``question``: its kind and number
     («hướng dẫn 05», «KL 01-KL/TW») and the issuer after it («của Đảng ủy Khối»)."""
     question = nfc(question)
@@ -911,7 +911,7 @@ def section_asked(
     is divided in parts — as (passage id, line) verbatim from the ``passages`` (heading path,
     id, text). None when the question asks more than the heading
     says («Quy định 37 phần tổ chức thực hiện giao cho ai»), or no heading says it."""
-    asked = set(focus_weights(weights)) - _naming_words(question)
+    asked = set(focus_weights(weights)) - naming_words(question)
     if len(asked - _POINTING) < 2:
         return None
     for path, _pid, _text in passages:

@@ -220,6 +220,12 @@ def test_a_when_question_is_answered_by_a_time_or_an_occasion_of_its_own() -> No
         "Quy định này có hiệu lực từ ngày ký, thay thế Quy định số 47-QĐ/TW ngày 01/11/2011.",
         "Quy định 37 có hiệu lực từ khi nào",
     )
+    # «vào lúc nào» may ask the step of a procedure, which names no time
+    assert holds_what_is_asked(
+        "c) Phần kết thúc: thông qua nghị quyết; xin ý kiến đảng viên về chất lượng buổi sinh "
+        "hoạt; bế mạc.",
+        "xin y kien dang vien ve chat luong buoi sinh hoat vao luc nao",
+    )
 
 
 def test_a_time_question_without_an_event_is_answered_with_a_time() -> None:
@@ -309,6 +315,22 @@ def test_the_articles_of_a_regulation_are_its_outline(
     assert len(texts) == 10 and texts[0] == "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng"
     assert texts[-1] == "Điều 10. Hiệu lực thi hành"
     assert "37-QĐ/TW" in answer.sources[0].citation
+
+
+@pytest.mark.parametrize(
+    ("question", "alike"),
+    [
+        ("chỉ thị 05 nói những gì", "chỉ thị 05 nói về gì"),
+        ("thong bao 215 ket luan nhung gi", "thông báo 215"),
+    ],
+)
+def test_a_document_named_with_nothing_more_asked_is_answered_as_a_whole(
+    answers: AnswerService, question: str, alike: str
+) -> None:
+    # «những» is no word of what is asked: these were refused, their focus words all gone
+    answer, named = answers.answer(question), answers.answer(alike)
+    assert answer.quotes and [q.text for q in answer.quotes] == [q.text for q in named.quotes]
+    assert answer.sources[0].citation == named.sources[0].citation
 
 
 def test_the_document_asked_about_is_the_first_named_unless_named_alike() -> None:
