@@ -228,6 +228,14 @@ class AnswerService:
             picked, _ = _led_by(
                 picked, lambda q: gives_figure(q.text, result.query, unit, result.numbers)
             )
+        body = None if by_number else body_tasked(result.query)
+        if body is not None:  # «CT 05 giao Ban Tuyên giáo Trung ương làm gì»: the quote whose
+            # subject it is (naming it first) leads
+            at = {id(q): fold(q.text).lower().find(body) for q in picked}
+            naming = [q for q in picked if at[id(q)] >= 0]
+            if naming:
+                first = min(naming, key=lambda q: at[id(q)])
+                picked = [first] + [q for q in picked if q is not first]
         person = None if by_number else person_named(result.query)
         if person is not None:  # the quote naming the person asked about leads, if any does
             picked, _ = _led_by(picked, lambda q: names_person(q.text, person))
@@ -299,7 +307,7 @@ class AnswerService:
             return None
         document = self._subject_document(result, hits, readable) or hits[0].document
         named = document.number is not None and document.number in result.numbers
-        count = re.search(r"\bmay\s", fold(result.query).lower()) is not None
+        count = re.search(r"\b(may|bao nhieu)\s", fold(result.query).lower()) is not None
         with Session(self.engine) as session:
             passages = store.passages_of(session, document.id)
         paths = {p.id: p.heading_path for p in passages}
@@ -691,6 +699,20 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
             return bool(_TIME_GIVEN.search(own) or _OCCASION.search(own))
         return not _CALENDAR_ASKED.search(asked) or bool(_TIME_GIVEN.search(folded))
     return event in folded and bool(_TIME_GIVEN.search(folded))
+
+
+# «… giao (cho) Ban Tuyên giáo Trung ương làm gì / những nhiệm vụ gì» (folded): the body tasked.
+_TASKED = re.compile(
+    r"\bgiao(?: cho)? ((?:ban|uy ban|van phong|cap uy|chi bo|dang uy|chi uy|bi thu)\b.{0,60}?)"
+    r"\s+(?:lam|thuc hien|nhung|viec|nhiem vu|trach nhiem)\b"
+)
+
+
+def body_tasked(question: str) -> str | None:
+    """The body a question asks the tasks of («CT 05 giao ban tuyên giáo trung ương làm gì» →
+    «ban tuyen giao trung uong»), folded; None when it names none."""
+    found = _TASKED.search(fold(question).lower())
+    return found.group(1) if found else None
 
 
 def _asks_more_than_naming(result: SearchResult) -> bool:

@@ -833,7 +833,8 @@ def _document_lead(hits: list[Hit]) -> list[Quote]:
 # «KH 48 có mấy nhóm nhiệm vụ», «những nhóm nhiệm vụ, giải pháp nào», «có mấy nội dung»: the
 # parts of a document's outline are asked (folded) — not «bao nhiêu phần trăm».
 _OUTLINE_ASKED = re.compile(
-    r"\b(may|nhung|cac)\s+(?:nhom\s+)?(noi dung|nhiem vu|giai phap|nhom)\b(?!\s+(?:la|cua)\b)"
+    r"\b(may|nhung|cac|bao nhieu)\s+(?:nhom\s+)?(noi dung|nhiem vu|giai phap|nhom)\b"
+    r"(?!\s+(?:la|cua)\b)"
 )
 # «Quy định 37 có bao nhiêu điều?», «… gồm những điều nào» — its articles, asked about nothing
 # more («… bao nhiêu điều đảng viên không được làm» asks what the articles say).

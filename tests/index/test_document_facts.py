@@ -12,6 +12,7 @@ from index.answer import (
     _issuer_named,
     _source_named,
     asked_event,
+    body_tasked,
     document_question,
     holds_what_is_asked,
     subject_kind,
@@ -264,6 +265,9 @@ def test_the_parts_a_plan_is_divided_in_are_quoted_as_its_headings(
     # typed bare, of a conclusion without sections named by its number
     bare = answers.answer("ket luan 01 cua bo chinh tri co may noi dung, la nhung gi")
     assert len(bare.quotes) == 7 and bare.quotes[-1].text == "7. Tổ chức thực hiện"
+    # «bao nhiêu» counts as «mấy» does
+    counted = answers.answer("ket luan 01 co bao nhieu noi dung")
+    assert [q.text for q in counted.quotes] == [q.text for q in bare.quotes]
     # a question about one task of a resolution is no outline question
     task = answers.answer("NQ 05-NQ/CB: phó bí thư kiểm tra đột xuất xe về những nội dung gì?")
     assert "kiểm tra đột xuất" in task.quotes[0].text
@@ -331,6 +335,15 @@ def test_a_document_named_with_nothing_more_asked_is_answered_as_a_whole(
     answer, named = answers.answer(question), answers.answer(alike)
     assert answer.quotes and [q.text for q in answer.quotes] == [q.text for q in named.quotes]
     assert answer.sources[0].citation == named.sources[0].citation
+
+
+def test_the_body_a_question_asks_the_tasks_of_leads(answers: AnswerService) -> None:
+    assert body_tasked("CT 05 giao ban tuyen giao trung uong lam gi") == "ban tuyen giao trung uong"
+    assert body_tasked("kế hoạch 48 giao cho chi bộ việc gì") == "chi bo"
+    assert body_tasked("Kết luận 21 giao nhiệm vụ gì") is None
+    # «1. Đưa nội dung học tập …» (naming the Ban late in the sentence) came first
+    answer = answers.answer("CT 05 giao ban tuyen giao trung uong lam gi")
+    assert answer.quotes[0].text.startswith("2. Ban Tuyên giáo Trung ương chủ trì")
 
 
 def test_the_document_asked_about_is_the_first_named_unless_named_alike() -> None:

@@ -660,6 +660,7 @@ PLAN_PASSAGES = [
 def test_a_question_asking_the_parts_of_a_document_names_them() -> None:
     assert outline_asked("KH48 có mấy nhóm nhiệm vụ, gồm những gì?") == "nhiem vu"
     assert outline_asked("ket luan 01 co may noi dung") == "noi dung"
+    assert outline_asked("chỉ thị số 05 có bao nhiêu nội dung") == "noi dung"  # not «mấy» only
     assert outline_asked("đề ra những nhóm nhiệm vụ, giải pháp nào") == "nhiem vu"
     assert outline_asked("đảng phí đóng bao nhiêu phần trăm") is None
     assert outline_asked("Ai kết luận các nhiệm vụ là của ai") is None
