@@ -229,13 +229,8 @@ class AnswerService:
                 picked, lambda q: gives_figure(q.text, result.query, unit, result.numbers)
             )
         body = None if by_number else body_tasked(result.query)
-        if body is not None:  # «CT 05 giao Ban Tuyên giáo Trung ương làm gì»: the quote whose
-            # subject it is (naming it first) leads
-            at = {id(q): fold(q.text).lower().find(body) for q in picked}
-            naming = [q for q in picked if at[id(q)] >= 0]
-            if naming:
-                first = min(naming, key=lambda q: at[id(q)])
-                picked = [first] + [q for q in picked if q is not first]
+        if body is not None:  # «CT 05 giao Ban Tuyên giáo Trung ương làm gì»
+            picked = _led_by_subject(picked, body)
         person = None if by_number else person_named(result.query)
         if person is not None:  # the quote naming the person asked about leads, if any does
             picked, _ = _led_by(picked, lambda q: names_person(q.text, person))
@@ -713,6 +708,17 @@ def body_tasked(question: str) -> str | None:
     «ban tuyen giao trung uong»), folded; None when it names none."""
     found = _TASKED.search(fold(question).lower())
     return found.group(1) if found else None
+
+
+def _led_by_subject(picked: list[Quote], body: str) -> list[Quote]:
+    """The quotes led by the one naming ``body`` (folded) earliest — the one it is the subject
+    of («2. Ban Tuyên giáo Trung ương chủ trì …», not an item naming it late)."""
+    at = {id(q): fold(q.text).lower().find(body) for q in picked}
+    naming = [q for q in picked if at[id(q)] >= 0]
+    if not naming:
+        return picked
+    first = min(naming, key=lambda q: at[id(q)])
+    return [first] + [q for q in picked if q is not first]
 
 
 def _asks_more_than_naming(result: SearchResult) -> bool:

@@ -842,7 +842,7 @@ _ARTICLES_ASKED = re.compile(
     r"\b(?:co|gom|chia(?: lam| thanh)?)\s+(?:bao nhieu|may|nhung|cac)\s+(dieu)"
     r"(?:\s+(?:nao|gi|vay|a|nhi|the))*\s*[?.!]*\s*$"
 )
-_PART_LINES = {"dieu": re.compile(r"^Điều\s+\d{1,3}\.\s+\S[^\n]{2,100}$")}
+_ARTICLE_LINE = re.compile(r"^Điều\s+\d{1,3}\.\s+\S[^\n]{2,100}$")
 # A part of the outline: a numbered heading line, a title and not a sentence («1. Tổ chức học
 # tập, quán triệt», not «1. Quán triệt sâu sắc … chỉnh đốn Đảng.»).
 _OUTLINE_ITEM = re.compile(r"^\d{1,2}\.\s+[^\W\d_][^\n]{2,100}$")
@@ -871,12 +871,12 @@ def outline(
     sections: dict[str | None, list[tuple[int, str]]] = {}
     current: str | None = None
     seen: set[str] = set()
-    if asked in _PART_LINES:  # the articles' or the parts' headings, in order
+    if asked == "dieu":  # the articles' headings, in order
         heads = [
             (passage_id, line)
             for passage_id, text in passages
             for line in (raw.strip() for raw in text.splitlines())
-            if _PART_LINES[asked].match(line) and not line.endswith((".", ";", ","))
+            if _ARTICLE_LINE.match(line) and not line.endswith((".", ";", ","))
         ]
         return list(dict.fromkeys(heads)) if len(heads) >= 2 else []
     for passage_id, text in passages:
