@@ -34,6 +34,7 @@ from index.quotes import (
     outline_asked,
     person_named,
     section_asked,
+    section_words,
     select_quotes,
     without_cited_days,
 )
@@ -311,20 +312,20 @@ class AnswerService:
         )
         if not parts:
             return None
-        ids = tuple(dict.fromkeys(pid for pid, _line in parts))
         # cited by the section holding them all («mục II»), or the document itself
-        shared = list(paths[ids[0]])
-        for pid in ids[1:]:
+        shared = list(paths[parts[0][0]])
+        for pid, _line in parts[1:]:
             while shared and list(paths[pid][: len(shared)]) != shared:
                 shared.pop()
-        citation = document.cite_prose(section_label(shared))
-        quotes = tuple(QuotedSentence(line, 1, pid) for pid, line in parts)
-        return Answer(result.query, quotes, (Source(1, citation, document.id, ids),))
+        return _lines_answer(result.query, document, shared, parts)
 
     def _section(self, result: SearchResult, hits: list[Hit], readable: Readable) -> Answer | None:
         """«Mục đích, yêu cầu của Kế hoạch 48»: the lines of the section of the document asked
         about whose heading says what is asked, in reading order, cited by that section."""
         if result.citing or result.article or not result.numbers or not hits:
+            return None
+        asked = section_words(result.query, result.weights)
+        if not asked:  # (most questions: no store read)
             return None
         document = self._subject_document(result, hits, readable)
         if document is None:
@@ -335,14 +336,11 @@ class AnswerService:
                 for p in store.passages_of(session, document.id)
                 if p.id is not None
             ]
-        found = section_asked(passages, result.query, result.weights)
+        found = section_asked(passages, asked)
         if found is None:
             return None
         path, lines = found
-        ids = tuple(dict.fromkeys(pid for pid, _line in lines))
-        citation = document.cite_prose(section_label(path))
-        quotes = tuple(QuotedSentence(line, 1, pid) for pid, line in lines)
-        return Answer(result.query, quotes, (Source(1, citation, document.id, ids),))
+        return _lines_answer(result.query, document, path, lines)
 
     def _subject_document(
         self, result: SearchResult, hits: list[Hit], readable: Readable
@@ -708,6 +706,17 @@ def body_tasked(question: str) -> str | None:
     «ban tuyen giao trung uong»), folded; None when it names none."""
     found = _TASKED.search(fold(question).lower())
     return found.group(1) if found else None
+
+
+def _lines_answer(
+    query: str, document: DocInfo, path: list[str], lines: list[tuple[int, str]]
+) -> Answer:
+    """Whole lines of one document, (passage id, line) in reading order, quoted under one
+    source cited by the section ``path`` (an outline, a section asked by its heading)."""
+    ids = tuple(dict.fromkeys(pid for pid, _line in lines))
+    citation = document.cite_prose(section_label(path))
+    quotes = tuple(QuotedSentence(line, 1, pid) for pid, line in lines)
+    return Answer(query, quotes, (Source(1, citation, document.id, ids),))
 
 
 def _led_by_subject(picked: list[Quote], body: str) -> list[Quote]:

@@ -22,8 +22,9 @@ from knowledge.text import fold, nfc, strip_diacritics, syllables
 # A document's header and footer lines, never an answer by themselves: its number, the Party's
 # name, the place-and-date line («Hà Nội, ngày …», «Thanh Hóa, ngày 12 tháng 01 năm 2024»), the
 # signature block (a question about a document's date or signer reads them on purpose).
+_SIGNATURE_OPENS = r"nơi nhận|t/m|k/t|tm\.|kt\."
 _HEADER_NOISE = re.compile(
-    r"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|nơi nhận|t/m|k/t|tm\.|kt\.)"
+    rf"^(số\s|\*|đảng cộng sản việt nam|hà nội,|ban chấp hành|{_SIGNATURE_OPENS})"
     r"|^[^,\n]{2,40}, ngày \d{1,2} tháng \d{1,2} năm \d{4}\s*$",
     re.I,
 )
@@ -900,20 +901,28 @@ def outline(
 # thực hiện», «mục nhiệm vụ giải pháp»).
 _POINTING = frozenset("phan muc chuong noi".split())
 MAX_SECTION_LINES = 6
-_SIGNATURE = re.compile(r"^(t/m|k/t|tm\.|kt\.|tl\.|q\.|nơi nhận|\(đã ký\))", re.I)
+# where a document's signature block starts: the section before it ends there
+_SIGNATURE = re.compile(rf"^({_SIGNATURE_OPENS}|tl\.|q\.|\(đã ký\))", re.I)
+
+
+def section_words(question: str, weights: dict[str, float]) -> set[str]:
+    """The folded words ``question`` asks beyond the document it names, its question words and
+    particles — what a heading would have to say for the question to ask that section; empty
+    when too few to name one."""
+    asked = set(focus_weights(weights)) - naming_words(question)
+    return asked if len(asked - _POINTING) >= 2 else set()
 
 
 def section_asked(
-    passages: Sequence[tuple[list[str], int, str]], question: str, weights: dict[str, float]
+    passages: Sequence[tuple[list[str], int, str]], asked: set[str]
 ) -> tuple[list[str], list[tuple[int, str]]] | None:
     """A question naming nothing but a section of the document by its heading («mục đích yêu
-    cầu của Kế hoạch 48», «phần tổ chức thực hiện của Chương trình 13 nói gì»): that section's
-    heading path and its first lines in reading order — or its numbered sub-headings, when it
-    is divided in parts — as (passage id, line) verbatim from the ``passages`` (heading path,
-    id, text). None when the question asks more than the heading
+    cầu của Kế hoạch 48», «phần tổ chức thực hiện của Chương trình 13 nói gì»; ``asked`` from
+    ``section_words``): that section's heading path and its first lines in reading order — or
+    its numbered sub-headings, when it is divided in parts — as (passage id, line) verbatim from
+    the ``passages`` (heading path, id, text). None when the question asks more than the heading
     says («Quy định 37 phần tổ chức thực hiện giao cho ai»), or no heading says it."""
-    asked = set(focus_weights(weights)) - naming_words(question)
-    if len(asked - _POINTING) < 2:
+    if not asked:
         return None
     for path, _pid, _text in passages:
         for depth in range(1, len(path)):

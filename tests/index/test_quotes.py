@@ -25,6 +25,7 @@ from index.quotes import (
     outline_asked,
     person_named,
     section_asked,
+    section_words,
     select_quotes,
 )
 from index.retriever import Hit, SearchResult
@@ -803,5 +804,5 @@ def weights_of(question: str) -> dict[str, float]:
 def test_a_section_is_asked_only_by_a_question_its_heading_says_all_of(
     question: str, lines: list[tuple[int, str]] | None
 ) -> None:
-    found = section_asked(SECTIONS, question, weights_of(question))
+    found = section_asked(SECTIONS, section_words(question, weights_of(question)))
     assert (found[1] if found else None) == lines
