@@ -16,7 +16,7 @@ from bot import members
 from bot.answers import library
 from bot.models import Cell, Committee
 from bot.telegram.handlers.meetings import _reading
-from index.answer import AnswerService
+from index.answer import Answer, AnswerService
 from index.embedder import HashEmbedder
 from index.retriever import Retriever
 from index.settings import IndexSettings
@@ -101,12 +101,13 @@ class World:
         with Session(self.engine) as session:
             return members.readable_of(session, telegram_user_id=telegram_user_id)
 
-    def add_cell_a_document(self, file_name: str, text: str) -> None:
-        """A document Bình adds to cell A's own library, indexed."""
+    def add_cell_a_document(self, file_name: str, text: str, *, cell_b: bool = False) -> None:
+        """A document Bình adds to cell A's own library (Hùng to cell B's), indexed."""
         path = self.minutes_file.with_name(file_name)
         path.write_text(text, encoding="utf-8")
+        cell = self.cell_b if cell_b else self.cell_a
         added = Ingester(self.engine, KnowledgeSettings()).ingest_file(
-            path, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=self.cell_a.id)
+            path, provenance=Provenance(added_by="Bình", scope=Scope.CELL, scope_id=cell.id)
         )
         assert added.status == "added"
         self.retriever.sync()
@@ -362,3 +363,43 @@ def test_another_cells_plan_about_a_shared_directive_is_quoted_to_nobody_else(
     assert "09-KH/CB" in lan.sources[lan.quotes[0].source - 1].citation
     shown = " ".join(q.text for q in hung.quotes) + " ".join(s.citation for s in hung.sources)
     assert "điểm chờ xe buýt" not in shown and "09-KH/CB" not in shown
+
+
+OTHER_CELL_PLAN = """CHI BỘ PHÒNG KẾ TOÁN
+*
+Số 07-KH/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 29 tháng 11 năm 2026
+
+KẾ HOẠCH
+quyết toán tài chính năm 2026
+
+I. MỤC ĐÍCH
+Khóa sổ kế toán năm 2026 đúng hạn, không để tồn đọng chứng từ.
+
+II. NHIỆM VỤ
+Kế toán trưởng đối chiếu công nợ với từng khách hàng trước ngày 20/12/2026.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["Kế hoạch 07-KH/CB nói những gì", "mục đích của kế hoạch 07-KH/CB"]
+)
+def test_a_number_two_cells_both_use_answers_each_from_its_own_document(
+    world: World, question: str
+) -> None:
+    # Both cells number their plan 07-KH/CB. The whole-document answer searches the number again
+    # and the section answer reads the document's passages: each within the reader's scopes.
+    world.add_cell_a_document("ke-hoach-07.txt", CELL_PLAN)
+    world.add_cell_a_document("ke-hoach-07-ke-toan.txt", OTHER_CELL_PLAN, cell_b=True)
+    lan = world.answers.answer(question, readable=world.readable(LAN))
+    hung = world.answers.answer(question, readable=world.readable(HUNG))
+
+    def shown(answer: Answer) -> str:
+        return " ".join(q.text for q in answer.quotes) + " ".join(
+            s.citation for s in answer.sources
+        )
+
+    assert "đội xe" in shown(lan) and "đội xe" not in shown(hung), question
+    assert "quyết toán" in shown(hung) or "Khóa sổ" in shown(hung), question
+    assert "quyết toán" not in shown(lan) and "Khóa sổ" not in shown(lan), question
