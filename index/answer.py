@@ -28,6 +28,8 @@ from index.quotes import (
     focus_weights,
     folded_as_written,
     gives_figure,
+    holds_part,
+    named_part,
     names_person,
     naming_words,
     outline,
@@ -181,7 +183,7 @@ class AnswerService:
     def _answer(self, result: SearchResult, found: list[Hit], readable: Readable) -> Answer:
         """The answer from the relevant hits ``found`` (the first ``max_sources`` quoted)."""
         unknown = tuple(result.unknown_numbers)
-        hits = found[: self.max_sources]
+        hits = self._with_part_named(result, found[: self.max_sources])
         section = self._section(result, found, readable)
         if section is not None:
             return replace(section, unknown_numbers=unknown)
@@ -263,6 +265,26 @@ class AnswerService:
         if not quotes:
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         return Answer(result.query, tuple(quotes), sources, unknown, focus=focus)
+
+    def _with_part_named(self, result: SearchResult, hits: list[Hit]) -> list[Hit]:
+        """«quý 3 sinh hoạt chuyên đề về gì»: when no hit quoted holds the item opening with the
+        part the question names («c) Quý III: …»), the passage of their documents holding it
+        is put first (it shares few of the question's other words, so it ranks low); the hits
+        unchanged when the question names no part or none of their documents has that item."""
+        part = named_part(result.query)
+        if part is None or not hits or any(holds_part(h.text, part) for h in hits):
+            return hits
+        documents = list({h.document.id: h.document for h in hits}.values())
+        with Session(self.engine) as session:
+            for document in documents:  # readable: each is the document of a hit
+                for passage in store.passages_of(session, document.id):
+                    if passage.id is not None and holds_part(passage.text, part):
+                        first = Hit(
+                            passage.id, document, passage.text, list(passage.heading_path),
+                            passage.ordinal, hits[0].score, hits[0].relevance,
+                        )  # fmt: skip
+                        return [first, *hits[:-1]]
+        return hits
 
     def _document_fact(
         self, result: SearchResult, hits: list[Hit], readable: Readable

@@ -12,10 +12,51 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from knowledge.text import fold
+from knowledge.text import fold, nfc, strip_diacritics
 
 _SEGMENT = re.compile(r"[.,;:!?()\[\]\"“”'‘’…\n]+")
 _WORD = re.compile(r"\w+")
+
+
+# A quarter, a term, a congress or a part of a document, numbered either way: «quý 3» / «Quý III»,
+# «khóa 13» / «khóa XIII», «Đại hội 13» / «Đại hội XIII». Folded, case kept; a Roman numeral
+# counts in capitals, or in any case after «quý», «khóa», «đại hội» (not «vi» of «mục vi phạm»).
+_NUMBERED = r"(?i:quy|khoa|dai hoi|chuong|muc|phan)"
+_ARABIC_NUMBERED = re.compile(rf"\b({_NUMBERED})\s+0*([1-9]\d?)\b(?![.,]\d)")
+_ROMAN_NUMBERED = re.compile(
+    rf"\b({_NUMBERED})\s+([IVX]{{1,6}}"
+    r"|(?<=(?i:quy|hoi) )(?i:[ivx]{1,6})|(?<=(?i:khoa) )(?i:[ivx]{1,6}))\b"
+)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _arabic(numeral: str) -> int:
+    values = [_ROMAN_VALUES[c] for c in numeral.lower()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def with_numeral_forms(query: str) -> str:
+    """The query with each numbered quarter, term, congress or part also written the other way
+    («quý 3» → «quý 3 iii», «khóa XIII» → «khóa XIII 13»), for matching documents that write
+    it in Roman numerals or in digits. Folded when any is found; the query unchanged otherwise."""
+    plain = strip_diacritics(nfc(query))
+
+    def arabic(found: re.Match[str]) -> str:
+        return f"{found.group(0)} {_roman(int(found.group(2)))}"
+
+    def roman(found: re.Match[str]) -> str:
+        return f"{found.group(0)} {_arabic(found.group(2))}"
+
+    both = _ROMAN_NUMBERED.sub(roman, _ARABIC_NUMBERED.sub(arabic, plain))
+    return query if both == plain else both
 
 
 def tokenize(text: str, *, bigrams: bool = True) -> list[str]:

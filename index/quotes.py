@@ -118,7 +118,11 @@ _UNIT_WRITTEN = {
 }  # fmt: skip
 # «ngày nào», «ngày mấy», «hôm nào» ask a day; «ngày 06/5/2024», «ngày 6 tháng 5» give one.
 _DAY_ASKED = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|hom nao)\b")
-_DAY_GIVEN = re.compile(r"\bngay\s+\d{1,2}(\s*/\s*\d{1,2}|\s+thang\s+\d)")
+# «ngày 10/6», «ngày 25 tháng 10», and a day of every month or quarter: «ngày 15 của tháng đầu
+# mỗi quý», «ngày 5 hằng tháng».
+_DAY_GIVEN = re.compile(
+    r"\bngay\s+\d{1,2}(\s*/\s*\d{1,2}|\s+thang\s+\d|\s+(?:cua\s+)?(?:thang|hang|moi)\b)"
+)
 # «hội nghị tổ chức ở đâu», «mất thẻ thì làm lại ở đâu», «kinh phí lấy ở đâu»: a place, the body
 # one goes to, or a source is asked — not «còn yếu ở đâu» (what falls short).
 _PLACE_ASKED = re.compile(
@@ -473,6 +477,19 @@ def figure_further(
     return None
 
 
+def _of_another_part(text: str, part: tuple[str, int]) -> bool:
+    """True when the lines of ``text`` open with parts of the kind named («a) Quý I: …») but
+    none with the one named («quý 3»): an item, or a lead-in with its items, about another."""
+    opened = {opening_part(line) for line in text.split("\n")}
+    return part not in opened and any(o is not None and o[0] == part[0] for o in opened)
+
+
+def holds_part(text: str, part: tuple[str, int]) -> bool:
+    """True when a sentence of the passage ``text`` is an item opening with ``part`` («c) Quý
+    III: …» for ("quy", 3))."""
+    return any(opening_part(s) == part for s in candidate_sentences(text))
+
+
 def candidate_sentences(text: str) -> list[str]:
     """Sentences of a passage, kept verbatim (each is a substring of ``text``)."""
     out: list[str] = []
@@ -588,10 +605,8 @@ def select_quotes(
                 or ("list" in wanted and _labelled_as_asked(sentence, asked_words))
             ):
                 score += ASK_BONUS * total
-            if part is not None:
-                opens = opening_part(sentence)
-                if opens is not None and opens[0] == part[0] and opens != part:
-                    score *= 0.5
+            if part is not None and _of_another_part(sentence, part):
+                score *= 0.5
             if month is not None:
                 plain = strip_diacritics(sentence)
                 opens_month = _MONTH_OPENS.match(plain) or _MONTH_LEADS.match(plain)
@@ -631,6 +646,8 @@ def select_quotes(
         text = _with_items(hits[hit_index].text, sentence)
         if any(text in q.text or q.text in text for q in quotes):
             continue
+        if quotes and part is not None and _of_another_part(text, part):
+            continue  # «… theo định hướng sau: a) Quý I: …» adds nothing to «quý 3»
         per_hit[hit_index] = per_hit.get(hit_index, 0) + 1
         quotes.append(Quote(hit_index, text))
     if not quotes:

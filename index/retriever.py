@@ -29,7 +29,7 @@ from index.citation import DocInfo, section_label
 from index.dense import DenseIndex, Selector
 from index.diacritics import DiacriticRestorer, general_sentences, missing_diacritics_ratio
 from index.embedder import Embedder
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, tokenize, with_numeral_forms
 from index.settings import IndexSettings
 from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import NumberRef, find_numbers, years_mentioned
@@ -630,7 +630,8 @@ class Retriever:
                 query_vector, self.settings.candidates, selector=visible.selector
             )
             mask = visible.mask
-        lexical_hits = state.lexical.search(text, self.settings.candidates, allowed=mask)
+        lexical_text = with_numeral_forms(text)  # «quý 3» finds «Quý III», and back
+        lexical_hits = state.lexical.search(lexical_text, self.settings.candidates, allowed=mask)
         if number_docs and not walled:
             # The named document's own passages are candidates even when others outscore them.
             own_passages = _passages_of(
@@ -642,7 +643,9 @@ class Retriever:
             lexical_hits = _merged(
                 lexical_hits,
                 state.lexical.search(
-                    text, self.settings.candidates, allowed=state.lexical.row_mask(own_passages)
+                    lexical_text,
+                    self.settings.candidates,
+                    allowed=state.lexical.row_mask(own_passages),
                 ),
             )
 
@@ -676,7 +679,7 @@ class Retriever:
                     fused[pid] = top + 1.0 - 0.001 * rank
                     signals.setdefault(pid, {})["number"] = 1.0
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
-        weights = _query_idf(state.lexical, text)
+        weights = _query_idf(state.lexical, lexical_text)
         hits = self._hits(state, ranked, signals, weights)
         return SearchResult(
             hits, text, dense_query, numbers, unknown, only_number, citing,

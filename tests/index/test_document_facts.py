@@ -444,3 +444,29 @@ def test_a_review_of_the_directive_after_years_is_quoted_from_the_review(
     # 03-CT/TW» is about the directive before it.)
     answer = answers.answer(question)
     assert "01-KL/TW" in first_cited(answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["quý 3 sinh hoạt chuyên đề về nội dung gì", "chuyen de quy 3 nam 2024 ve gi"]
+)
+def test_the_quarter_asked_is_quoted_not_the_first_quarter(
+    answers: AnswerService, question: str
+) -> None:
+    # «c) Quý III» sits in a passage ranked fourth; the lead-in of the list came with «a) Quý I»
+    answer = answers.answer(question)
+    assert answer.quotes[0].text.startswith("c) Quý III: Nâng cao chất lượng đảng viên")
+    assert not any("Quý I:" in q.text for q in answer.quotes)
+    assert "215-TB/ĐUK" in first_cited(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["tài liệu gợi ý đề dẫn gửi về chi bộ trước ngày nào",
+     "tai lieu goi y de dan gui ve chi bo truoc ngay nao"],
+)  # fmt: skip
+def test_a_day_of_every_quarter_answers_before_which_day(
+    answers: AnswerService, question: str
+) -> None:
+    # refused: «ngày 15 của tháng đầu mỗi quý» was not read as a day
+    answer = answers.answer(question)
+    assert "trước ngày 15 của tháng đầu mỗi quý" in answer.quotes[0].text

@@ -468,6 +468,43 @@ def test_the_item_of_the_part_named_comes_first_not_the_list_or_another_part(
     assert first_quote(result(question, (PLAN, QUARTERS))).startswith(item)
 
 
+def test_no_item_of_another_part_pads_the_item_named() -> None:
+    from index.quotes import holds_part
+
+    # the quarters as the real notice splits them: the list's lead-in with the first item, the
+    # next ones in another passage
+    lead_in, rest = QUARTERS.split("\nb)")
+    found = result("quý 3 sinh hoạt chuyên đề về nội dung gì", (PLAN, "b)" + rest),
+                   (PLAN, lead_in))  # fmt: skip
+    quotes = [q.text for q in select_quotes(found, found.weights)]
+    assert quotes[0].startswith("c) Quý III:")
+    # the lead-in would bring «a) Quý I» with it: nothing about the third quarter
+    assert not any("Quý I:" in q for q in quotes)
+    assert holds_part("b)" + rest, ("quy", 3)) and not holds_part(lead_in, ("quy", 3))
+
+
+def test_a_quarter_term_or_congress_is_searched_in_digits_and_in_roman_numerals() -> None:
+    from index.lexical import with_numeral_forms
+
+    assert tokenize(with_numeral_forms("quý 3 sinh hoạt chuyên đề gì"))[:3] == ["quy", "3", "iii"]
+    assert "13" in tokenize(with_numeral_forms("nghị quyết đại hội XIII"))
+    assert "xiii" in tokenize(with_numeral_forms("khoa 13"))
+    assert "iv" in tokenize(with_numeral_forms("Mục 4 nói gì"))
+    # «vi» of «vi phạm», a section «2.1», a programme's number: nothing added
+    for plain in ("những điều vi phạm", "mục 2.1 nói gì", "Chương trình 13 nói gì"):
+        assert with_numeral_forms(plain) == plain
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Ban Tuyên giáo gửi tài liệu gợi ý đề dẫn trước ngày 15 của tháng đầu mỗi quý.",
+     "Chi bộ nộp báo cáo trước ngày 5 hằng tháng.", "Báo cáo gửi trước ngày 10/6."],
+)  # fmt: skip
+def test_a_day_of_every_month_or_quarter_answers_which_day(sentence: str) -> None:
+    assert gives_unit(sentence, "ngay thang")
+    assert not gives_unit("Chi bộ nộp báo cáo hằng tháng.", "ngay thang")
+
+
 def test_a_month_or_a_word_like_vi_pham_names_no_part() -> None:
     from index.quotes import named_part, opening_part
 
