@@ -23,6 +23,7 @@ from index.quotes import (
     answers_figure,
     asked_unit,
     candidate_sentences,
+    dates_a_named_document,
     figure_further,
     focus_coverage,
     focus_weights,
@@ -240,7 +241,14 @@ class AnswerService:
         if not by_number:  # the quote holding the event or sanction asked leads, if any does
             picked, held = _led_by(picked, lambda q: holds_what_is_asked(q.text, result.query))
             answered = answered and held
-        focus = 1.0 if by_number else focus_coverage(picked, hits, result.weights)
+        # «Chỉ thị 03 ban hành ngày nào», answered where it is cited with its day: the number
+        # stands for the words asked
+        dated = (
+            unit in ("ngay thang", "nam nao")
+            and bool(_ISSUE_ASKED.search(fold(result.query)))
+            and dates_a_named_document(picked[0].text, result.query)
+        )
+        focus = 1.0 if by_number or dated else focus_coverage(picked, hits, result.weights)
         if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
@@ -373,6 +381,8 @@ class AnswerService:
         sinh hoạt chi bộ …») is the document of the best passage of that kind."""
         kind = subject_kind(result.query)
         named = [h.document for h in hits if h.document.number in result.numbers]
+        if not named and result.unknown_numbers:  # «Chỉ thị 03 …», not in the library: its
+            return None  # kind names no other document of that kind («Chỉ thị 05»)
         if named and (kind is None or fold(named[0].doc_type).lower() == kind):
             return named[0]
         if kind is None:
@@ -694,6 +704,12 @@ _WHEN_ASKED = re.compile(r"\btu (khi nao|bao gio|luc nao)\b")
 _OCCASION = re.compile(r"\b(khi|ke tu|tu ngay|sau|truoc|trong thoi gian|trong thoi han|ngay)\b")
 
 
+# The events a document's own day is the day of: where it is cited, «số 03-CT/TW ngày 14/5/2011».
+_ISSUING = frozenset({"ban hanh", "phat hanh"})
+# «… ban hành / ký / ra đời ngày nào» (folded): the day of the document itself is asked.
+_ISSUE_ASKED = re.compile(r"\b(ban hanh|phat hanh|ra doi|ky (?:ngay|nam|vao|khi|luc))\b")
+
+
 def holds_what_is_asked(quote: str, question: str) -> bool:
     """False when a time question's event («sơ kết», «kết nạp») is not in the quote that would
     answer it with a time — a day of something else («gửi … trước ngày 15/02/2022») is no
@@ -707,6 +723,8 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
     if sanction and not _SANCTION.search(folded):
         return False
     event = asked_event(question)
+    if event in _ISSUING and dates_a_named_document(quote, question):
+        return True  # «Chỉ thị 03 ban hành ngày nào»: «… Chỉ thị số 03-CT/TW ngày 14/5/2011»
     if event is None:  # «… xong trước thời hạn nào», «… năm nào»: a time, of whatever
         asked = fold(question).lower()
         if _WHEN_ASKED.search(asked):  # «có hiệu lực từ khi nào»: a time, or the occasion

@@ -118,6 +118,10 @@ _UNIT_WRITTEN = {
 }  # fmt: skip
 # «ngày nào», «ngày mấy», «hôm nào» ask a day; «ngày 06/5/2024», «ngày 6 tháng 5» give one.
 _DAY_ASKED = re.compile(r"\b(ngay nao|ngay may|ngay bao nhieu|hom nao)\b")
+# «có hiệu lực đến năm nào», «năm mấy»: a year of the calendar is asked (folded); one given is
+# written in four digits.
+_YEAR_ASKED = re.compile(r"\bnam (?:nao|may|bao nhieu)\b")
+_YEAR_GIVEN = re.compile(r"\b(?:19|20)\d{2}\b")
 # «ngày 10/6», «ngày 25 tháng 10», and a day of every month or quarter: «ngày 15 của tháng đầu
 # mỗi quý», «ngày 5 hằng tháng».
 _DAY_GIVEN = re.compile(
@@ -320,6 +324,8 @@ def asked_unit(question: str) -> str | None:
         return "thoi gian"
     if _DAY_ASKED.search(folded):  # «vào ngày nào»: a day of the calendar
         return "ngay thang"
+    if _YEAR_ASKED.search(folded):  # «đến năm nào»: a year
+        return "nam nao"
     if _PLACE_ASKED.search(folded):  # «tổ chức ở đâu»: a place
         return "noi chon"
     if _NAME_ASKED.search(folded):  # «quần chúng … tên là gì»: a person's name
@@ -383,10 +389,12 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     «23/23 đồng chí»). A day that dates a cited document counts only for a document the
     question names (``named``: its numbers as the retriever resolved them)."""
     folded = fold(sentence).lower()
-    if unit == "ngay thang":
-        asked = {fold(n).lower() for n in named}
-        folded = _CITED_DAY.sub(lambda m: m.group(0) if m.group(1) in asked else "", folded)
-        return bool(_DAY_GIVEN.search(folded))
+    if unit in ("ngay thang", "nam nao"):
+        asked = {_number_key(n) for n in named}
+        folded = _CITED_DAY.sub(
+            lambda m: m.group(0) if _number_key(m.group(1)) in asked else "", folded
+        )
+        return bool((_DAY_GIVEN if unit == "ngay thang" else _YEAR_GIVEN).search(folded))
     if unit == "tan suat":
         return bool(_OFTEN_GIVEN.search(folded))
     if unit == "ten nguoi":
@@ -430,10 +438,27 @@ _UPPER = re.compile(
 _LOWER = re.compile(r"\b(toi thieu|it nhat|khong duoi|som nhat|tro len)\b")
 
 
+def _number_key(number: str) -> str:
+    """«21-KL/TW», «03-ct/tw», «3-CT» → «21-kl», «3-ct»: a document's number and kind, what a
+    question names of it («chỉ thị 03») even when it names no issuer."""
+    found = re.match(r"0*(\d+)-([^\W\d_]+)", fold(number))
+    return f"{found.group(1)}-{found.group(2)}" if found else fold(number)
+
+
+def dates_a_named_document(sentence: str, question: str) -> bool:
+    """True when ``sentence`` gives the day of a document the question names, where it cites it
+    («… thay thế Chỉ thị số 03-CT/TW ngày 14/5/2011» for «Chỉ thị 03 ban hành ngày nào»)."""
+    asked = {f"{r.number}-{fold(r.type_code)}" for r in find_numbers(question) if r.type_code}
+    return any(_number_key(m.group(1)) in asked for m in _CITED_DAY.finditer(fold(sentence)))
+
+
 def gives_figure(sentence: str, question: str, unit: str, named: Collection[str] = ()) -> bool:
     """``gives_unit``, and the bound the question asks for when it asks one: a minimum does not
-    answer «tối đa bao nhiêu», a maximum does not answer «tối thiểu bao nhiêu»."""
-    if not gives_unit(sentence, unit, named):
+    answer «tối đa bao nhiêu», a maximum does not answer «tối thiểu bao nhiêu». The day dating
+    a document the question names counts, in the library or not («Chỉ thị 03 ban hành ngày
+    nào»: «… thay thế Chỉ thị số 03-CT/TW ngày 14/5/2011»)."""
+    dated = unit in ("ngay thang", "nam nao") and dates_a_named_document(sentence, question)
+    if not dated and not gives_unit(sentence, unit, named):
         return False
     asked = fold(question).lower()
     folded = fold(sentence).lower()
@@ -475,6 +500,19 @@ def figure_further(
         if quotes and answers_figure(quotes[:1], result.query, result.numbers):
             return hits, quotes
     return None
+
+
+# «gửi … cơ quan nào», «nơi nhận»: where a document is sent is asked (folded), and the lines of
+# its distribution list («Nơi nhận: - Ban Tổ chức Tỉnh ủy (để báo cáo)») may answer; no other
+# question is answered by one.
+_SENT_ASKED = re.compile(r"\b(gui|noi nhan|nhan duoc|de bao cao|luu)\b")
+_ADDRESSED = re.compile(r"^\s*(?i:nơi nhận)\b.*$", re.M)
+
+
+def _addressees(text: str) -> set[str]:
+    """The sentences of the distribution list closing ``text`` (the lines after «Nơi nhận:»)."""
+    found = _ADDRESSED.search(text)
+    return set() if found is None else set(candidate_sentences(text[found.end() :]))
 
 
 def _of_another_part(text: str, part: tuple[str, int]) -> bool:
@@ -577,12 +615,16 @@ def select_quotes(
     naming = naming_words(result.query)
     unnamed = {t: w for t, w in weights.items() if t not in naming}
     scored: list[tuple[float, int, int, str]] = []
+    sent_asked = bool(_SENT_ASKED.search(fold(result.query)))
     for hit_index, hit in enumerate(hits):
         if within is not None and hit_index not in within:
             continue
         own = hit.document.number is not None and hit.document.number in result.numbers
         sentence_weights = unnamed if own else weights
+        addressees = set() if sent_asked else _addressees(hit.text)
         for position, sentence in enumerate(candidate_sentences(hit.text)):
+            if sentence in addressees:  # «- Các đồng chí Ủy viên Ban Chấp hành Trung ương»
+                continue
             tokens = set(tokenize(sentence))
             spoken = syllables(sentence)
             exact = set(spoken)

@@ -470,3 +470,25 @@ def test_a_day_of_every_quarter_answers_before_which_day(
     # refused: «ngày 15 của tháng đầu mỗi quý» was not read as a day
     answer = answers.answer(question)
     assert "trước ngày 15 của tháng đầu mỗi quý" in answer.quotes[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["chỉ thị 03 được ban hành ngày nào", "chi thi 03 ban hanh ngay nao", "chỉ thị 03 ký ngày nào"],
+)
+def test_the_day_of_a_document_not_in_the_library_is_read_where_it_is_cited(
+    answers: AnswerService, question: str
+) -> None:
+    # Chỉ thị 05's own date line was quoted for Chỉ thị 03's day (the kind «chỉ thị» was taken
+    # for the document asked about)
+    answer = answers.answer(question)
+    assert answer.unknown_numbers
+    assert "thay thế Chỉ thị số 03-CT/TW ngày 14/5/2011" in answer.quotes[0].text
+    assert not any(q.text.startswith("Hà Nội, ngày") for q in answer.quotes)
+
+
+def test_a_year_asked_is_not_answered_by_the_day_of_a_cited_document(
+    answers: AnswerService,
+) -> None:
+    # «… hiệu lực, hiệu quả theo Nghị quyết số 18-NQ/TW ngày 25/10/2017 …» was quoted
+    assert not answers.answer("kết luận 21 có hiệu lực đến năm nào").quotes

@@ -505,6 +505,30 @@ def test_a_day_of_every_month_or_quarter_answers_which_day(sentence: str) -> Non
     assert not gives_unit("Chi bộ nộp báo cáo hằng tháng.", "ngay thang")
 
 
+def test_a_year_asked_needs_a_year_of_the_sentence_own() -> None:
+    assert asked_unit("kết luận 21 có hiệu lực đến năm nào") == "nam nao"
+    assert asked_unit("chi bo thanh lap nam may") == "nam nao"
+    assert gives_unit("Chương trình thực hiện đến hết năm 2025.", "nam nao")
+    cited = "Sắp xếp bộ máy theo Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành."
+    assert not gives_unit(cited, "nam nao")
+    assert gives_unit(cited, "nam nao", ["18-NQ/TW"])  # the year of the document named
+
+
+SIGNED = (
+    "2. Bộ Chính trị chỉ đạo; định kỳ hằng năm báo cáo Ban Chấp hành Trung ương.\n"
+    "T/M BAN CHẤP HÀNH TRUNG ƯƠNG\nTỔNG BÍ THƯ\nNguyễn Phú Trọng\nNơi nhận:\n"
+    "- Các đồng chí Ủy viên Ban Chấp hành Trung ương Đảng,\n- Ban Tổ chức Tỉnh ủy (để báo cáo),"
+)
+
+
+def test_a_line_of_the_distribution_list_answers_only_where_a_document_is_sent() -> None:
+    found = result("bao lâu thì báo cáo Ban Chấp hành Trung ương một lần", (RULES, SIGNED))
+    quotes = [q.text for q in select_quotes(found, found.weights)]
+    assert quotes[0].startswith("2. Bộ Chính trị") and not any("Ủy viên" in q for q in quotes)
+    sent = result("quy định được gửi lên cơ quan nào của tỉnh để báo cáo", (RULES, SIGNED))
+    assert "Ban Tổ chức Tỉnh ủy" in first_quote(sent)
+
+
 def test_a_month_or_a_word_like_vi_pham_names_no_part() -> None:
     from index.quotes import named_part, opening_part
 
