@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from index import texts
 from index.citation import DocInfo, section_label
 from index.quotes import (
+    QUESTION_WORDS,
     Quote,
     answers_figure,
     asked_unit,
@@ -41,7 +42,7 @@ from index.quotes import (
     select_quotes,
     without_cited_days,
 )
-from index.retriever import Filters, Hit, Retriever, SearchResult
+from index.retriever import Filters, Hit, Retriever, SearchResult, words_besides_naming
 from knowledge import store
 from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import TYPE_NAMES, find_numbers, years_mentioned
@@ -772,8 +773,11 @@ def _led_by_subject(picked: list[Quote], body: str) -> list[Quote]:
 
 def _asks_more_than_naming(result: SearchResult) -> bool:
     """True when the question has a word of its own besides the document it names, its
-    question words and particles."""
-    return bool(set(focus_weights(result.weights)) - naming_words(result.query))
+    question words and particles («báo chí» too, though the weights leave its syllables out:
+    folded, they are those of «báo cáo» and «chỉ thị»)."""
+    if set(focus_weights(result.weights)) - naming_words(result.query):
+        return True
+    return any(w not in QUESTION_WORDS for w in words_besides_naming(result.query))
 
 
 def _led_by(picked: list[Quote], leads: Callable[[Quote], bool]) -> tuple[list[Quote], bool]:

@@ -59,6 +59,17 @@ _FILLER = set(
     "vay a nhe nha oi nhi viec".split()
 )
 
+# The kinds of documents and the like, as whole phrases: their syllables alone are words of
+# what is asked — «báo chí» folds to «bao chi», both syllables of kinds («báo cáo», «chỉ thị»).
+_FILLER_PHRASE = re.compile(
+    r"\b(?:chi thi|nghi quyet|ket luan|huong dan|chuong trinh|quy dinh|quyet dinh|ke hoach"
+    r"|thong bao|bao cao|trung uong|van ban|van de|noi dung|trich yeu|tom tat|de cap|cho biet)\b"
+)
+_PHRASE_ONLY = frozenset(
+    "chi thi nghi quyet ket luan huong dan chuong trinh quy dinh ke hoach thong bao cao trung "
+    "uong van dung trich yeu tom tat de cap".split()
+) - {"noi", "ve", "cho", "biet"}
+
 
 class IndexError_(Exception):
     """Base for index problems; the message is Vietnamese and says how to fix it."""
@@ -883,11 +894,17 @@ OF_ISSUER = re.compile(
 
 
 def _only_number(text: str, refs: list[NumberRef]) -> bool:
+    return not words_besides_naming(text, refs)
+
+
+def words_besides_naming(text: str, refs: list[NumberRef] | None = None) -> list[str]:
+    """The folded words of ``text`` besides the documents it names (their numbers, kinds and
+    issuers) and the filler around them («nói về gì», «nội dung chính»)."""
     rest = text
-    for ref in sorted(refs, key=lambda r: -r.span[0]):
+    for ref in sorted(find_numbers(text) if refs is None else refs, key=lambda r: -r.span[0]):
         rest = rest[: ref.span[0]] + " " + rest[ref.span[1] :]
-    words = re.findall(r"[^\W\d_]+", OF_ISSUER.sub(" ", fold(rest)))
-    return all(w in _FILLER for w in words)
+    words = re.findall(r"[^\W\d_]+", _FILLER_PHRASE.sub(" ", OF_ISSUER.sub(" ", fold(rest))))
+    return [w for w in words if w not in _FILLER or w in _PHRASE_ONLY]
 
 
 def _query_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:

@@ -492,3 +492,24 @@ def test_a_year_asked_is_not_answered_by_the_day_of_a_cited_document(
 ) -> None:
     # «… hiệu lực, hiệu quả theo Nghị quyết số 18-NQ/TW ngày 25/10/2017 …» was quoted
     assert not answers.answer("kết luận 21 có hiệu lực đến năm nào").quotes
+
+
+def test_words_folding_like_the_kinds_of_documents_are_still_asked() -> None:
+    from index.retriever import words_besides_naming
+
+    # «báo chí» folds to «bao chi», syllables of «báo cáo» and «chỉ thị»
+    assert words_besides_naming("kết luận 21 có nói gì về báo chí không") == ["bao", "chi"]
+    for naming in (
+        "chi thi 05 noi ve gi",
+        "báo cáo 86 nói về vấn đề gì",
+        "nội dung chính của KL 01",
+    ):
+        assert words_besides_naming(naming) == []
+
+
+def test_a_topic_folding_like_a_kind_of_document_is_not_read_as_the_whole_document(
+    answers: AnswerService,
+) -> None:
+    # the title and preamble of Kết luận 21 were quoted as if it had been asked about as a whole
+    answer = answers.answer("kết luận 21 có nói gì về báo chí không")
+    assert not answer.quotes or "báo chí" in answer.quotes[0].text
