@@ -242,6 +242,8 @@ class AnswerService:
         if not by_number:  # the quote holding the event or sanction asked leads, if any does
             picked, held = _led_by(picked, lambda q: holds_what_is_asked(q.text, result.query))
             answered = answered and held
+            if _WHEN_ASKED.search(fold(result.query).lower()):  # «tính từ khi nào»: the start
+                picked, _ = _led_by(picked, lambda q: bool(_STARTS.search(fold(q.text).lower())))
         # «Chỉ thị 03 ban hành ngày nào», answered where it is cited with its day: the number
         # stands for the words asked
         dated = (
@@ -654,8 +656,10 @@ _EVENT_AFTER = re.compile(rf"\b{_WHEN}\s+{_LINK}([a-z]+\s+[a-z]+)")
 # «bao lâu phải báo cáo một lần»: how often something happens — the words after «bao lâu»
 _OFTEN_EVENT = re.compile(rf"\bbao lau\s+{_LINK}([a-z]+\s+[a-z]+)")
 # «… được kết nạp vào Đảng ngày nào»: what is done to the subject, named before the time asked
+# (not «bị» of «dự bị», «chuẩn bị», «thiết bị»)
 _EVENT_DONE = re.compile(
-    rf"\b(?:duoc|bi)\s+(?!duoc\b|bi\b)([a-z]+\s+[a-z]+)(?:\s+[a-z]+){{0,3}}\s+{_WHEN}"
+    r"\b(?<!\bdu )(?<!\bchuan )(?<!\bthiet )(?<!\btrang )(?:duoc|bi)\s+"
+    rf"(?!duoc\b|bi\b)([a-z]+\s+[a-z]+)(?:\s+[a-z]+){{0,3}}\s+{_WHEN}"
 )
 # not an event: question words, and a preposition opening what follows («để bàn», «trong tháng»)
 _NOT_EVENT = frozenset(
@@ -702,6 +706,8 @@ _CALENDAR_ASKED = re.compile(
 # occasion («khi đảng viên chuyển sinh hoạt», «kể từ ngày ký»). («Vào lúc nào» may ask a step
 # of a procedure: «Phần kết thúc: … xin ý kiến đảng viên …».)
 _WHEN_ASKED = re.compile(r"\btu (khi nao|bao gio|luc nao)\b")
+# «kể từ ngày ký», «tính từ ngày chi bộ tổ chức lễ kết nạp»: when something starts (folded).
+_STARTS = re.compile(r"\b(?:ke tu|tinh tu|bat dau tu|tu ngay|tu khi)\b")
 _OCCASION = re.compile(r"\b(khi|ke tu|tu ngay|sau|truoc|trong thoi gian|trong thoi han|ngay)\b")
 
 

@@ -513,3 +513,14 @@ def test_a_topic_folding_like_a_kind_of_document_is_not_read_as_the_whole_docume
     # the title and preamble of Kết luận 21 were quoted as if it had been asked about as a whole
     answer = answers.answer("kết luận 21 có nói gì về báo chí không")
     assert not answer.quotes or "báo chí" in answer.quotes[0].text
+
+
+def test_bi_of_du_bi_is_no_passive_and_the_start_asked_leads(answers: AnswerService) -> None:
+    # «dự bị tính từ khi nào» read «bị tính từ» as what is done to someone, and the quote
+    # answering it, which has no «tính từ» of its own words, was refused
+    assert asked_event("thời gian dự bị tính từ khi nào") is None
+    assert asked_event("chuan bi de dan truoc khi nao") is None
+    assert asked_event("đảng viên bị xóa tên khi nào") == "xoa ten"
+    for question in ("thời gian dự bị tính từ khi nào", "thoi gian du bi tinh tu khi nao"):
+        first = answers.answer(question).quotes[0].text
+        assert first == "1. Thời gian dự bị là 12 tháng, tính từ ngày chi bộ tổ chức lễ kết nạp."
