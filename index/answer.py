@@ -23,6 +23,7 @@ from index.quotes import (
     Quote,
     answers_figure,
     asked_unit,
+    asks,
     candidate_sentences,
     dates_a_named_document,
     figure_further,
@@ -283,7 +284,9 @@ class AnswerService:
         is put first (it shares few of the question's other words, so it ranks low); the hits
         unchanged when the question names no part or none of their documents has that item."""
         part = named_part(result.query)
-        if part is None or not hits or any(holds_part(h.text, part) for h in hits):
+        if part is None or not hits or "agent" in asks(result.query):  # «ai …»: see select_quotes
+            return hits
+        if any(holds_part(h.text, part) for h in hits):
             return hits
         documents = list({h.document.id: h.document for h in hits}.values())
         with Session(self.engine) as session:

@@ -663,6 +663,10 @@ def select_quotes(
     per_hit: dict[int, int] = {}
     ranked = sorted(scored, key=lambda s: -s[0])
     named = next((s for s in ranked if part and opening_part(s[3]) == part), None)
+    if "agent" in wanted:
+        # «ai viết bài về chuyên đề quý II gửi Văn phòng»: who is asked, and the item of the part
+        # («b) Quý II: …» of the year's topics) names no one; the part only says what about
+        named = None
     if named is not None:  # the item the question names («d) Quý IV: …») answers it
         ranked = [named] + [s for s in ranked if s is not named]
     if lead_with_unit:

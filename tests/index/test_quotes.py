@@ -483,6 +483,17 @@ def test_no_item_of_another_part_pads_the_item_named() -> None:
     assert holds_part("b)" + rest, ("quy", 3)) and not holds_part(lead_in, ("quy", 3))
 
 
+def test_who_is_asked_about_a_part_is_answered_by_a_person_not_the_part_item() -> None:
+    task = (GUIDE, "4. Đồng chí Phạm Thị Hoa: hoàn thiện đề dẫn sinh hoạt chuyên đề quý II thành "
+                   "bài viết gửi Văn phòng Đảng ủy Công ty.")  # fmt: skip
+    found = result("ai viết bài về chuyên đề quý II gửi văn phòng", (PLAN, QUARTERS), task)
+    assert first_quote(found).startswith("4. Đồng chí Phạm Thị Hoa")
+    # what the part is about is still answered by its item
+    assert first_quote(result("chuyên đề quý II học gì", (PLAN, QUARTERS), task)).startswith(
+        "b) Quý II:"
+    )
+
+
 def test_a_quarter_term_or_congress_is_searched_in_digits_and_in_roman_numerals() -> None:
     from index.lexical import with_numeral_forms
 
