@@ -186,6 +186,7 @@ class AnswerService:
     def _answer(self, result: SearchResult, found: list[Hit], readable: Readable) -> Answer:
         """The answer from the relevant hits ``found`` (the first ``max_sources`` quoted)."""
         unknown = tuple(result.unknown_numbers)
+        result = replace(result, weights=_without_light_verb(result))
         hits = self._with_part_named(result, found[: self.max_sources])
         section = self._section(result, found, readable)
         if section is not None:
@@ -252,7 +253,7 @@ class AnswerService:
             and bool(_ISSUE_ASKED.search(fold(result.query)))
             and dates_a_named_document(picked[0].text, result.query)
         )
-        focus = 1.0 if by_number or dated else focus_coverage(picked, hits, result.weights)
+        focus = 1.0 if by_number or dated else focus_coverage(picked, hits, _focus_of(result))
         if not by_number and (focus < self.min_focus or not answered):
             return Answer(result.query, unknown_numbers=unknown, example=self._example(readable))
         numbers: dict[str, int] = {}
@@ -778,6 +779,30 @@ def _led_by_subject(picked: list[Quote], body: str) -> list[Quote]:
         return picked
     first = min(naming, key=lambda q: at[id(q)])
     return [first] + [q for q in picked if q is not first]
+
+
+# A verb saying only that something is done, before «(như) thế nào / ra sao» (folded).
+_MANNER_VERB = re.compile(r"\b(viet|lam|ghi)(?= (?:nhu )?(?:the nao|ra sao)\b)")
+
+
+def _without_light_verb(result: SearchResult) -> dict[str, float]:
+    """The question's weights without a verb that only says something is done, when it asks
+    how («nghị quyết cấp ủy phải viết thế nào»: the answer says «phải ngắn gọn, có trọng
+    tâm», not «viết»; a sentence holding «bài viết» answers nothing by it)."""
+    light = _MANNER_VERB.findall(fold(result.query).lower())
+    if not light or not set(focus_weights(result.weights)) - set(light):
+        return result.weights
+    return {t: w for t, w in result.weights.items() if t not in light}
+
+
+def _focus_of(result: SearchResult) -> dict[str, float]:
+    """The weights focus is measured with: the question's, or — when every word it asks folds
+    like filler the weights leave out («chương trình 13 năm nào sơ kết»: «sơ kết» folds to
+    «so» of «số» and «ket» of «kết luận») — those words, alike."""
+    if focus_weights(result.weights):
+        return result.weights
+    asked = [w for w in words_besides_naming(result.query) if w not in QUESTION_WORDS]
+    return dict.fromkeys(asked, 1.0) or result.weights
 
 
 def _asks_more_than_naming(result: SearchResult) -> bool:

@@ -524,3 +524,31 @@ def test_bi_of_du_bi_is_no_passive_and_the_start_asked_leads(answers: AnswerServ
     for question in ("thời gian dự bị tính từ khi nào", "thoi gian du bi tinh tu khi nao"):
         first = answers.answer(question).quotes[0].text
         assert first == "1. Thời gian dự bị là 12 tháng, tính từ ngày chi bộ tổ chức lễ kết nạp."
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # «sơ kết» folds to «so» (số) and «ket» (kết luận), both left out of the weights as
+        # filler: nothing was left to find in the quote, and it was refused
+        ("chương trình 13 năm nào sơ kết", "Năm 2023 sơ kết giữa nhiệm kỳ"),
+        # «viết» only says the resolution is written; how it must be is what is asked
+        ("nghị quyết cấp ủy phải viết như thế nào", "- Nghị quyết của cấp ủy phải ngắn gọn"),
+        ("nghi quyet cap uy phai viet the nao", "- Nghị quyết của cấp ủy phải ngắn gọn"),
+    ],
+)
+def test_what_is_asked_is_not_lost_to_filler_or_a_light_verb(
+    answers: AnswerService, question: str, first: str
+) -> None:
+    answer = answers.answer(question)
+    assert answer.quotes and answer.quotes[0].text.startswith(first)
+
+
+def test_focus_falls_back_to_the_words_asked_when_the_weights_leave_them_all_out() -> None:
+    from index.answer import _focus_of
+
+    # «sơ kết»: «so» and «ket» are syllables of «số», «kết luận», dropped from the weights
+    bare = SearchResult([], "chương trình 13 năm nào sơ kết", "", weights={"nao": 1.0})
+    assert _focus_of(bare) == {"ket": 1.0}
+    asked = SearchResult([], "đảng phí đóng bao nhiêu", "", weights={"dang": 0.5, "phi": 2.0})
+    assert _focus_of(asked) == asked.weights
