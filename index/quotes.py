@@ -136,7 +136,8 @@ _PLACE_ASKED = re.compile(
 # Given (strip_diacritics, case kept): «tại Hội trường …», «ở Trụ sở …», «tại Đảng ủy Khối», «do
 # cấp ủy … cấp lại», «từ nguồn …», «ngân sách».
 _PLACE_GIVEN = re.compile(
-    r"\b(?:[Tt]ai|[Oo])\s+(?:[A-Z]|(?:hoi truong|tru so|phong|nha van hoa|van phong|dia ban)\b)"
+    r"\b(?:[Tt]ai|[Oo])\s+(?:[A-Z]|(?:hoi truong|tru so|phong|nha van hoa|van phong|dia ban"
+    r"|chi bo|dang uy|cap uy|co quan|don vi)\b)"
     r"|\b(?:cap uy|chi bo|dang uy|ban to chuc)\b(?:\s+\w+){0,6}\s+cap lai\b"
     r"|\b(?:tu nguon|nguon kinh phi|ngan sach)\b"
 )

@@ -274,6 +274,8 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
             True,
         ),
         ("Kinh phí thực hiện từ nguồn ngân sách của cấp ủy.", "noi chon", True),
+        ("Mỗi đảng viên viết bản cam kết, lưu tại chi bộ.", "noi chon", True),
+        ("Mỗi đảng viên viết bản cam kết tại buổi sinh hoạt.", "noi chon", False),
         # who held it and when, but not where
         ("Sáng ngày 22/5/2024, Đảng ủy Khối tổ chức hội nghị sơ kết.", "noi chon", False),
         # a date is no duration: «06 tháng 5» is not six months, «5 năm 2024» not five years
