@@ -373,7 +373,7 @@ class AnswerService:
                 for p in store.passages_of(session, document.id)
                 if p.id is not None
             ]
-        found = section_asked(passages, asked)
+        found = section_asked(passages, asked, result.query)
         if found is None:
             return None
         path, lines = found

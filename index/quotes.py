@@ -978,7 +978,7 @@ def section_words(question: str, weights: dict[str, float]) -> set[str]:
 
 
 def section_asked(
-    passages: Sequence[tuple[list[str], int, str]], asked: set[str]
+    passages: Sequence[tuple[list[str], int, str]], asked: set[str], question: str = ""
 ) -> tuple[list[str], list[tuple[int, str]]] | None:
     """A question naming nothing but a section of the document by its heading («mục đích yêu
     cầu của Kế hoạch 48», «phần tổ chức thực hiện của Chương trình 13 nói gì»; ``asked`` from
@@ -988,10 +988,15 @@ def section_asked(
     says («Quy định 37 phần tổ chức thực hiện giao cho ai»), or no heading says it."""
     if not asked:
         return None
+    # Words asked side by side are said side by side in the heading: «phát biểu» is not
+    # «6. Phát hiện, biểu dương điển hình».
+    pairs = {b for b in tokenize(question) if "_" in b and set(b.split("_")) <= asked}
     for path, _pid, _text in passages:
         for depth in range(1, len(path)):
-            heading = set(tokenize(_ITEM.sub("", path[depth]), bigrams=False))
+            heading = set(tokenize(_ITEM.sub("", path[depth])))
             if not asked <= heading | _POINTING or len(asked & heading) < 2:
+                continue
+            if pairs and not pairs & heading:
                 continue
             section = path[: depth + 1]
             lines: list[tuple[int, str]] = []

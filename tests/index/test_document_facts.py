@@ -552,3 +552,14 @@ def test_focus_falls_back_to_the_words_asked_when_the_weights_leave_them_all_out
     assert _focus_of(bare) == {"ket": 1.0}
     asked = SearchResult([], "đảng phí đóng bao nhiêu", "", weights={"dang": 0.5, "phi": 2.0})
     assert _focus_of(asked) == asked.weights
+
+
+def test_a_question_is_not_taken_for_a_section_by_syllables_of_other_words(
+    answers: AnswerService,
+) -> None:
+    # «phát biểu» matched «6. Phát hiện, biểu dương điển hình» of Kết luận 01, whose lines
+    # were quoted for who gave the closing speech of the conference
+    answer = answers.answer(
+        "ai phat bieu ket luan hoi nghi so ket 3 nam ket luan 01 cua dang uy khoi"
+    )
+    assert not any(q.text.startswith("Quan tâm phát hiện, bồi dưỡng") for q in answer.quotes)

@@ -878,5 +878,14 @@ def weights_of(question: str) -> dict[str, float]:
 def test_a_section_is_asked_only_by_a_question_its_heading_says_all_of(
     question: str, lines: list[tuple[int, str]] | None
 ) -> None:
-    found = section_asked(SECTIONS, section_words(question, weights_of(question)))
+    found = section_asked(SECTIONS, section_words(question, weights_of(question)), question)
     assert (found[1] if found else None) == lines
+
+
+def test_words_asked_side_by_side_are_said_side_by_side_in_the_heading() -> None:
+    heading = "6. Phát hiện, biểu dương điển hình"
+    outline = [(["Kết luận 01-KL/TW", heading], 3, f"{heading}\nQuan tâm phát hiện, biểu dương.")]
+    # «phát biểu» shares a syllable with «Phát hiện» and one with «biểu dương»
+    assert section_asked(outline, {"phat", "bieu"}, "ai phát biểu kết luận hội nghị") is None
+    found = section_asked(outline, {"bieu", "duong"}, "biểu dương điển hình thế nào")
+    assert found is not None and found[1] == [(3, "Quan tâm phát hiện, biểu dương.")]
