@@ -70,6 +70,12 @@ _PHRASE_ONLY = frozenset(
     "uong van dung trich yeu tom tat de cap".split()
 ) - {"noi", "ve", "cho", "biet"}
 
+# The filler syllables that are other words with other marks, and the marks they are filler with.
+_FILLER_MARKS = {
+    "so": {"số"}, "hoi": {"hỏi"}, "chi": {"chỉ", "chi"}, "bao": {"báo", "bao"}, "toi": {"tôi"},
+    "ban": {"bạn", "bản"}, "xin": {"xin"}, "doc": {"đọc"}, "hay": {"hãy", "hay"},
+}  # fmt: skip
+
 
 class IndexError_(Exception):
     """Base for index problems; the message is Vietnamese and says how to fix it."""
@@ -912,10 +918,14 @@ def _query_idf(lexical: LexicalIndex, query: str) -> dict[str, float]:
     weights = lexical._weight_matrix()
     n_docs = max(lexical.size, 1)
     out: dict[str, float] = {}
+    # written with other marks than the filler's, a syllable is another word: «sơ» of «sơ
+    # kết» is no «số», «hội» of «hội nghị» no «hỏi», «chí» of «báo chí» no «chỉ»
+    marked = {fold(w): w for w in re.findall(r"\w+", nfc(query).lower()) if fold(w) != w}
+    other = {f for f, w in marked.items() if f in _FILLER_MARKS and w not in _FILLER_MARKS[f]}
     for term in set(tokenize(query, bigrams=False)):
         col_id = lexical.vocab.get(term)
         df = 0 if col_id is None else int(weights.indptr[col_id + 1] - weights.indptr[col_id])
-        if term in _FILLER and df > n_docs * 0.02:
+        if term in _FILLER and term not in other and df > n_docs * 0.02:
             continue
         out[term] = math.log1p((n_docs - df + 0.5) / (df + 0.5))
     return out

@@ -563,3 +563,15 @@ def test_a_question_is_not_taken_for_a_section_by_syllables_of_other_words(
         "ai phat bieu ket luan hoi nghi so ket 3 nam ket luan 01 cua dang uy khoi"
     )
     assert not any(q.text.startswith("Quan tâm phát hiện, bồi dưỡng") for q in answer.quotes)
+
+
+def test_a_filler_syllable_written_with_other_marks_is_a_word_asked(
+    answers: AnswerService, hash_retriever: Retriever
+) -> None:
+    # «chí» of «báo chí» is no «chỉ» of «chỉ thị», «sơ» of «sơ kết» no «số», «hội» no «hỏi»
+    weights = hash_retriever.search("kết luận 21 có nói gì về báo chí không", 5).weights
+    assert "chi" in weights  # («báo» is written alike in «báo cáo»)
+    assert "so" in hash_retriever.search("hội nghị sơ kết diễn ra ở đâu", 5).weights
+    assert "so" not in hash_retriever.search("văn bản số mấy", 5).weights
+    answer = answers.answer("kết luận 21 có nói gì về báo chí không")
+    assert answer.quotes and "các đoàn thể và báo chí" in answer.quotes[0].text
