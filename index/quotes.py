@@ -407,6 +407,8 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     # Written with other marks a unit is another word: «chuyên đề», «vận chuyển» count no
     # «chuyến», «lẫn» no «lần» (a sentence keeps its marks; folded, they would match).
     folded = folded_as_written(sentence, _UNIT_WRITTEN)
+    if unit == "thoi gian":  # «kỷ niệm 134 năm Ngày sinh» is an anniversary, not a duration
+        folded = _ANNIVERSARY.sub(" ", folded)
     if unit == "phan tram" and re.search(r"\d\s*%", folded):
         return True
     # A count of people or things may have words between («hai phần ba số đảng viên»); an
@@ -429,6 +431,9 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
             folded,
         )
     )
+
+
+_ANNIVERSARY = re.compile(r"\b(?:ky niem|tron)\s+\d+\s+nam\b")
 
 
 # «tối đa bao nhiêu phút» asks an upper bound, «ít nhất mấy lần» a lower one (folded); a sentence

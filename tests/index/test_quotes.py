@@ -281,6 +281,8 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         # a date is no duration: «06 tháng 5» is not six months, «5 năm 2024» not five years
         ("Thanh Hóa, ngày 06 tháng 5 năm 2024", "thoi gian", False),
         ("Thời gian dự bị là 12 tháng.", "thoi gian", True),
+        # an anniversary is no duration («… kéo dài bao lâu» was answered by it)
+        ("Tổ chức kỷ niệm 134 năm Ngày sinh Chủ tịch Hồ Chí Minh.", "thoi gian", False),
         # «một số» is some, not one
         ("Hội nghị chỉ ra một số chi bộ doanh nghiệp chưa làm tốt.", "chi bo", False),
         ("Còn một chi bộ chưa tổ chức sinh hoạt chuyên đề.", "chi bo", True),
