@@ -246,6 +246,14 @@ class AnswerService:
             answered = answered and held
             if _WHEN_ASKED.search(fold(result.query).lower()):  # «tính từ khi nào»: the start
                 picked, _ = _led_by(picked, lambda q: bool(_STARTS.search(fold(q.text).lower())))
+        if picked and unknown and any("mention" in h.signals for h in hits):
+            # «Trong kho chưa có văn bản số …; dưới đây là những đoạn văn bản khác nhắc tới nó»:
+            # only what a document citing that number says is quoted under that line
+            picked = [q for q in picked if "mention" in hits[q.hit_index].signals]
+            if not picked:
+                return Answer(
+                    result.query, unknown_numbers=unknown, example=self._example(readable)
+                )
         # «Chỉ thị 03 ban hành ngày nào», answered where it is cited with its day: the number
         # stands for the words asked
         dated = (

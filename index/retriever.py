@@ -684,6 +684,7 @@ class Retriever:
                     signals[pid]["number"] = 1.0
                 elif doc_id in mentions:
                     fused[pid] += boost * MENTION_SHARE
+                    signals[pid]["mention"] = 1.0
             own = [pid for pid in fused if state.passage_doc.get(pid) in number_docs]
             if own and not walled:
                 # The document that is the number comes first; what mentions it follows by merit.

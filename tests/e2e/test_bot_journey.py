@@ -118,6 +118,10 @@ async def test_a_forged_invite_and_a_stranger_get_one_polite_sentence(
         ("muc dich yeu cau cua ke hoach 48", "Thanh Hóa — I (", "1. Quán triệt sâu sắc"),
         # the articles of a regulation, when how many are asked
         ("quy dinh 37 co bao nhieu dieu", "37-QĐ/TW", "Điều 10. Hiệu lực thi hành"),
+        # the quarter asked, written in digits where the notice writes it in Roman numerals
+        ("quy 3 sinh hoat chuyen de ve noi dung gi", "215-TB/ĐUK", "c) Quý III:"),
+        # a document not in the library, dated where another document cites it
+        ("chỉ thị 03 được ban hành ngày nào", "05-CT/TW", "03-CT/TW ngày 14/5/2011"),
         # an article and a clause named: that clause, cited to its article
         (
             "khoan 3 dieu 6 qd 37 noi gi",
@@ -140,6 +144,22 @@ async def test_members_get_cited_answers_with_or_without_diacritics(
     assert any(quoted in text and n in cited for text, n in read.quotes), read.quotes
     assert_verbatim(deployment.services.engine, read.quotes)
     assert set(deployment.buttons(answer)) >= {"📄 [1]", "🔎 Thêm kết quả", "👍", "👎"}
+    print(deployment.transcript(lan))
+
+
+async def test_a_number_not_in_the_library_is_answered_only_from_what_cites_it(
+    deployment: Deployment,
+) -> None:
+    lan = deployment.telegram.create_user("Lan")
+    deployment.member(lan)
+
+    answer = await deployment.say(lan, "chỉ thị 03 được ban hành ngày nào")
+
+    assert answer["text"].startswith("Trong kho chưa có văn bản số chỉ thị 03; dưới đây là")
+    read = read_answer(answer["text"])
+    # a report's «ban hành Kế hoạch số 21-KH/ĐU ngày 10/5/2021» padded it, citing nothing of 03
+    assert read.sources and all("05-CT/TW" in source for source in read.sources.values())
+    assert "03-CT/TW ngày 14/5/2011" in read.quotes[0][0]
     print(deployment.transcript(lan))
 
 

@@ -485,6 +485,9 @@ def test_the_day_of_a_document_not_in_the_library_is_read_where_it_is_cited(
     assert answer.unknown_numbers
     assert "thay thế Chỉ thị số 03-CT/TW ngày 14/5/2011" in answer.quotes[0].text
     assert not any(q.text.startswith("Hà Nội, ngày") for q in answer.quotes)
+    # under «… những đoạn văn bản khác nhắc tới nó» only a document citing Chỉ thị 03 is quoted
+    # (a report's «ban hành Kế hoạch số 21-KH/ĐU ngày 10/5/2021» padded it)
+    assert all("05-CT/TW" in answer.sources[q.source - 1].citation for q in answer.quotes)
 
 
 def test_a_year_asked_is_not_answered_by_the_day_of_a_cited_document(
@@ -575,3 +578,13 @@ def test_a_filler_syllable_written_with_other_marks_is_a_word_asked(
     assert "so" not in hash_retriever.search("văn bản số mấy", 5).weights
     answer = answers.answer("kết luận 21 có nói gì về báo chí không")
     assert answer.quotes and "các đoàn thể và báo chí" in answer.quotes[0].text
+
+
+def test_the_passages_of_documents_citing_a_number_not_in_the_library_are_marked(
+    hash_retriever: Retriever,
+) -> None:
+    # what the answer keeps under «… những đoạn văn bản khác nhắc tới nó»
+    hits = hash_retriever.search("chỉ thị 03 được ban hành ngày nào", 8).hits
+    marked = {h.document.number for h in hits if "mention" in h.signals}
+    assert marked == {"05-CT/TW"}
+    assert any(h.document.number != "05-CT/TW" for h in hits)  # others found, not marked
