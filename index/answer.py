@@ -302,9 +302,11 @@ class AnswerService:
             for document in documents:  # readable: each is the document of a hit
                 for passage in store.passages_of(session, document.id):
                     if passage.id is not None and holds_part(passage.text, part):
+                        of_document = next(h for h in hits if h.document.id == document.id)
                         first = Hit(
                             passage.id, document, passage.text, list(passage.heading_path),
                             passage.ordinal, hits[0].score, hits[0].relevance,
+                            dict(of_document.signals),  # a document's marks are its passages'
                         )  # fmt: skip
                         return [first, *hits[:-1]]
         return hits
