@@ -38,7 +38,8 @@ def _roman(n: int) -> str:
     return out
 
 
-def _arabic(numeral: str) -> int:
+def roman_value(numeral: str) -> int:
+    """«IV», «xiii» → 4, 13."""
     values = [_ROMAN_VALUES[c] for c in numeral.lower()]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
@@ -46,17 +47,18 @@ def _arabic(numeral: str) -> int:
 def with_numeral_forms(query: str) -> str:
     """The query with each numbered quarter, term, congress or part also written the other way
     («quý 3» → «quý 3 iii», «khóa XIII» → «khóa XIII 13»), for matching documents that write
-    it in Roman numerals or in digits. Folded when any is found; the query unchanged otherwise."""
-    plain = strip_diacritics(nfc(query))
-
-    def arabic(found: re.Match[str]) -> str:
-        return f"{found.group(0)} {_roman(int(found.group(2)))}"
-
-    def roman(found: re.Match[str]) -> str:
-        return f"{found.group(0)} {_arabic(found.group(2))}"
-
-    both = _ROMAN_NUMBERED.sub(roman, _ARABIC_NUMBERED.sub(arabic, plain))
-    return query if both == plain else both
+    it in Roman numerals or in digits. The words keep their marks (the question's weights read
+    them)."""
+    text = nfc(query)
+    plain = strip_diacritics(text)  # one letter for each written one: the same offsets
+    added = [
+        (found.end(), _roman(int(found.group(2)))) for found in _ARABIC_NUMBERED.finditer(plain)
+    ] + [
+        (found.end(), str(roman_value(found.group(2)))) for found in _ROMAN_NUMBERED.finditer(plain)
+    ]
+    for end, other in sorted(added, reverse=True):
+        text = f"{text[:end]} {other}{text[end:]}"
+    return text if added else query
 
 
 def tokenize(text: str, *, bigrams: bool = True) -> list[str]:
