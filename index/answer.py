@@ -811,8 +811,13 @@ def _focus_of(result: SearchResult) -> dict[str, float]:
     «so» of «số» and «ket» of «kết luận») — those words, alike."""
     if focus_weights(result.weights):
         return result.weights
-    asked = [w for w in words_besides_naming(result.query) if w not in QUESTION_WORDS]
-    return dict.fromkeys(asked, 1.0) or result.weights
+    return dict.fromkeys(_words_asked(result.query), 1.0) or result.weights
+
+
+def _words_asked(question: str) -> list[str]:
+    """The folded words of ``question`` besides the documents it names, the filler around them
+    and its question words — whether or not the weights leave them out as filler."""
+    return [w for w in words_besides_naming(question) if w not in QUESTION_WORDS]
 
 
 def _asks_more_than_naming(result: SearchResult) -> bool:
@@ -821,7 +826,7 @@ def _asks_more_than_naming(result: SearchResult) -> bool:
     folded, they are those of «báo cáo» and «chỉ thị»)."""
     if set(focus_weights(result.weights)) - naming_words(result.query):
         return True
-    return any(w not in QUESTION_WORDS for w in words_besides_naming(result.query))
+    return bool(_words_asked(result.query))
 
 
 def _led_by(picked: list[Quote], leads: Callable[[Quote], bool]) -> tuple[list[Quote], bool]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from index.lexical import tokenize
+from index.lexical import roman_value, tokenize
 from index.retriever import OF_ISSUER, Hit, SearchResult, heading_article
 from knowledge.chunking import HEADING_MAX_CHARS, heading_match, split_sentences
 from knowledge.numbers import find_numbers
@@ -253,7 +254,6 @@ _ITEM_OPENING = (
     r"(?:\s*/\s*\d{{4}}|\s+(?i:nam)\s+\d{{4}})?\s*[:.)–-]"
 )
 _PART_OPENS = re.compile(_ITEM_OPENING.format(_PART))
-_ROMAN = {"i": 1, "v": 5, "x": 10}
 # A month the question names, and an item of a programme that opens with a month («- Tháng 1:
 # …») or an account of one («Trong tháng 4, …»): another month than the one asked answers for
 # that other month.
@@ -341,10 +341,7 @@ def asked_unit(question: str) -> str | None:
 
 def _part_number(text: str) -> int:
     """«4» or «IV» (folded) as a number."""
-    if text.isdigit():
-        return int(text)
-    values = [_ROMAN[c] for c in text.lower()]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return int(text) if text.isdigit() else roman_value(text)
 
 
 def named_part(text: str) -> tuple[str, int] | None:
@@ -451,10 +448,19 @@ def _number_key(number: str) -> str:
     return f"{found.group(1)}-{found.group(2)}" if found else fold(number)
 
 
+@lru_cache(maxsize=256)
+def _keys_named(question: str) -> frozenset[str]:
+    """The number keys of the documents ``question`` names with their kind (one parse for all
+    the sentences it is matched against)."""
+    return frozenset(
+        _number_key(f"{r.number}-{r.type_code}") for r in find_numbers(question) if r.type_code
+    )
+
+
 def dates_a_named_document(sentence: str, question: str) -> bool:
     """True when ``sentence`` gives the day of a document the question names, where it cites it
     («… thay thế Chỉ thị số 03-CT/TW ngày 14/5/2011» for «Chỉ thị 03 ban hành ngày nào»)."""
-    asked = {f"{r.number}-{fold(r.type_code)}" for r in find_numbers(question) if r.type_code}
+    asked = _keys_named(question)
     return any(_number_key(m.group(1)) in asked for m in _CITED_DAY.finditer(fold(sentence)))
 
 

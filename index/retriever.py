@@ -61,14 +61,14 @@ _FILLER = set(
 
 # The kinds of documents and the like, as whole phrases: their syllables alone are words of
 # what is asked — «báo chí» folds to «bao chi», both syllables of kinds («báo cáo», «chỉ thị»).
-_FILLER_PHRASE = re.compile(
-    r"\b(?:chi thi|nghi quyet|ket luan|huong dan|chuong trinh|quy dinh|quyet dinh|ke hoach"
-    r"|thong bao|bao cao|trung uong|van ban|van de|noi dung|trich yeu|tom tat|de cap|cho biet)\b"
-)
-_PHRASE_ONLY = frozenset(
-    "chi thi nghi quyet ket luan huong dan chuong trinh quy dinh ke hoach thong bao cao trung "
-    "uong van dung trich yeu tom tat de cap".split()
-) - {"noi", "ve", "cho", "biet"}
+_FILLER_PHRASES = (
+    "chi thi", "nghi quyet", "ket luan", "huong dan", "chuong trinh", "quy dinh", "quyet dinh",
+    "ke hoach", "thong bao", "bao cao", "trung uong", "van ban", "van de", "noi dung", "trich yeu",
+    "tom tat", "de cap", "cho biet",
+)  # fmt: skip
+_FILLER_PHRASE = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
+# Their syllables that are filler only inside them (not «nói», «cho», «biết», «bạn» alone).
+_PHRASE_ONLY = frozenset(" ".join(_FILLER_PHRASES).split()) - {"ban", "noi", "cho", "biet"}
 
 # The filler syllables that are other words with other marks, and the marks they are filler with.
 _FILLER_MARKS = {
