@@ -403,3 +403,50 @@ def test_a_number_two_cells_both_use_answers_each_from_its_own_document(
     assert "đội xe" in shown(lan) and "đội xe" not in shown(hung), question
     assert "quyết toán" in shown(hung) or "Khóa sổ" in shown(hung), question
     assert "quyết toán" not in shown(lan) and "Khóa sổ" not in shown(lan), question
+
+
+CELL_QUARTERS = """CHI BỘ XÍ NGHIỆP XE BUÝT SỐ 1
+*
+Số 09-KH/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 02 tháng 12 năm 2026
+
+KẾ HOẠCH
+sinh hoạt chuyên đề năm 2027
+
+Chi bộ sinh hoạt chuyên đề mỗi quý một lần, theo nội dung sau:
+a) Quý I: Văn hóa giao thông trên các tuyến xe buýt.
+b) Quý II: Tiết kiệm nhiên liệu của đội xe.
+"""
+
+OTHER_CELL_QUARTERS = """CHI BỘ PHÒNG KẾ TOÁN
+*
+Số 11-KH/CB
+ĐẢNG CỘNG SẢN VIỆT NAM
+Thanh Hóa, ngày 02 tháng 12 năm 2026
+
+KẾ HOẠCH
+sinh hoạt chuyên đề năm 2027
+
+Chi bộ sinh hoạt chuyên đề mỗi quý một lần, theo nội dung sau:
+a) Quý I: Quyết toán thuế của công ty.
+b) Quý II: Kiểm kê tài sản cố định.
+c) Quý III: Bảo mật số liệu kế toán.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["quý 3 chi bộ sinh hoạt chuyên đề về gì", "quy III chuyen de gi"]
+)
+def test_the_part_named_is_looked_for_only_in_the_readers_own_documents(
+    world: World, question: str
+) -> None:
+    # When no passage quoted holds «Quý III», the answer reads the store for it: only in the
+    # documents the reader's search found, never in another cell's plan that has one.
+    world.add_cell_a_document("ke-hoach-09.txt", CELL_QUARTERS)
+    world.add_cell_a_document("ke-hoach-11-ke-toan.txt", OTHER_CELL_QUARTERS, cell_b=True)
+    lan = world.answers.answer(question, readable=world.readable(LAN))
+    hung = world.answers.answer(question, readable=world.readable(HUNG))
+    assert not any("kế toán" in q.text or "Quý III" in q.text for q in lan.quotes), question
+    assert not any("11-KH/CB" in s.citation for s in lan.sources), question
+    assert hung.quotes and hung.quotes[0].text == "c) Quý III: Bảo mật số liệu kế toán.", question
