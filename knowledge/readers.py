@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -370,7 +371,9 @@ def _read_pdf(
                 opened = False
             if not opened:
                 raise IngestError("encrypted_pdf", "PDF được đặt mật khẩu; hãy gửi bản không khóa")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        read = [_page_text(page) for page in reader.pages]
+        pages = [text for text, _ in read]
+        styles = [printed for _, printed in read]
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -385,13 +388,13 @@ def _read_pdf(
         raise IngestError("no_text", "tệp PDF không có trang nào")
     scanned = [n for n, page in enumerate(pages) if not page.strip()]
     if not scanned:
-        return ReadResult(reflow_pdf_pages(pages), "pdf", None, None)
+        return ReadResult(reflow_pdf_pages(pages, styles), "pdf", None, None)
     recognised = dict(
         zip(scanned, _recognise_pdf_pages(data, scanned, ocr, progress, cancelled), strict=True)
     )
     # Recognised pages come with their paragraphs already; only the text layer is reflowed.
     parts = [
-        recognised[n] if n in recognised else reflow_pdf_pages([page])
+        recognised[n] if n in recognised else reflow_pdf_pages([page], [styles[n]])
         for n, page in enumerate(pages)
     ]
     text = "\n\n".join(part for part in parts if part.strip())
@@ -490,16 +493,115 @@ _PARAGRAPH_START = re.compile(
 )
 
 
-def reflow_pdf_pages(pages: list[str]) -> str:
+@dataclass(frozen=True)
+class LineStyle:
+    """Where and how a printed line of a PDF page is set: its baseline (points from the page's
+    foot), the font's weight (None for a line that mixes bold and regular words, as a bold
+    lead-in does) and size, and its text without spaces (to pair it with the line pypdf
+    extracts)."""
+
+    baseline: float
+    bold: bool | None
+    size: float
+    key: str
+
+    @property
+    def face(self) -> tuple[bool | None, float]:
+        """Weight and size: a change of face between two lines is a change of paragraph."""
+        return self.bold, round(self.size * 2) / 2
+
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi|semibold|,b\b|-b\b", re.I)
+
+
+def _page_text(page: Any) -> tuple[str, list[LineStyle] | None]:
+    """A PDF page's text layer as pypdf extracts it, and its printed lines with their baseline
+    and face, top to bottom (None when a text operator's place cannot be read: the reflow then
+    goes by line lengths alone)."""
+    chunks: list[tuple[float, float, bool, float, str]] = []
+    unplaced = False
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        nonlocal unplaced
+        if not text.strip():
+            return
+        try:
+            scale = (tm[3] * cm[3]) or 1.0
+            baseline = float(cm[5] + tm[5] * cm[3])
+            left = float(cm[4] + tm[4] * cm[0])
+            bold = bool(_BOLD_FONT.search(str((font or {}).get("/BaseFont", ""))))
+            chunks.append((baseline, left, bold, abs(float(size) * scale), text))
+        except (TypeError, ValueError, IndexError, AttributeError):
+            unplaced = True
+
+    text = page.extract_text(visitor_text=visit) or ""
+    return text, None if unplaced else _printed_lines(chunks)
+
+
+def _printed_lines(chunks: list[tuple[float, float, bool, float, str]]) -> list[LineStyle]:
+    """The text pieces of a page grouped into printed lines (one baseline each)."""
+    lines: list[list[tuple[float, float, bool, float, str]]] = []
+    for chunk in chunks:
+        if lines and abs(lines[-1][0][0] - chunk[0]) <= 0.3 * max(chunk[3], 1.0):
+            lines[-1].append(chunk)
+        else:
+            lines.append([chunk])
+    styles = []
+    for line in lines:
+        line.sort(key=lambda c: c[1])
+        body = [c for c in line if c[4].strip()]
+        weights = {c[2] for c in body}
+        bold = weights.pop() if len(weights) == 1 else None
+        size = max(c[3] for c in body)
+        key = re.sub(r"\s+", "", "".join(c[4] for c in body))
+        styles.append(LineStyle(line[0][0], bold, size, key))
+    return styles
+
+
+def _styled(lines: list[str], styles: list[LineStyle] | None) -> list[LineStyle | None]:
+    """The style of each extracted line, paired in order by their text; None where a line has
+    no printed line of the same text (a table row pypdf joined, a page number dropped)."""
+    out: list[LineStyle | None] = []
+    at = 0
+    for line in lines:
+        key = re.sub(r"\s+", "", line)
+        found = None
+        if styles and key:
+            for k in range(at, min(at + 4, len(styles))):
+                if styles[k].key == key:
+                    found, at = styles[k], k + 1
+                    break
+        out.append(found)
+    return out
+
+
+def _leading(
+    lines: list[tuple[str, LineStyle | None]],
+) -> dict[tuple[bool | None, float], float]:
+    """The distance between two lines of one face set one under the other when a paragraph
+    wraps — the smaller steps (a document of one-line paragraphs has more steps between
+    paragraphs than wraps), so that the space before a paragraph can be told from it."""
+    steps: dict[tuple[bool | None, float], list[float]] = {}
+    for (_, a), (_, b) in pairwise(lines):
+        if a is not None and b is not None and a.face == b.face and a.baseline > b.baseline:
+            steps.setdefault(a.face, []).append(round(a.baseline - b.baseline, 1))
+    return {face: sorted(v)[len(v) // 10] for face, v in steps.items()}
+
+
+def reflow_pdf_pages(pages: list[str], styles: list[list[LineStyle] | None] | None = None) -> str:
     """Join a PDF's visual lines back into paragraphs and drop page numbers.
 
     pypdf returns one line per printed line. A line is a wrap of the paragraph when the next
     line's first word would not have fitted on it (measured against the longest lines of the
     document), or when the next line starts in lower case; a line that opens a list item or a
     heading always starts a new paragraph, so no paragraph, and no sentence, is cut at a wrap.
+    Where the page's layout is known (``styles``, one list per page), a change of face (a bold
+    title over the body, a heading) or more space than a wrap's between two lines also starts
+    a paragraph, and the lines of a title or heading set in its own face, one under the other,
+    are one paragraph: a long title wrapped on two lines is not glued to the text below it.
     """
-    lines: list[str] = []
-    for page in pages:
+    lines: list[tuple[str, LineStyle | None]] = []
+    for n, page in enumerate(pages):
         page_lines = [ln.rstrip() for ln in page.split("\n")]
         while page_lines and not page_lines[0].strip():
             page_lines.pop(0)
@@ -509,19 +611,55 @@ def reflow_pdf_pages(pages: list[str]) -> str:
             page_lines.pop(0)
         if page_lines and _PAGE_NUMBER.match(page_lines[-1]):
             page_lines.pop()
-        lines.extend(page_lines)
-    lengths = sorted(len(ln) for ln in lines if ln.strip())
+        printed = styles[n] if styles is not None and n < len(styles) else None
+        lines.extend(zip(page_lines, _styled(page_lines, printed), strict=True))
+    lengths = sorted(len(ln) for ln, _ in lines if ln.strip())
     if not lengths:
         return ""
     width = lengths[int(len(lengths) * 0.95) - 1 if len(lengths) > 1 else 0]
+    leading = _leading(lines)
+    faces = [style.face for _, style in lines if style is not None]
+    body = max(set(faces), key=faces.count) if faces else None
     out: list[str] = []
-    for line in lines:
+    before: LineStyle | None = None
+    for line, style in lines:
         stripped = line.strip()
-        if out and out[-1] and stripped and _continues(out[-1], stripped, width):
-            out[-1] = _join_wrapped(out[-1], stripped)
-        else:
-            out.append(stripped)
+        if out and out[-1] and stripped:
+            wraps = _layout_continues(before, style, leading, body)
+            if wraps is None:
+                wraps = _continues(out[-1], stripped, width)
+            elif wraps and (_PARAGRAPH_START.match(stripped) or out[-1].isupper()):
+                wraps = False
+            if wraps:
+                out[-1] = _join_wrapped(out[-1], stripped)
+                before = style
+                continue
+        out.append(stripped)
+        before = style
     return "\n".join(out)
+
+
+def _layout_continues(
+    above: LineStyle | None,
+    line: LineStyle | None,
+    leading: dict[tuple[bool | None, float], float],
+    body: tuple[bool | None, float] | None,
+) -> bool | None:
+    """What the layout says of ``line`` under ``above``: False when it starts a paragraph (a
+    change of face, or more space above it than a wrap leaves), True when both are lines of a
+    title or heading face set as a wrap, None when only the words can tell (two body lines, or
+    a line whose place on the page is unknown)."""
+    if above is None or line is None or above.baseline <= line.baseline:
+        return None  # unknown, or a new page/column
+    if above.face != line.face:
+        # a line mixing weights (a bold lead-in) may carry on a paragraph of either
+        return None if above.bold is None or line.bold is None else False
+    step = leading.get(line.face)
+    if step is not None and above.baseline - line.baseline > step * 1.15 + 0.5:
+        return False
+    if line.face != body and line.bold is not None:
+        return True
+    return None
 
 
 def _join_wrapped(previous: str, line: str) -> str:

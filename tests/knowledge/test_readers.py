@@ -19,6 +19,7 @@ from tests.utils.factories import (
     make_ingester,
     source_text,
 )
+from tests.utils.pages import typeset_pdf
 
 HTML_PAGE = "tin-so-ket-3-nam-ket-luan-01-duk-2024.html"
 # The project's shared folder sits beside the checkout (../shared), as on CI.
@@ -187,6 +188,89 @@ def test_pdf_reflow_keeps_list_items_and_headings_apart() -> None:
         full,
         "a) Phần mở đầu: ổn định tổ chức.",
     ]
+
+
+_PLAN_TITLE = (
+    "thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng khóa XIII "
+    "và Quy định số 37-QĐ/TW của Ban Chấp hành Trung ương về những điều đảng viên không được làm"
+)
+_PLAN_OPENING = (
+    "Thực hiện Kết luận số 21-KL/TW ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng khóa XIII "
+    "về đẩy mạnh xây dựng, chỉnh đốn Đảng và hệ thống chính trị, Ban Thường vụ Đảng ủy Khối xây "
+    "dựng Kế hoạch thực hiện như sau:"
+)
+
+
+@pytest.mark.parametrize("space_after", [0, 6])
+def test_pdf_title_wrapped_on_lines_of_its_own_face_is_one_line_apart_from_the_text(
+    space_after: float,
+) -> None:
+    # A long title set bold and centred wraps; its second line starts with a capital and fills
+    # the width, which line lengths alone read as a wrap into the paragraph below it.
+    data = typeset_pdf(
+        [
+            ("header", "ĐẢNG ỦY KHỐI CƠ QUAN VÀ DOANH NGHIỆP"),
+            ("kind", "KẾ HOẠCH"),
+            ("title", _PLAN_TITLE),
+            ("body", _PLAN_OPENING),
+        ],
+        space_after=space_after,
+    )
+
+    text = read_bytes(data, "ke-hoach.pdf").text
+
+    assert text.split("\n") == [
+        "ĐẢNG ỦY KHỐI CƠ QUAN VÀ DOANH NGHIỆP",
+        "KẾ HOẠCH",
+        _PLAN_TITLE,
+        _PLAN_OPENING,
+    ]
+
+
+def test_pdf_plan_is_cited_by_its_whole_title(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "ke-hoach-48.pdf"
+    path.write_bytes(
+        typeset_pdf(
+            [
+                ("header", "ĐẢNG ỦY KHỐI CƠ QUAN VÀ DOANH NGHIỆP"),
+                ("body", "Số 48-KH/ĐUK"),
+                ("kind", "KẾ HOẠCH"),
+                ("title", _PLAN_TITLE),
+                ("body", _PLAN_OPENING),
+            ]
+        )
+    )
+
+    report = make_ingester(engine).ingest_paths([path])
+
+    assert report.outcomes[0].status == "added", report.outcomes[0].message
+    with Session(engine) as session:
+        title = document_named(session, path.name).title
+    assert title == _PLAN_TITLE[0].upper() + _PLAN_TITLE[1:]
+
+
+def test_pdf_paragraph_set_apart_by_space_is_not_joined_to_a_line_left_open() -> None:
+    # «- Căn cứ …,» ends in a comma and fills its last line; the paragraph under it starts with
+    # a capital: only the space the word processor left between them tells them apart.
+    grounds = (
+        "- Căn cứ Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương về thi hành "
+        "Điều lệ Đảng, Quy chế làm việc của Ban Chấp hành Trung ương khóa XIII và các quy định "
+        "hiện hành của Đảng,"
+    )
+    enacting = "Ban Chấp hành Trung ương quy định những điều đảng viên không được làm như sau:"
+    data = typeset_pdf([("body", grounds), ("body", enacting)], space_after=6)
+
+    assert read_bytes(data, "quy-dinh.pdf").text.split("\n") == [grounds, enacting]
+
+
+def test_pdf_paragraph_with_a_bold_lead_in_stays_one_paragraph() -> None:
+    task = (
+        "vận chuyển 420.000 lượt hành khách; tỷ lệ xuất bến đúng giờ từ 98% trở lên; không để "
+        "phát sinh phản ánh về thái độ phục vụ; đưa mức tiêu hao nhiên liệu về định mức."
+    )
+    data = typeset_pdf([("body", f"<b>Nhiệm vụ chuyên môn:</b> {task}")])
+
+    assert read_bytes(data, "nghi-quyet.pdf").text == f"Nhiệm vụ chuyên môn: {task}"
 
 
 def test_hyphen_at_a_line_end_joins_the_word_but_keeps_a_numbers_hyphen() -> None:
