@@ -24,6 +24,7 @@ from index.quotes import (
     answers_figure,
     asked_unit,
     asks,
+    asks_a_comrade,
     candidate_sentences,
     dates_a_named_document,
     figure_further,
@@ -33,6 +34,7 @@ from index.quotes import (
     gives_figure,
     holds_part,
     named_part,
+    names_a_comrade,
     names_person,
     naming_words,
     outline,
@@ -43,12 +45,19 @@ from index.quotes import (
     select_quotes,
     without_cited_days,
 )
-from index.retriever import Filters, Hit, Retriever, SearchResult, words_besides_naming
+from index.retriever import (
+    MAX_QUERY_CHARS,
+    Filters,
+    Hit,
+    Retriever,
+    SearchResult,
+    words_besides_naming,
+)
 from knowledge import store
 from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import TYPE_NAMES, find_numbers, years_mentioned
 from knowledge.scopes import SHARED, Readable
-from knowledge.text import fold
+from knowledge.text import fold, nfc
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +170,13 @@ class AnswerService:
 
     def answer(self, question: str, *, readable: Readable = SHARED) -> Answer:
         """Answer a question from the documents ``readable`` may read (QueryError for an empty
-        one, IndexError_ without an index)."""
+        one, IndexError_ without an index). The answer keeps the question as the member typed
+        it (the search reads chat shorthand written out: «đv» as «đảng viên»)."""
+        answer = self._answer_question(question, readable)
+        typed = nfc(question).strip()[:MAX_QUERY_CHARS]
+        return answer if answer.question == typed else replace(answer, question=typed)
+
+    def _answer_question(self, question: str, readable: Readable) -> Answer:
         result, found = self.relevant_hits(
             question, max(8, self.max_sources * 2), readable=readable
         )
@@ -743,6 +758,8 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
     sanction = _SANCTION.search(fold(question).lower())
     if sanction and not _SANCTION.search(folded):
         return False
+    if asks_a_comrade(question) and not names_a_comrade(quote):
+        return False  # «do đồng chí nào chủ trì»: a sentence naming no one does not answer
     event = asked_event(question)
     if event in _ISSUING and dates_a_named_document(quote, question):
         return True  # «Chỉ thị 03 ban hành ngày nào»: «… Chỉ thị số 03-CT/TW ngày 14/5/2011»
@@ -799,10 +816,20 @@ def _without_light_verb(result: SearchResult) -> dict[str, float]:
     """The question's weights without a verb that only says something is done, when it asks
     how («nghị quyết cấp ủy phải viết thế nào»: the answer says «phải ngắn gọn, có trọng
     tâm», not «viết»; a sentence holding «bài viết» answers nothing by it)."""
-    light = _MANNER_VERB.findall(fold(result.query).lower())
+    folded = fold(result.query).lower()
+    light = _MANNER_VERB.findall(folded)
+    # «đồng chí nào», «người nào» ask who, as «ai» does: «các đồng chí có tên sau» answers
+    # nothing by holding «đồng chí» (unless the question also says it elsewhere)
+    asker = _ASKER.search(folded)
+    if asker is not None:
+        elsewhere = set((folded[: asker.start()] + " " + folded[asker.end() :]).split())
+        light += [w for w in asker.group(1).split() if w not in elsewhere]
     if not light or not set(focus_weights(result.weights)) - set(light):
         return result.weights
     return {t: w for t, w in result.weights.items() if t not in light}
+
+
+_ASKER = re.compile(r"\b(dong chi|nguoi) nao\b")
 
 
 def _focus_of(result: SearchResult) -> dict[str, float]:

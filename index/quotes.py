@@ -210,6 +210,23 @@ _NAMED_IN_QUESTION = re.compile(_NAMED + r"([A-Z]\w*(?:\s+[A-Z]\w*){0,3})")
 _NAMED_IN_SENTENCE = re.compile(_NAMED + r"([A-Z]\w*(?:\s+[A-Z]\w*){1,4})")
 
 
+# «do đồng chí nào chủ trì», «người nào được giao», «ai là bí thư» ask for one person (folded)…
+_COMRADE_ASKED = re.compile(r"\b(?:dong chi|nguoi) nao\b|\bai la\b|\bla ai\b")
+# … and a sentence answering names one, by name or by the post held («đồng chí Đỗ Thanh Bình»,
+# «Đồng chí Bí thư Chi bộ tiếp thu …», «quần chúng Lê Thị Thu Trang»; marks stripped, case kept).
+_COMRADE = re.compile(r"\b(?:[Dd]ong chi|[Dd]/c|[Qq]uan chung)\s+[A-Z]")
+
+
+def asks_a_comrade(question: str) -> bool:
+    """True when ``question`` asks which person did or holds something."""
+    return _COMRADE_ASKED.search(fold(question).lower()) is not None
+
+
+def names_a_comrade(sentence: str) -> bool:
+    """True when ``sentence`` names a person, by name or by the post held."""
+    return _COMRADE.search(strip_diacritics(nfc(sentence))) is not None
+
+
 def person_named(question: str) -> str | None:
     """The person a question names («đồng chí Hoa» → «Hoa»; marks stripped), if any."""
     found = _NAMED_IN_QUESTION.search(strip_diacritics(nfc(question)))
@@ -730,12 +747,22 @@ def _labelled_as_asked(sentence: str, asked: set[str]) -> bool:
 
 
 def _asked_doing(question: str) -> str | None:
-    """What «ai» is asked to have done («ai hướng dẫn nội dung» → «huong dan»), folded."""
-    found = re.search(r"\bai\s+([a-z]+(?:\s+[a-z]+)?)", fold(question).lower())
+    """What «ai» (or «đồng chí nào», «người nào») is asked to have done («ai hướng dẫn nội
+    dung» → «huong dan», «đồng chí nào báo cáo kết quả» → «bao cao»), folded."""
+    found = re.search(
+        r"\b(?:ai|dong chi nao|nguoi nao)\s+([a-z]+(?:\s+[a-z]+)?)", fold(question).lower()
+    )
     if found is None:
         return None
-    words = [w for w in found.group(1).split() if w not in QUESTION_WORDS]
+    doing = found.group(1)
+    if doing in _DOING_COMPOUNDS:  # «bao» of «báo cáo» is no «bao nhiêu»
+        return doing
+    words = [w for w in doing.split() if w not in QUESTION_WORDS]
     return " ".join(words[:2]) or None
+
+
+# Verbs whose first syllable folds like a question word («báo cáo» ~ «bao», «cho phép» ~ «cho»).
+_DOING_COMPOUNDS = frozenset({"bao cao", "cho phep"})
 
 
 def _names_agent(sentence: str, holder: bool, doing: str | None) -> bool:

@@ -31,6 +31,7 @@ from index.diacritics import DiacriticRestorer, general_sentences, missing_diacr
 from index.embedder import Embedder
 from index.lexical import LexicalIndex, tokenize, with_numeral_forms
 from index.settings import IndexSettings
+from index.shorthand import expand_shorthand
 from knowledge.models import Document, DocumentCitation, Passage
 from knowledge.numbers import NumberRef, find_numbers, years_mentioned
 from knowledge.scopes import SHARED, Readable
@@ -579,7 +580,7 @@ class Retriever:
         text = nfc(query or "").strip()
         if not re.search(r"\w", text):
             raise QueryError("Câu hỏi trống hoặc chỉ có ký hiệu; hãy gõ câu hỏi bằng chữ.")
-        text = text[:MAX_QUERY_CHARS]
+        text = expand_shorthand(text[:MAX_QUERY_CHARS])  # «đv … k» as «đảng viên … không»
         state = self._current()
         visible = state.visible(readable)
         filters = filters or Filters()

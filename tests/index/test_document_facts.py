@@ -17,6 +17,7 @@ from index.answer import (
     holds_what_is_asked,
     subject_kind,
 )
+from index.quotes import _asked_doing
 from index.retriever import Retriever, SearchResult
 
 
@@ -590,3 +591,48 @@ def test_the_passages_of_documents_citing_a_number_not_in_the_library_are_marked
     marked = {h.document.number for h in hits if "mention" in h.signals}
     assert marked == {"05-CT/TW"}
     assert any(h.document.number != "05-CT/TW" for h in hits)  # others found, not marked
+
+
+@pytest.mark.parametrize(
+    ("quote", "question", "held"),
+    [
+        # «đồng chí nào» asks a person: a meeting's date and agenda name no one
+        ("Ngày 10/01/2024, Ban Thường vụ Đảng ủy Khối họp nghe Ban Tuyên giáo và Ban Tổ chức "
+         "Đảng ủy Khối báo cáo kết quả sinh hoạt chi bộ năm 2023.",
+         "cuộc họp Ban Thường vụ ngày 10/01/2024 do đồng chí nào chủ trì?", False),
+        ("Đồng chí Lê Quang Hưng, Bí thư Đảng ủy Khối chủ trì hội nghị.",
+         "hội nghị sơ kết do đồng chí nào chủ trì", True),
+        # a post held by one person names that person
+        ("Đồng chí Bí thư Chi bộ tiếp thu các ý kiến và kết luận những nhiệm vụ trọng tâm.",
+         "dong chi nao ket luan buoi sinh hoat", True),
+        ("Chi bộ có 23 đảng viên, dự sinh hoạt 23/23 đồng chí, tỷ lệ 100%.",
+         "người nào được giao giúp đỡ quần chúng Lê Thị Thu Trang", False),
+    ],
+)  # fmt: skip
+def test_a_question_asking_which_comrade_is_held_only_by_a_sentence_naming_one(
+    quote: str, question: str, held: bool
+) -> None:
+    assert holds_what_is_asked(quote, question) is held
+
+
+def test_which_comrade_chaired_is_refused_when_no_sentence_names_one(
+    answers: AnswerService,
+) -> None:
+    answer = answers.answer(
+        "TB 215: cuộc họp Ban Thường vụ Đảng ủy Khối ngày 10/01/2024 do đồng chí nào chủ trì?"
+    )
+
+    assert answer.not_found, [q.text for q in answer.quotes]
+
+
+@pytest.mark.parametrize(
+    ("question", "doing"),
+    [
+        ("ai báo cáo kết quả tháng 4", "bao cao"),  # «bao» of «báo cáo» is no «bao nhiêu»
+        ("đồng chí nào báo cáo kết quả tháng 4", "bao cao"),
+        ("do đồng chí nào chủ trì hội nghị", "chu tri"),
+        ("ai hướng dẫn nội dung", "huong dan"),
+    ],
+)
+def test_what_who_is_asked_to_have_done(question: str, doing: str) -> None:
+    assert _asked_doing(question) == doing

@@ -71,3 +71,22 @@ def test_chibo_chat_answers_a_newcomer_with_citations(model_services: Services) 
     assert "Nguồn:\n[1] Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị" in out[1]
     assert "Quy định số 37-QĐ/TW" in out[2] and "kinh doanh" in out[2]
     assert len(out) == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("đv có được kinh doanh k", "3. Không được kinh doanh những ngành, nghề"),
+        ("dv co duoc danh bac k", "1. Không được tham gia đánh bạc"),
+        ("cho em hỏi đv dự bị bao lâu thì được xét chính thức ạ", "1. Thời gian dự bị là 12 tháng"),
+        ("hồ sơ đv gồm những gì vậy mn", "1. Hồ sơ đảng viên gồm:"),
+    ],
+)
+def test_a_member_typing_chat_shorthand_gets_the_answer(
+    model_services: Services, typed: str, first: str
+) -> None:
+    # «đv … k» shares nothing with «đảng viên … không»: these were all refused
+    answer = model_services.answers.answer(typed)
+
+    assert not answer.not_found, typed
+    assert answer.quotes[0].text.startswith(first)
