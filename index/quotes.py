@@ -133,6 +133,8 @@ _DAY_GIVEN = re.compile(
 _PLACE_ASKED = re.compile(
     r"\b(?:to chuc|dien ra|hop|lam lai|cap lai|nop|gui|luu|dat|lay|xin)\b"
     r"(?:\s+[a-z]+){0,4}\s+(?:o|tai)\s+(?:dau|noi nao)\b"
+    # «báo cáo … gửi về đâu», «hồ sơ nộp lên đâu»: the body it goes to
+    r"|\b(?:nop|gui|bao cao|chuyen)\b(?:\s+[a-z]+){0,4}\s+(?:ve|len|den)\s+(?:dau|noi nao)\b"
 )
 # Given (strip_diacritics, case kept): «tại Hội trường …», «ở Trụ sở …», «tại Đảng ủy Khối», «do
 # cấp ủy … cấp lại», «từ nguồn …», «ngân sách».
@@ -140,6 +142,9 @@ _PLACE_GIVEN = re.compile(
     r"\b(?:[Tt]ai|[Oo])\s+(?:[A-Z]|(?:hoi truong|tru so|phong|nha van hoa|van phong|dia ban"
     r"|chi bo|dang uy|cap uy|co quan|don vi)\b)"
     r"|\b(?:cap uy|chi bo|dang uy|ban to chuc)\b(?:\s+\w+){0,6}\s+cap lai\b"
+    r"|\b(?:gui|nop|bao cao|chuyen)\b(?:\s+[\w,]+){0,8}?\s+(?:ve|len|den)\s+(?:[A-Z]|(?:cap uy"
+    r"|chi bo|dang uy|co quan|ban)\b)"
+    r"|\b(?:gui|nop)\s+(?:cho\s+)?(?:[A-Z]|(?:cap uy|chi bo|dang uy|co quan|ban|van phong)\b)"
     r"|\b(?:tu nguon|nguon kinh phi|ngan sach)\b"
 )
 # «ngày 25/10/2017» right after a document's number («Nghị quyết số 18-NQ/TW ngày 25/10/2017») is

@@ -225,6 +225,11 @@ def test_a_near_miss_leaves_its_focus_words_out_of_the_quote() -> None:
         ("mat the dang thi lam lai o dau", "noi chon"),
         ("kinh phí học chuyên đề lấy ở đâu", "noi chon"),
         ("Năm 2023 sinh hoạt chuyên đề của các chi bộ còn yếu ở đâu?", None),
+        # where something is sent or reported to
+        ("báo cáo kết quả thực hiện KL21 gửi về đâu", "noi chon"),
+        ("de dan viet xong thi gui ve dau", "noi chon"),
+        ("hồ sơ chuyển sinh hoạt nộp lên đâu", "noi chon"),
+        ("Kết luận 21 đã làm được đến đâu?", None),
         # how often, not how long
         ("Ban Tuyên giáo phải báo cáo Bộ Chính trị bao lâu một lần?", "tan suat"),
         ("cong doan gop y xay dung to chuc dang may thang mot lan", "tan suat"),
@@ -276,6 +281,15 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
         ("Kinh phí thực hiện từ nguồn ngân sách của cấp ủy.", "noi chon", True),
         ("Mỗi đảng viên viết bản cam kết, lưu tại chi bộ.", "noi chon", True),
         ("Mỗi đảng viên viết bản cam kết tại buổi sinh hoạt.", "noi chon", False),
+        # the body a paper goes to
+        ("hoàn thiện đề dẫn thành bài viết gửi Văn phòng Đảng ủy Công ty", "noi chon", True),
+        (
+            "định kỳ 6 tháng báo cáo kết quả thực hiện về Đảng ủy Khối qua Ban Tổ chức.",
+            "noi chon",
+            True,
+        ),
+        ("gửi về Ban Tổ chức Đảng ủy Khối trước ngày 15/02/2022", "noi chon", True),
+        ("báo cáo kết quả sinh hoạt chi bộ năm 2023 và đề xuất định hướng", "noi chon", False),
         # who held it and when, but not where
         ("Sáng ngày 22/5/2024, Đảng ủy Khối tổ chức hội nghị sơ kết.", "noi chon", False),
         # a date is no duration: «06 tháng 5» is not six months, «5 năm 2024» not five years
