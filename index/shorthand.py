@@ -29,6 +29,7 @@ _ANY_CASE = {
     "hok": "không",
     "ntn": "như thế nào",
     "pbt": "phó bí thư",
+    "yc": "yêu cầu",
 }
 # Typed in lower case only: in capitals they are something else («DV» of «Công ty … DV»,
 # «SH» of a licence plate).
@@ -41,7 +42,8 @@ _LOWER = {
     "mn": "mọi người",
     "mng": "mọi người",
 }
-# Acronyms of Party bodies and phrases, in capitals as members write them.
+# Acronyms of Party bodies and phrases, in capitals as members write them, or all in lower case
+# (not «tư», a word).
 _ACRONYMS = {
     "BCHTW": "Ban Chấp hành Trung ương",
     "BCH": "Ban Chấp hành",
@@ -64,8 +66,9 @@ _ACRONYMS = {
 
 # A form stands alone: not inside a word, a number or a document code («05-CT/TW»), and not
 # right after a number («CTr 13 ĐUK», where the issuer is part of how the document is named).
-_BEFORE = r"(?<![\w/\-.])(?<!\d )"
+_BEFORE = r"(?<![\w/\-.])"
 _AFTER = r"(?![\w/\-])"
+_NOT_AFTER_NUMBER = r"(?<!\d )"
 
 
 def _alternatives(forms: list[str]) -> str:
@@ -74,7 +77,10 @@ def _alternatives(forms: list[str]) -> str:
 
 _ANY_CASE_FORM = re.compile(rf"{_BEFORE}({_alternatives(list(_ANY_CASE))}){_AFTER}", re.I)
 _LOWER_FORM = re.compile(rf"{_BEFORE}({_alternatives(list(_LOWER))}){_AFTER}")
-_ACRONYM_FORM = re.compile(rf"{_BEFORE}({_alternatives(list(_ACRONYMS))}){_AFTER}")
+_ACRONYM_FORM = re.compile(
+    rf"{_BEFORE}{_NOT_AFTER_NUMBER}"
+    rf"({_alternatives(list(_ACRONYMS) + [a.lower() for a in _ACRONYMS if a != 'TƯ'])}){_AFTER}"
+)
 # «dc»/«đc» is «được», or «đồng chí» before a name («đc Hoa»); «k» is «không» only as the last
 # word of a question («có được … k?»), never a clause letter («điểm k»).
 _DUOC = re.compile(rf"{_BEFORE}(đc|dc){_AFTER}(\s+(?=[A-ZĐÀ-Ỹ]))?")
@@ -85,6 +91,6 @@ def expand_shorthand(text: str) -> str:
     """``text`` with the chat shorthand and Party acronyms it uses written out."""
     text = _ANY_CASE_FORM.sub(lambda m: _ANY_CASE[m.group(1).lower()], text)
     text = _LOWER_FORM.sub(lambda m: _LOWER[m.group(1)], text)
-    text = _ACRONYM_FORM.sub(lambda m: _ACRONYMS[m.group(1)], text)
+    text = _ACRONYM_FORM.sub(lambda m: _ACRONYMS[m.group(1).upper()], text)
     text = _DUOC.sub(lambda m: "đồng chí " if m.group(2) else "được", text)
     return _FINAL_K.sub("không", text)

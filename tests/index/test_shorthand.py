@@ -25,6 +25,8 @@ from index.shorthand import expand_shorthand
         ("đc Hoa viết đề dẫn gửi đâu", "đồng chí Hoa viết đề dẫn gửi đâu"),
         ("có dc nghỉ sh không", "có được nghỉ sinh hoạt không"),
         ("tư tưởng, đạo đức, phong cách HCM", "tư tưởng, đạo đức, phong cách Hồ Chí Minh"),
+        ("ke hoach 48 yc cac chi bo lam gi", "ke hoach 48 yêu cầu cac chi bo lam gi"),
+        ("ubkt dang uy khoi lam gi", "Ủy ban Kiểm tra dang uy khoi lam gi"),
     ],
 )  # fmt: skip
 def test_shorthand_is_written_out(typed: str, searched: str) -> None:
@@ -40,6 +42,8 @@ def test_shorthand_is_written_out(typed: str, searched: str) -> None:
         "điểm k khoản 2 nói gì",  # a clause letter, not «không»
         "Công ty CP Vận tải và DV Hàm Rồng",  # «DV» in capitals: dịch vụ
         "cb sinh hoạt mấy lần",  # «cb»: chi bộ or cán bộ — left as typed
+        "05-ct/tw noi gi",  # a number typed in lower case
+        "Bch hay Bct",  # neither in capitals nor in lower case: a name, perhaps
     ],
 )
 def test_what_means_something_else_is_left_as_typed(typed: str) -> None:
