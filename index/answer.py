@@ -55,7 +55,7 @@ from index.retriever import (
 )
 from knowledge import store
 from knowledge.models import Document, DocumentCitation, Passage
-from knowledge.numbers import TYPE_NAMES, find_numbers, years_mentioned
+from knowledge.numbers import TYPE_CODES, TYPE_NAMES, find_numbers, years_mentioned
 from knowledge.scopes import SHARED, Readable
 from knowledge.text import fold, nfc
 
@@ -577,7 +577,8 @@ def _render(answer: Answer, esc: Callable[[str], str], bold: Callable[[str], str
     lines: list[str] = []
     if answer.unknown_numbers:
         said = texts.UNKNOWN_NUMBERS if answer.not_found else texts.UNKNOWN_NUMBERS_MENTIONED
-        lines.append(esc(said.format(numbers=", ".join(answer.unknown_numbers))))
+        named = ", ".join(_unknown_named(n) for n in answer.unknown_numbers)
+        lines.append(esc(said.format(numbers=named)))
     if answer.missing_article:
         lines.append(esc(answer.missing_article))
     if answer.not_found:
@@ -591,6 +592,26 @@ def _render(answer: Answer, esc: Callable[[str], str], bold: Callable[[str], str
     lines.extend(f"“{esc(q.text)}” [{q.source}]" for q in answer.quotes)
     sources = "\n".join(f"[{s.number}] {esc(s.citation)}" for s in answer.sources)
     return "\n\n".join(lines) + f"\n\n{bold(texts.SOURCES_HEADING)}\n{sources}"
+
+
+def _unknown_named(number: str) -> str:
+    """A number the library does not hold, as a reader names it: «văn bản số 99-CT/TW»; one
+    asked by its kind alone, «Chỉ thị số 03» (not «văn bản số chi thi 03»); as typed when its
+    kind is ambiguous («QĐ 37»: quy định or quyết định)."""
+    refs = find_numbers(number)
+    if len(refs) != 1:
+        return texts.UNKNOWN_AS_TYPED.format(number=number)
+    if refs[0].canonical is not None:
+        return texts.UNKNOWN_BY_NUMBER.format(number=number)
+    ref, folded = refs[0], fold(number).lower()
+    kind = TYPE_CODES.get(ref.type_code or "")
+    if ref.type_code == "QĐ":
+        kind = (
+            "Quyết định" if "quyet dinh" in folded else "Quy định" if "quy dinh" in folded else None
+        )
+    if kind is None:
+        return texts.UNKNOWN_AS_TYPED.format(number=number)
+    return texts.UNKNOWN_BY_KIND.format(kind=kind, number=ref.number)
 
 
 def _checked(rendered: str, answer: Answer) -> str:

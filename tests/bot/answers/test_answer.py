@@ -72,6 +72,24 @@ def test_not_found_says_so_and_suggests_a_document() -> None:
 
 
 @pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        # a number asked by its kind alone is named as a reader names it, not «văn bản số chi
+        # thi 03»
+        (("chi thi 03",), "Trong kho chưa có Chỉ thị số 03."),
+        (("quyết định 27",), "Trong kho chưa có Quyết định số 27."),
+        (("99-CT/TW", "kết luận 5"), "Trong kho chưa có văn bản số 99-CT/TW, Kết luận số 05."),
+        # «QĐ» is quy định or quyết định: as typed
+        (("QĐ 37",), "Trong kho chưa có văn bản «QĐ 37»."),
+    ],
+)
+def test_a_number_not_in_the_library_is_named_as_a_reader_names_it(
+    asked: tuple[str, ...], said: str
+) -> None:
+    assert render_plain(Answer("x", unknown_numbers=asked)).startswith(said)
+
+
+@pytest.mark.parametrize(
     ("text", "small"),
     [
         ("xin chào", True),
