@@ -845,12 +845,19 @@ def _without_light_verb(result: SearchResult) -> dict[str, float]:
     if asker is not None:
         elsewhere = set((folded[: asker.start()] + " " + folded[asker.end() :]).split())
         light += [w for w in asker.group(1).split() if w not in elsewhere]
+    # «hội nghị … diễn ra ngày nào / ở đâu»: that it takes place is not asked, when and where
+    # are («Sáng ngày 22/5/2024, Đảng ủy Khối … tổ chức hội nghị sơ kết …»)
+    if _TAKES_PLACE.search(folded):
+        light.append("dien")
     if not light or not set(focus_weights(result.weights)) - set(light):
         return result.weights
     return {t: w for t, w in result.weights.items() if t not in light}
 
 
 _ASKER = re.compile(r"\b(dong chi|nguoi) nao\b")
+_TAKES_PLACE = re.compile(
+    r"\bdien ra\b(?=.*\b(?:ngay nao|khi nao|bao gio|luc nao|o dau|tai dau|nam nao|thang nao)\b)"
+)
 
 
 def _focus_of(result: SearchResult) -> dict[str, float]:

@@ -19,6 +19,7 @@ from index.answer import (
 )
 from index.quotes import _asked_doing
 from index.retriever import Retriever, SearchResult
+from knowledge.text import fold
 
 
 def first_cited(answer: Answer) -> str:
@@ -636,3 +637,26 @@ def test_which_comrade_chaired_is_refused_when_no_sentence_names_one(
 )
 def test_what_who_is_asked_to_have_done(question: str, doing: str) -> None:
     assert _asked_doing(question) == doing
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        # that a meeting takes place is not asked, when or where it does is
+        ("hội nghị sơ kết KL01 diễn ra ngày nào", {"hoi", "so"}),
+        ("hoi nghi so ket dien ra o dau", {"hoi", "so"}),
+        # «diễn ra như thế nào» asks how it went: «diễn» stays
+        ("hội nghị sơ kết diễn ra như thế nào", {"hoi", "so", "dien"}),
+        # «đồng chí nào» asks who: «đồng chí» is no word the answer must hold
+        ("đồng chí nào báo cáo kết quả tháng 4", {"bao", "cao"}),
+        ("đồng chí Hoa báo cáo gì, đồng chí nào kết luận", {"dong", "chi", "hoa", "bao", "cao"}),
+    ],
+)
+def test_words_that_only_frame_what_is_asked_are_left_out(question: str, kept: set[str]) -> None:
+    from index.answer import _without_light_verb
+
+    weights = dict.fromkeys(["hoi", "so", "dien", "ra", "dong", "chi", "hoa", "bao", "cao"], 1.0)
+    asked = {t for t in weights if t in set(fold(question).lower().split())}
+    result = SearchResult([], question, question, weights={t: 1.0 for t in asked})
+
+    assert set(_without_light_verb(result)) - {"ra"} == kept
