@@ -428,8 +428,8 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     folded = folded_as_written(sentence, _UNIT_WRITTEN)
     if unit == "thoi gian":  # «kỷ niệm 134 năm Ngày sinh» is an anniversary, not a duration
         folded = _ANNIVERSARY.sub(" ", folded)
-    if unit == "phan tram" and re.search(r"\d\s*%", folded):
-        return True
+    if unit == "phan tram" and (re.search(r"\d\s*%", folded) or _FRACTION.search(folded)):
+        return True  # «96,5%», or a share in words: «ít nhất hai phần ba số đảng viên»
     # A count of people or things may have words between («hai phần ba số đảng viên»); an
     # amount, an age or a time follows its number («1.500.000 đồng», «18 tuổi», «3 tháng»).
     counted = unit in _COUNTED or unit not in _UNIT_GIVEN
@@ -452,6 +452,10 @@ def gives_unit(sentence: str, unit: str, named: Collection[str] = ()) -> bool:
     )
 
 
+# A share written in words (folded): «hai phần ba», «một phần tư», «một nửa», «quá nửa».
+_FRACTION = re.compile(
+    r"\b(?:mot|hai|ba|bon) phan (?:hai|ba|tu|nam|muoi)\b|\b(?:mot|qua|hon) nua\b"
+)
 _ANNIVERSARY = re.compile(r"\b(?:ky niem|tron)\s+\d+\s+nam\b")
 
 

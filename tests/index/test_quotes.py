@@ -254,6 +254,10 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
     [
         ("Người vào Đảng phải đủ 18 tuổi.", "tuoi", True),
         ("Tỷ lệ đảng viên dự sinh hoạt đạt 96,5%.", "phan tram", True),
+        # a share in words answers «bao nhiêu phần trăm»
+        ("phải được ít nhất hai phần ba số đảng viên chính thức tán thành", "phan tram", True),
+        ("được quá nửa số đại biểu tán thành", "phan tram", True),
+        ("Chi bộ có 23 đảng viên, chia thành ba tổ.", "phan tram", False),
         ("Dự họp 23/23 đồng chí, tỷ lệ 100%.", "dang vien", True),
         ("được ít nhất hai phần ba số đảng viên chính thức tán thành", "dang vien", True),
         ("Mức phụ cấp 1.500.000 đồng/tháng.", "tien", True),
