@@ -253,6 +253,9 @@ class AnswerService:
         body = None if by_number else body_tasked(result.query)
         if body is not None:  # «CT 05 giao Ban Tuyên giáo Trung ương làm gì»
             picked = _led_by_subject(picked, body)
+            # what another body is tasked with does not answer («KL 21 giao Ủy ban Kiểm tra
+            # Trung ương nhiệm vụ gì»: «Bộ Chính trị, Ban Bí thư chỉ đạo, kiểm tra, giám sát …»)
+            answered = answered and fold(picked[0].text).lower().find(body) >= 0
         person = None if by_number else person_named(result.query)
         if person is not None:  # the quote naming the person asked about leads, if any does
             picked, _ = _led_by(picked, lambda q: names_person(q.text, person))

@@ -660,3 +660,13 @@ def test_words_that_only_frame_what_is_asked_are_left_out(question: str, kept: s
     result = SearchResult([], question, question, weights={t: 1.0 for t in asked})
 
     assert set(_without_light_verb(result)) - {"ra"} == kept
+
+
+def test_what_another_body_is_tasked_with_does_not_answer(answers: AnswerService) -> None:
+    # Kết luận 21 tasks no Ủy ban Kiểm tra Trung ương: «Bộ Chính trị, Ban Bí thư chỉ đạo, kiểm
+    # tra, giám sát …» was quoted for it
+    refused = answers.answer("ket luan 21 giao uy ban kiem tra trung uong nhiem vu gi")
+    tasked = answers.answer("kết luận 21 giao ban tổ chức trung ương làm gì")
+
+    assert refused.not_found, [q.text for q in refused.quotes]
+    assert tasked.quotes[0].text.startswith("3. Ban Tổ chức Trung ương chủ trì")
