@@ -87,8 +87,20 @@ _DUOC = re.compile(rf"{_BEFORE}(đc|dc){_AFTER}(\s+(?=[A-ZĐÀ-Ỹ]))?")
 _FINAL_K = re.compile(r"(?<![\w/\-.])k(?=\s*(?:ạ|ạ\?|\?|\.|!)?\s*$)")
 
 
+def _calmed(text: str) -> str:
+    """A question typed all in capitals, in lower case (its document numbers as typed): the
+    diacritic restorer and the question's shape are read from lower-case text."""
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    if len(letters) < 12 or upper < 0.8 * len(letters):
+        return text
+    return " ".join(w if any(c.isdigit() for c in w) else w.lower() for w in text.split(" "))
+
+
 def expand_shorthand(text: str) -> str:
-    """``text`` with the chat shorthand and Party acronyms it uses written out."""
+    """``text`` with the chat shorthand and Party acronyms it uses written out (and in lower
+    case when it was typed all in capitals)."""
+    text = _calmed(text)
     text = _ANY_CASE_FORM.sub(lambda m: _ANY_CASE[m.group(1).lower()], text)
     text = _LOWER_FORM.sub(lambda m: _LOWER[m.group(1)], text)
     text = _ACRONYM_FORM.sub(lambda m: _ACRONYMS[m.group(1).upper()], text)

@@ -27,6 +27,9 @@ from index.shorthand import expand_shorthand
         ("tư tưởng, đạo đức, phong cách HCM", "tư tưởng, đạo đức, phong cách Hồ Chí Minh"),
         ("ke hoach 48 yc cac chi bo lam gi", "ke hoach 48 yêu cầu cac chi bo lam gi"),
         ("ubkt dang uy khoi lam gi", "Ủy ban Kiểm tra dang uy khoi lam gi"),
+        # typed all in capitals: read in lower case, document numbers as typed
+        ("DANG VIEN DU BI BAO LAU THI DUOC XET", "dang vien du bi bao lau thi duoc xet"),
+        ("CHỈ THỊ 05-CT/TW NÓI GÌ VỀ BCH", "chỉ thị 05-CT/TW nói gì về Ban Chấp hành"),
     ],
 )  # fmt: skip
 def test_shorthand_is_written_out(typed: str, searched: str) -> None:
@@ -44,6 +47,8 @@ def test_shorthand_is_written_out(typed: str, searched: str) -> None:
         "cb sinh hoạt mấy lần",  # «cb»: chi bộ or cán bộ — left as typed
         "05-ct/tw noi gi",  # a number typed in lower case
         "Bch hay Bct",  # neither in capitals nor in lower case: a name, perhaps
+        "XIN CHÀO",  # a short greeting in capitals is left alone
+        "Đảng Viên Có Được Kinh Doanh Không",  # capitalised words are not shouting
     ],
 )
 def test_what_means_something_else_is_left_as_typed(typed: str) -> None:

@@ -90,3 +90,11 @@ def test_a_member_typing_chat_shorthand_gets_the_answer(
 
     assert not answer.not_found, typed
     assert answer.quotes[0].text.startswith(first)
+
+
+def test_a_question_typed_all_in_capitals_is_answered(model_services: Services) -> None:
+    # typed bare and in capitals it was refused; in lower case it was answered
+    answer = model_services.answers.answer("DANG VIEN DU BI BAO LAU THI DUOC XET CHINH THUC")
+
+    assert not answer.not_found
+    assert answer.quotes[0].text.startswith("1. Thời gian dự bị là 12 tháng")
