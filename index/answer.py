@@ -21,6 +21,7 @@ from index.citation import DocInfo, section_label
 from index.quotes import (
     QUESTION_WORDS,
     Quote,
+    act_asked,
     answers_figure,
     asked_unit,
     asks,
@@ -784,6 +785,9 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
         return False
     if asks_a_comrade(question) and not names_a_comrade(quote):
         return False  # «do đồng chí nào chủ trì»: a sentence naming no one does not answer
+    act = act_asked(question)
+    if act is not None and act not in folded:
+        return False  # «ai trình bày báo cáo»: «đồng chí … chủ trì hội nghị» did something else
     event = asked_event(question)
     if event in _ISSUING and dates_a_named_document(quote, question):
         return True  # «Chỉ thị 03 ban hành ngày nào»: «… Chỉ thị số 03-CT/TW ngày 14/5/2011»

@@ -772,6 +772,30 @@ def _asked_doing(question: str) -> str | None:
 
 # Verbs whose first syllable folds like a question word («báo cáo» ~ «bao», «cho phép» ~ «cho»).
 _DOING_COMPOUNDS = frozenset({"bao cao", "cho phep"})
+# The frame between «ai» and the act asked: «ai (là người / được giao / được phân công / có
+# trách nhiệm / phải) …» (folded syllables).
+_AGENT_FRAME = frozenset(
+    "la nguoi duoc co da se phai can dang trach nhiem giao phan cong chiu".split()
+)
+
+
+def act_asked(question: str) -> str | None:
+    """The act «ai» (or «đồng chí nào», «người nào») is asked to have done, past its frame
+    («ai được phân công giúp đỡ quần chúng …» → «giup do», «ai trình bày báo cáo» → «trinh
+    bay»), folded; None when no act follows («… là ai») or a post is asked («ai là bí thư»)."""
+    found = re.search(r"\b(?:ai|dong chi nao|nguoi nao)\s+(.+)$", fold(question).lower())
+    if found is None:
+        return None
+    words = re.findall(r"[a-z]+", found.group(1))
+    if words[:1] == ["la"] and words[1:2] != ["nguoi"]:
+        return None  # «ai là bí thư»: a post held, not an act
+    while words and words[0] in _AGENT_FRAME:
+        words.pop(0)
+    act = words[:2]
+    if " ".join(act) in _DOING_COMPOUNDS:
+        return " ".join(act)
+    act = [w for w in act if w not in QUESTION_WORDS][:2]
+    return " ".join(act) or None
 
 
 def _names_agent(sentence: str, holder: bool, doing: str | None) -> bool:

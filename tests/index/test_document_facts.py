@@ -17,7 +17,7 @@ from index.answer import (
     holds_what_is_asked,
     subject_kind,
 )
-from index.quotes import _asked_doing
+from index.quotes import _asked_doing, act_asked
 from index.retriever import Retriever, SearchResult
 from knowledge.text import fold
 
@@ -670,3 +670,37 @@ def test_what_another_body_is_tasked_with_does_not_answer(answers: AnswerService
 
     assert refused.not_found, [q.text for q in refused.quotes]
     assert tasked.quotes[0].text.startswith("3. Ban Tổ chức Trung ương chủ trì")
+
+
+@pytest.mark.parametrize(
+    ("question", "act"),
+    [
+        ("Ai trình bày báo cáo sơ kết 3 năm tại hội nghị?", "trinh bay"),
+        ("Ai có trách nhiệm tập huấn nghiệp vụ công tác đảng viên?", "tap huan"),
+        ("Ai được giao xây dựng phương án tiết kiệm nhiên liệu?", "xay dung"),
+        ("ai là người tiếp thu ý kiến và kết luận", "tiep thu"),
+        ("ai là bí thư chi bộ xe buýt", None),  # a post held, not an act
+        ("kinh phí học tập ở cơ sở do ai chi?", "chi"),
+        ("bí thư chi bộ xe buýt là ai", None),  # no act after «ai»
+    ],
+)
+def test_the_act_who_is_asked_to_have_done(question: str, act: str | None) -> None:
+    assert act_asked(question) == act
+
+
+@pytest.mark.parametrize(
+    ("quote", "question", "held"),
+    [
+        # someone named doing something else does not answer who did the act asked
+        ("Đồng chí Lê Quang Hưng, Bí thư Đảng ủy Khối chủ trì hội nghị.",
+         "Ai trình bày báo cáo sơ kết 3 năm tại hội nghị của Đảng ủy Khối?", False),
+        ("Đồng chí Lê Quang Hưng, Bí thư Đảng ủy Khối chủ trì hội nghị.",
+         "ai chủ trì hội nghị sơ kết", True),
+        ("3. Đồng chí Trần Đức Mạnh, Chi ủy viên: xây dựng phương án tiết kiệm nhiên liệu.",
+         "Ai được giao xây dựng phương án tiết kiệm nhiên liệu?", True),
+    ],
+)  # fmt: skip
+def test_who_did_it_is_held_only_by_a_sentence_with_the_act(
+    quote: str, question: str, held: bool
+) -> None:
+    assert holds_what_is_asked(quote, question) is held
