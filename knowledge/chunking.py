@@ -116,23 +116,30 @@ _HEADINGS_BY_RANK = dict(_HEADINGS)
 
 def split_sentences(text: str, *, at_semicolons: bool = True) -> list[str]:
     """Split a paragraph into sentences at . ! ? … ; followed by a capital or digit (at . ! ? …
-    only, without ``at_semicolons``)."""
-    return _split_at(_SENTENCE_END if at_semicolons else _FULL_STOP, text)
+    only, without ``at_semicolons``). A «;» after a colon in the same sentence separates the
+    items of the list the colon opens («… được nhân rộng, như: "Mỗi ngày một việc tốt" ở …;
+    "Một tuyến xe văn minh" ở …»): the list is not cut."""
+    if not at_semicolons:
+        return _split_at(_FULL_STOP, text)
+    return _split_at(_SENTENCE_END, text, listed=True)
 
 
 def _full_sentences(text: str) -> list[str]:
     return _split_at(_FULL_STOP, text)
 
 
-def _split_at(pattern: re.Pattern[str], text: str) -> list[str]:
+def _split_at(pattern: re.Pattern[str], text: str, *, listed: bool = False) -> list[str]:
     """``text`` cut at the matches of ``pattern`` whose next word starts upper case or a digit,
     never right after an item's marker («1. Chi bộ …», «IV. Đổi mới …», «Điều 2. Quy định …»):
-    the marker stays with its item."""
+    the marker stays with its item; with ``listed``, never at a «;» between the items of a
+    list opened by a colon."""
     parts: list[str] = []
     start = 0
     for found in pattern.finditer(text):
         following = found.group(1)
         if _MARKER_ONLY.fullmatch(text[start : found.start()].strip()):
+            continue
+        if listed and text[found.start() - 1] == ";" and ":" in text[start : found.start()]:
             continue
         if following.isupper() or following.isdigit():
             parts.append(text[start : found.start()].strip())

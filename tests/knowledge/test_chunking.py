@@ -212,6 +212,23 @@ def test_a_clause_starting_in_lower_case_after_a_semicolon_stays_in_its_sentence
     ]
 
 
+def test_the_items_of_a_list_opened_by_a_colon_stay_in_their_sentence() -> None:
+    # the list was cut at its first «;»: the bot quoted one model of three
+    text = (
+        'Nhiều mô hình đã được nhân rộng, như: "Mỗi ngày một việc tốt" ở các cơ quan; "Một '
+        'tuyến xe văn minh" ở Công ty Vận tải; Chi bộ Xe buýt số 1 là điển hình. Kết quả '
+        "được đánh giá cao; Ban Thường vụ biểu dương."
+    )
+
+    assert split_sentences(text) == [
+        'Nhiều mô hình đã được nhân rộng, như: "Mỗi ngày một việc tốt" ở các cơ quan; "Một '
+        'tuyến xe văn minh" ở Công ty Vận tải; Chi bộ Xe buýt số 1 là điển hình.',
+        # no colon: a «;» before a capital still ends a sentence
+        "Kết quả được đánh giá cao;",
+        "Ban Thường vụ biểu dương.",
+    ]
+
+
 def test_an_item_marker_stays_with_its_item() -> None:
     # «1. Chi bộ …» was cut after «1.» as if the number ended a sentence: the bot quoted the item
     # without its number, and the marker alone was dropped as too short to quote.
