@@ -801,8 +801,11 @@ def holds_what_is_asked(quote: str, question: str) -> bool:
 
 
 # «… giao (cho) Ban Tuyên giáo Trung ương làm gì / những nhiệm vụ gì» (folded): the body tasked.
+# («họp giao ban» is a briefing, not «giao [cho] Ban …»: a «ban» asked must be one by name.)
 _TASKED = re.compile(
-    r"\bgiao(?: cho)? ((?:ban|uy ban|van phong|cap uy|chi bo|dang uy|chi uy|bi thu)\b.{0,60}?)"
+    r"\bgiao(?: cho)? ((?:ban (?:tuyen giao|to chuc|dan van|kiem tra|thuong vu|chap hanh|bi thu"
+    r"|can su|noi chinh|kinh te|doi ngoai|chi dao|bao ve|thi dua)|uy ban|van phong|cap uy|chi bo"
+    r"|dang uy|chi uy|bi thu)\b.{0,60}?)"
     r"\s+(?:lam|thuc hien|nhung|viec|nhiem vu|trach nhiem)\b"
 )
 

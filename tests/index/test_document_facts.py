@@ -343,6 +343,10 @@ def test_the_body_a_question_asks_the_tasks_of_leads(answers: AnswerService) -> 
     assert body_tasked("CT 05 giao ban tuyen giao trung uong lam gi") == "ban tuyen giao trung uong"
     assert body_tasked("kế hoạch 48 giao cho chi bộ việc gì") == "chi bo"
     assert body_tasked("Kết luận 21 giao nhiệm vụ gì") is None
+    # «họp giao ban» is a briefing: no «Ban» is asked (the whole question was refused when no
+    # quote named a «ban hằng tháng của chi ủy ban»)
+    assert body_tasked("cuộc họp giao ban hằng tháng của chi ủy bàn những việc gì") is None
+    assert body_tasked("giao ban chi ủy thực hiện những nội dung gì") is None
     # «1. Đưa nội dung học tập …» (naming the Ban late in the sentence) came first
     answer = answers.answer("CT 05 giao ban tuyen giao trung uong lam gi")
     assert answer.quotes[0].text.startswith("2. Ban Tuyên giáo Trung ương chủ trì")
