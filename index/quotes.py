@@ -781,8 +781,8 @@ _AGENT_FRAME = frozenset(
 
 def act_asked(question: str) -> str | None:
     """The act «ai» (or «đồng chí nào», «người nào») is asked to have done, past its frame
-    («ai được phân công giúp đỡ quần chúng …» → «giup do», «ai trình bày báo cáo» → «trinh
-    bay»), folded; None when no act follows («… là ai») or a post is asked («ai là bí thư»)."""
+    («ai được giao xây dựng phương án …» → «xay dung», «ai trình bày báo cáo» → «trinh bay»),
+    folded; None when no act follows («… là ai») or a post is asked («ai là bí thư»)."""
     found = re.search(r"\b(?:ai|dong chi nao|nguoi nao)\s+(.+)$", fold(question).lower())
     if found is None:
         return None

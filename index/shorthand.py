@@ -83,8 +83,15 @@ _ACRONYM_FORM = re.compile(
 )
 # «dc»/«đc» is «được», or «đồng chí» before a name («đc Hoa»); «k» is «không» only as the last
 # word of a question («có được … k?»), never a clause letter («điểm k»).
-_DUOC = re.compile(rf"{_BEFORE}(đc|dc){_AFTER}(\s+(?=[A-ZĐÀ-Ỹ]))?")
+_DUOC = re.compile(rf"{_BEFORE}(?:đc|dc){_AFTER}")
 _FINAL_K = re.compile(r"(?<![\w/\-.])k(?=\s*(?:ạ|ạ\?|\?|\.|!)?\s*$)")
+
+
+def _before_a_name(found: re.Match[str]) -> bool:
+    """True when the next word starts with a capital («đc Hoa»; not «dc ở lại»: a range such
+    as À-Ỹ would also hold «ở»)."""
+    rest = found.string[found.end() :].lstrip()
+    return rest[:1].isupper()
 
 
 def _calmed(text: str) -> str:
@@ -104,5 +111,5 @@ def expand_shorthand(text: str) -> str:
     text = _ANY_CASE_FORM.sub(lambda m: _ANY_CASE[m.group(1).lower()], text)
     text = _LOWER_FORM.sub(lambda m: _LOWER[m.group(1)], text)
     text = _ACRONYM_FORM.sub(lambda m: _ACRONYMS[m.group(1).upper()], text)
-    text = _DUOC.sub(lambda m: "đồng chí " if m.group(2) else "được", text)
+    text = _DUOC.sub(lambda m: "đồng chí" if _before_a_name(m) else "được", text)
     return _FINAL_K.sub("không", text)

@@ -24,6 +24,7 @@ from index.shorthand import expand_shorthand
         ("BTV ĐUK họp ngày nào", "Ban Thường vụ Đảng ủy Khối họp ngày nào"),
         ("đc Hoa viết đề dẫn gửi đâu", "đồng chí Hoa viết đề dẫn gửi đâu"),
         ("có dc nghỉ sh không", "có được nghỉ sinh hoạt không"),
+        ("đv có dc ở lại chi bộ cũ k", "đảng viên có được ở lại chi bộ cũ không"),
         ("tư tưởng, đạo đức, phong cách HCM", "tư tưởng, đạo đức, phong cách Hồ Chí Minh"),
         ("ke hoach 48 yc cac chi bo lam gi", "ke hoach 48 yêu cầu cac chi bo lam gi"),
         ("ubkt dang uy khoi lam gi", "Ủy ban Kiểm tra dang uy khoi lam gi"),
