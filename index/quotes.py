@@ -782,13 +782,13 @@ _AGENT_FRAME = frozenset(
 def act_asked(question: str) -> str | None:
     """The act «ai» (or «đồng chí nào», «người nào») is asked to have done, past its frame
     («ai được giao xây dựng phương án …» → «xay dung», «ai trình bày báo cáo» → «trinh bay»),
-    folded; None when no act follows («… là ai») or a post is asked («ai là bí thư»)."""
+    folded; None when no act follows («… là ai») or a post is asked («ai là / làm bí thư»)."""
     found = re.search(r"\b(?:ai|dong chi nao|nguoi nao)\s+(.+)$", fold(question).lower())
     if found is None:
         return None
     words = re.findall(r"[a-z]+", found.group(1))
-    if words[:1] == ["la"] and words[1:2] != ["nguoi"]:
-        return None  # «ai là bí thư»: a post held, not an act
+    if words[:1] in (["la"], ["lam"]) and words[1:2] != ["nguoi"]:
+        return None  # «ai là bí thư», «ai làm phó bí thư»: a post held, not an act
     while words and words[0] in _AGENT_FRAME:
         words.pop(0)
     act = words[:2]

@@ -684,6 +684,7 @@ def test_what_another_body_is_tasked_with_does_not_answer(answers: AnswerService
         ("Ai được giao xây dựng phương án tiết kiệm nhiên liệu?", "xay dung"),
         ("ai là người tiếp thu ý kiến và kết luận", "tiep thu"),
         ("ai là bí thư chi bộ xe buýt", None),  # a post held, not an act
+        ("QĐ 27-QĐ/ĐU chuẩn y ai làm phó bí thư chi bộ?", None),  # «làm» a post: holds it
         ("kinh phí học tập ở cơ sở do ai chi?", "chi"),
         ("bí thư chi bộ xe buýt là ai", None),  # no act after «ai»
     ],
