@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from index.answer import AnswerService
 from index.embedder import HashEmbedder
 from index.retriever import Retriever
 from index.settings import IndexSettings
@@ -56,6 +57,13 @@ def hash_retriever(sample_engine: Engine, sample_template: Path, tmp_path: Path)
     retriever = Retriever(sample_engine, HashEmbedder(), IndexSettings(), tmp_path / "index")
     retriever.load()
     return retriever
+
+
+@pytest.fixture
+def answers(hash_retriever: Retriever, sample_engine: Engine) -> AnswerService:
+    """Answers over the sample corpus with the hash embedder, every hit kept (no relevance
+    threshold): what is checked is which sentence is quoted, and what the checks refuse."""
+    return AnswerService(hash_retriever, sample_engine, min_relevance=0.0)
 
 
 @pytest.fixture(scope="session")

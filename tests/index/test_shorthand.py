@@ -4,10 +4,8 @@ it, the documents never do."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from index.answer import AnswerService
-from index.retriever import Retriever
 from index.shorthand import expand_shorthand
 
 
@@ -54,11 +52,6 @@ def test_shorthand_is_written_out(typed: str, searched: str) -> None:
 )
 def test_what_means_something_else_is_left_as_typed(typed: str) -> None:
     assert expand_shorthand(typed) == typed
-
-
-@pytest.fixture
-def answers(hash_retriever: Retriever, sample_engine: Engine) -> AnswerService:
-    return AnswerService(hash_retriever, sample_engine, min_relevance=0.0)
 
 
 @pytest.mark.parametrize(
