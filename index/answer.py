@@ -20,6 +20,7 @@ from index import texts
 from index.citation import DocInfo, section_label
 from index.quotes import (
     QUESTION_WORDS,
+    WHICH_PERSON,
     Quote,
     act_asked,
     answers_figure,
@@ -851,7 +852,7 @@ def _without_light_verb(result: SearchResult) -> dict[str, float]:
     light = _MANNER_VERB.findall(folded)
     # «đồng chí nào», «người nào» ask who, as «ai» does: «các đồng chí có tên sau» answers
     # nothing by holding «đồng chí» (unless the question also says it elsewhere)
-    asker = _ASKER.search(folded)
+    asker = WHICH_PERSON.search(folded)
     if asker is not None:
         elsewhere = set((folded[: asker.start()] + " " + folded[asker.end() :]).split())
         light += [w for w in asker.group(1).split() if w not in elsewhere]
@@ -864,7 +865,6 @@ def _without_light_verb(result: SearchResult) -> dict[str, float]:
     return {t: w for t, w in result.weights.items() if t not in light}
 
 
-_ASKER = re.compile(r"\b(dong chi|nguoi) nao\b")
 _TAKES_PLACE = re.compile(
     r"\bdien ra\b(?=.*\b(?:ngay nao|khi nao|bao gio|luc nao|o dau|tai dau|nam nao|thang nao)\b)"
 )

@@ -136,15 +136,17 @@ _PLACE_ASKED = re.compile(
     # «báo cáo … gửi về đâu», «hồ sơ nộp lên đâu»: the body it goes to
     r"|\b(?:nop|gui|bao cao|chuyen)\b(?:\s+[a-z]+){0,4}\s+(?:ve|len|den)\s+(?:dau|noi nao)\b"
 )
+# The bodies a paper is sent or reported to, in lower case (strip_diacritics).
+_SENT_TO = r"cap uy|chi bo|dang uy|co quan|ban"
 # Given (strip_diacritics, case kept): «tại Hội trường …», «ở Trụ sở …», «tại Đảng ủy Khối», «do
 # cấp ủy … cấp lại», «từ nguồn …», «ngân sách».
 _PLACE_GIVEN = re.compile(
     r"\b(?:[Tt]ai|[Oo])\s+(?:[A-Z]|(?:hoi truong|tru so|phong|nha van hoa|van phong|dia ban"
     r"|chi bo|dang uy|cap uy|co quan|don vi)\b)"
     r"|\b(?:cap uy|chi bo|dang uy|ban to chuc)\b(?:\s+\w+){0,6}\s+cap lai\b"
-    r"|\b(?:gui|nop|bao cao|chuyen)\b(?:\s+[\w,]+){0,8}?\s+(?:ve|len|den)\s+(?:[A-Z]|(?:cap uy"
-    r"|chi bo|dang uy|co quan|ban)\b)"
-    r"|\b(?:gui|nop)\s+(?:cho\s+)?(?:[A-Z]|(?:cap uy|chi bo|dang uy|co quan|ban|van phong)\b)"
+    r"|\b(?:gui|nop|bao cao|chuyen)\b(?:\s+[\w,]+){0,8}?\s+(?:ve|len|den)\s+"
+    rf"(?:[A-Z]|(?:{_SENT_TO})\b)"
+    rf"|\b(?:gui|nop)\s+(?:cho\s+)?(?:[A-Z]|(?:{_SENT_TO}|van phong)\b)"
     r"|\b(?:tu nguon|nguon kinh phi|ngan sach)\b"
 )
 # «ngày 25/10/2017» right after a document's number («Nghị quyết số 18-NQ/TW ngày 25/10/2017») is
@@ -216,7 +218,8 @@ _NAMED_IN_SENTENCE = re.compile(_NAMED + r"([A-Z]\w*(?:\s+[A-Z]\w*){1,4})")
 
 
 # «do đồng chí nào chủ trì», «người nào được giao», «ai là bí thư» ask for one person (folded)…
-_COMRADE_ASKED = re.compile(r"\b(?:dong chi|nguoi) nao\b|\bai la\b|\bla ai\b")
+WHICH_PERSON = re.compile(r"\b(dong chi|nguoi) nao\b")
+_COMRADE_ASKED = re.compile(rf"{WHICH_PERSON.pattern}|\bai la\b|\bla ai\b")
 # … and a sentence answering names one, by name or by the post held («đồng chí Đỗ Thanh Bình»,
 # «Đồng chí Bí thư Chi bộ tiếp thu …», «quần chúng Lê Thị Thu Trang»; marks stripped, case kept).
 _COMRADE = re.compile(r"\b(?:[Dd]ong chi|[Dd]/c|[Qq]uan chung)\s+[A-Z]")
@@ -755,19 +758,24 @@ def _labelled_as_asked(sentence: str, asked: set[str]) -> bool:
     return len(label) >= 2 and all(t in asked for t in label)
 
 
+# «ai», «đồng chí nào», «người nào» and what follows them (folded).
+_WHO = r"\b(?:ai|dong chi nao|nguoi nao)\s+"
+
+
 def _asked_doing(question: str) -> str | None:
     """What «ai» (or «đồng chí nào», «người nào») is asked to have done («ai hướng dẫn nội
     dung» → «huong dan», «đồng chí nào báo cáo kết quả» → «bao cao»), folded."""
-    found = re.search(
-        r"\b(?:ai|dong chi nao|nguoi nao)\s+([a-z]+(?:\s+[a-z]+)?)", fold(question).lower()
-    )
-    if found is None:
-        return None
-    doing = found.group(1)
-    if doing in _DOING_COMPOUNDS:  # «bao» of «báo cáo» is no «bao nhiêu»
-        return doing
-    words = [w for w in doing.split() if w not in QUESTION_WORDS]
-    return " ".join(words[:2]) or None
+    found = re.search(rf"{_WHO}([a-z]+(?:\s+[a-z]+)?)", fold(question).lower())
+    return None if found is None else _act_of(found.group(1).split())
+
+
+def _act_of(words: list[str]) -> str | None:
+    """The act in the two syllables ``words`` (folded): both when they make a verb whose first
+    syllable folds like a question word («bao» of «báo cáo» is no «bao nhiêu»), else those that
+    are no question words."""
+    if " ".join(words) in _DOING_COMPOUNDS:
+        return " ".join(words)
+    return " ".join(w for w in words if w not in QUESTION_WORDS) or None
 
 
 # Verbs whose first syllable folds like a question word («báo cáo» ~ «bao», «cho phép» ~ «cho»).
@@ -783,7 +791,7 @@ def act_asked(question: str) -> str | None:
     """The act «ai» (or «đồng chí nào», «người nào») is asked to have done, past its frame
     («ai được giao xây dựng phương án …» → «xay dung», «ai trình bày báo cáo» → «trinh bay»),
     folded; None when no act follows («… là ai») or a post is asked («ai là / làm bí thư»)."""
-    found = re.search(r"\b(?:ai|dong chi nao|nguoi nao)\s+(.+)$", fold(question).lower())
+    found = re.search(rf"{_WHO}(.+)$", fold(question).lower())
     if found is None:
         return None
     words = re.findall(r"[a-z]+", found.group(1))
@@ -791,11 +799,7 @@ def act_asked(question: str) -> str | None:
         return None  # «ai là bí thư», «ai làm phó bí thư»: a post held, not an act
     while words and words[0] in _AGENT_FRAME:
         words.pop(0)
-    act = words[:2]
-    if " ".join(act) in _DOING_COMPOUNDS:
-        return " ".join(act)
-    act = [w for w in act if w not in QUESTION_WORDS][:2]
-    return " ".join(act) or None
+    return _act_of(words[:2])
 
 
 def _names_agent(sentence: str, holder: bool, doing: str | None) -> bool:

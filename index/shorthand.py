@@ -84,7 +84,7 @@ _ACRONYM_FORM = re.compile(
 # «dc»/«đc» is «được», or «đồng chí» before a name («đc Hoa»); «k» is «không» only as the last
 # word of a question («có được … k?»), never a clause letter («điểm k»).
 _DUOC = re.compile(rf"{_BEFORE}(?:đc|dc){_AFTER}")
-_FINAL_K = re.compile(r"(?<![\w/\-.])k(?=\s*(?:ạ|ạ\?|\?|\.|!)?\s*$)")
+_FINAL_K = re.compile(rf"{_BEFORE}k(?=\s*(?:ạ|ạ\?|\?|\.|!)?\s*$)")
 
 
 def _before_a_name(found: re.Match[str]) -> bool:
